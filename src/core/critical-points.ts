@@ -1,0 +1,77 @@
+import { denseHessian, norm2, type Objective } from './objective';
+import { solveLinear, symmetricEigenvalues } from './linalg/dense';
+import type { CriticalPointKind, CriticalPointResult } from '../results';
+
+/**
+ * Classifies a critical point from its Hessian's eigenvalues: eigenvalues within
+ * tolerance·max|λ| of zero are treated as zero; any zero → degenerate; all positive →
+ * minimum; all negative → maximum; mixed → saddle of index = #negative.
+ */
+export function classifyEigenvalues(eigenvalues: ArrayLike<number>, relativeTolerance = 1e-8): { kind: CriticalPointKind; index: number } {
+  let largest = 0;
+  for (let i = 0; i < eigenvalues.length; i++) largest = Math.max(largest, Math.abs(eigenvalues[i]));
+  const threshold = Math.max(relativeTolerance * largest, 1e-12);
+  let negative = 0;
+  let positive = 0;
+  for (let i = 0; i < eigenvalues.length; i++) {
+    if (eigenvalues[i] < -threshold) negative++;
+    else if (eigenvalues[i] > threshold) positive++;
+  }
+  const index = negative;
+  if (negative + positive < eigenvalues.length) return { kind: 'degenerate', index };
+  if (negative === 0) return { kind: 'minimum', index };
+  if (positive === 0) return { kind: 'maximum', index };
+  return { kind: 'saddle', index };
+}
+
+export interface CriticalPointSearch {
+  domain: [[number, number], [number, number]];
+  /** Starts per axis of the grid of Newton starts. */
+  starts?: number;
+  iterations?: number;
+  /** ‖∇f‖ below which a point is critical. */
+  gradientTolerance?: number;
+}
+
+/**
+ * Critical points of a 2-D objective in its domain: Newton on ∇f = 0 (x ← x − H⁻¹∇f) from a
+ * grid of starts, kept when ‖∇f‖ is tiny, merged when closer than 1e-6 of the domain's size,
+ * and classified by classifyEigenvalues.
+ */
+export function findCriticalPoints(objective: Objective, search: CriticalPointSearch): CriticalPointResult[] {
+  const [[xMin, xMax], [yMin, yMax]] = search.domain;
+  const starts = search.starts ?? 21;
+  const iterations = search.iterations ?? 60;
+  const tolerance = search.gradientTolerance ?? 1e-9;
+  const scale = Math.max(xMax - xMin, yMax - yMin);
+  const found: CriticalPointResult[] = [];
+  const gradient = new Float64Array(2);
+  for (let i = 0; i < starts; i++) {
+    for (let j = 0; j < starts; j++) {
+      const x = Float64Array.of(xMin + ((i + 0.5) * (xMax - xMin)) / starts, yMin + ((j + 0.5) * (yMax - yMin)) / starts);
+      if (!newtonOnGradient(objective, x, iterations, tolerance * Math.max(1, scale))) continue;
+      if (x[0] < xMin || x[0] > xMax || x[1] < yMin || x[1] > yMax) continue;
+      if (found.some((point) => Math.hypot(point.point[0] - x[0], point.point[1] - x[1]) < 1e-6 * scale)) continue;
+      const value = objective.gradient(x, gradient);
+      const eigenvalues = symmetricEigenvalues(denseHessian(objective, x), 2);
+      found.push({ point: Array.from(x), value, eigenvalues: Array.from(eigenvalues), ...classifyEigenvalues(eigenvalues, 1e-6) });
+    }
+  }
+  return found.sort((a, b) => a.point[0] - b.point[0] || a.point[1] - b.point[1]);
+}
+
+/** Newton's iteration on the gradient, in place; true when ‖∇f‖ falls below the tolerance. */
+function newtonOnGradient(objective: Objective, x: Float64Array, iterations: number, tolerance: number): boolean {
+  const gradient = new Float64Array(objective.dim);
+  for (let k = 0; k < iterations; k++) {
+    objective.gradient(x, gradient);
+    const gradientNorm = norm2(gradient);
+    if (!Number.isFinite(gradientNorm)) return false;
+    if (gradientNorm <= tolerance) return true;
+    const step = solveLinear(denseHessian(objective, x), objective.dim, gradient);
+    if (!step.every(Number.isFinite)) return false;
+    for (let i = 0; i < x.length; i++) x[i] -= step[i];
+  }
+  objective.gradient(x, gradient);
+  return norm2(gradient) <= tolerance;
+}

@@ -1,0 +1,118 @@
+import { derivative, parse, type MathNode } from 'mathjs';
+
+/** f, ∇f and ∇²f of an expression in x and y, compiled to plain JavaScript once. */
+export interface CompiledExpression {
+  value: (x: number, y: number) => number;
+  /** Writes (∂f/∂x, ∂f/∂y) into out. */
+  gradient: (x: number, y: number, out: Float64Array) => void;
+  /** Writes the row-major 2×2 Hessian into out. */
+  hessian: (x: number, y: number, out: Float64Array) => void;
+}
+
+/** A user's mistake in an expression, with the fix. */
+export class ExpressionError extends Error {}
+
+const FUNCTIONS: Record<string, (args: string[]) => string> = {
+  sin: (a) => `Math.sin(${a[0]})`,
+  cos: (a) => `Math.cos(${a[0]})`,
+  tan: (a) => `Math.tan(${a[0]})`,
+  sec: (a) => `(1 / Math.cos(${a[0]}))`,
+  csc: (a) => `(1 / Math.sin(${a[0]}))`,
+  cot: (a) => `(1 / Math.tan(${a[0]}))`,
+  asin: (a) => `Math.asin(${a[0]})`,
+  acos: (a) => `Math.acos(${a[0]})`,
+  atan: (a) => `Math.atan(${a[0]})`,
+  sinh: (a) => `Math.sinh(${a[0]})`,
+  cosh: (a) => `Math.cosh(${a[0]})`,
+  tanh: (a) => `Math.tanh(${a[0]})`,
+  sech: (a) => `(1 / Math.cosh(${a[0]}))`,
+  csch: (a) => `(1 / Math.sinh(${a[0]}))`,
+  coth: (a) => `(1 / Math.tanh(${a[0]}))`,
+  exp: (a) => `Math.exp(${a[0]})`,
+  log: (a) => (a.length === 2 ? `(Math.log(${a[0]}) / Math.log(${a[1]}))` : `Math.log(${a[0]})`),
+  log10: (a) => `Math.log10(${a[0]})`,
+  log2: (a) => `Math.log2(${a[0]})`,
+  sqrt: (a) => `Math.sqrt(${a[0]})`,
+  cbrt: (a) => `Math.cbrt(${a[0]})`,
+  abs: (a) => `Math.abs(${a[0]})`,
+  sign: (a) => `Math.sign(${a[0]})`,
+  square: (a) => `((${a[0]}) * (${a[0]}))`,
+  cube: (a) => `Math.pow(${a[0]}, 3)`,
+};
+
+const OPERATORS: Record<string, (args: string[]) => string> = {
+  add: (a) => `(${a[0]} + ${a[1]})`,
+  subtract: (a) => `(${a[0]} - ${a[1]})`,
+  multiply: (a) => `(${a[0]} * ${a[1]})`,
+  divide: (a) => `(${a[0]} / ${a[1]})`,
+  pow: (a) => `Math.pow(${a[0]}, ${a[1]})`,
+  unaryMinus: (a) => `(-${a[0]})`,
+  unaryPlus: (a) => `(+${a[0]})`,
+};
+
+const CONSTANTS: Record<string, string> = { pi: 'Math.PI', e: 'Math.E', x: 'x', y: 'y' };
+
+/**
+ * Translates a mathjs tree to JavaScript through a whitelist of node types, functions and
+ * symbols, so that nothing but arithmetic on x and y can ever reach the generated code.
+ */
+function toJavaScript(node: MathNode): string {
+  const anyNode = node as MathNode & Record<string, unknown>;
+  switch (node.type) {
+    case 'ConstantNode': {
+      const value = anyNode.value;
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new ExpressionError(`unsupported constant ${String(value)}: use plain numbers`);
+      return `(${value})`;
+    }
+    case 'SymbolNode': {
+      const name = anyNode.name as string;
+      if (!(name in CONSTANTS)) throw new ExpressionError(`unknown variable "${name}": an expression may use only x, y, pi and e`);
+      return CONSTANTS[name];
+    }
+    case 'ParenthesisNode':
+      return toJavaScript(anyNode.content as MathNode);
+    case 'OperatorNode': {
+      const translate = OPERATORS[anyNode.fn as string];
+      if (!translate) throw new ExpressionError(`unsupported operator "${String(anyNode.op)}": use + - * / ^`);
+      return translate((anyNode.args as MathNode[]).map(toJavaScript));
+    }
+    case 'FunctionNode': {
+      const name = (anyNode.fn as { name?: string }).name ?? '';
+      const translate = FUNCTIONS[name];
+      if (!translate) throw new ExpressionError(`unsupported function "${name}": use one of ${Object.keys(FUNCTIONS).join(', ')}`);
+      return translate((anyNode.args as MathNode[]).map(toJavaScript));
+    }
+    default:
+      throw new ExpressionError(`unsupported syntax "${node.toString()}": write a formula in x and y such as "x^2 - y^2"`);
+  }
+}
+
+/** Parses an expression in x, y; differentiates it symbolically (mathjs) twice; compiles all six formulas. */
+export function compileExpression(expression: string): CompiledExpression {
+  let root: MathNode;
+  try {
+    root = parse(expression);
+  } catch (error) {
+    throw new ExpressionError(`cannot parse "${expression}": ${(error as Error).message}`);
+  }
+  const valueCode = toJavaScript(root);
+  let nodes: MathNode[];
+  try {
+    const dx = derivative(root, 'x', { simplify: false });
+    const dy = derivative(root, 'y', { simplify: false });
+    nodes = [dx, dy, derivative(dx, 'x', { simplify: false }), derivative(dx, 'y', { simplify: false }), derivative(dy, 'y', { simplify: false })];
+  } catch (error) {
+    throw new ExpressionError(`cannot differentiate "${expression}": ${(error as Error).message}`);
+  }
+  const codes = [valueCode, ...nodes.map(toJavaScript)];
+  // The code is built only from whitelisted tokens above, never from the user's text directly.
+  const build = (body: string) => new Function('x', 'y', 'out', body) as (x: number, y: number, out?: Float64Array) => number;
+  const value = build(`return ${codes[0]};`);
+  const gradient = build(`out[0] = ${codes[1]}; out[1] = ${codes[2]}; return 0;`);
+  const hessian = build(`const xy = ${codes[4]}; out[0] = ${codes[3]}; out[1] = xy; out[2] = xy; out[3] = ${codes[5]}; return 0;`);
+  return {
+    value: (x, y) => value(x, y),
+    gradient: (x, y, out) => void gradient(x, y, out),
+    hessian: (x, y, out) => void hessian(x, y, out),
+  };
+}

@@ -1,0 +1,81 @@
+import type { Cancellation } from './cancellation';
+import { denseHessian, norm2, type Objective } from './objective';
+import { symmetricEigenvalues } from './linalg/dense';
+import { createOptimizer, scheduledLearningRate, type OptimizerSpec } from './optimizers';
+import { Random } from './random';
+import type { TrajectoryResult, TrajectoryStatus } from '../results';
+
+export interface TrajectoryOptions {
+  start: ArrayLike<number>;
+  steps: number;
+  /** Stop when ‖∇f‖ ≤ tolerance (off when undefined). */
+  tolerance?: number;
+  /** A trajectory with |xᵢ| beyond this has diverged (not the plot's domain). */
+  divergenceBound?: number;
+  seed: number;
+  /** Record the Hessian's eigenvalues at each point (needs a Hessian; small dims). */
+  recordEigenvalues?: boolean;
+  signal?: Cancellation;
+}
+
+/** Largest |xᵢ| a trajectory may reach before it counts as diverged. */
+export const DEFAULT_DIVERGENCE_BOUND = 1e6;
+
+/**
+ * Runs one optimizer from the start for at most `steps` steps: x_{k+1} = step(x_k, ∇f(x_k)),
+ * recording every point, f, ‖∇f‖ and the learning rate. Divergence (a non-finite value or
+ * |x| beyond the bound) ends the run as a result, never as an exception.
+ */
+export function runTrajectory(objective: Objective, spec: OptimizerSpec, options: TrajectoryOptions): TrajectoryResult {
+  const dim = objective.dim;
+  const x = Float64Array.from(options.start);
+  const gradient = new Float64Array(dim);
+  const optimizer = createOptimizer(spec, dim);
+  const random = new Random(options.seed);
+  const bound = options.divergenceBound ?? DEFAULT_DIVERGENCE_BOUND;
+  const result: TrajectoryResult = {
+    label: spec.label,
+    optimizer: spec.name,
+    parameters: spec.parameters,
+    points: [],
+    values: [],
+    gradientNorms: [],
+    hessianEigenvalues: options.recordEigenvalues ? [] : undefined,
+    learningRates: [],
+    status: 'max-steps',
+    steps: 0,
+  };
+  const record = (value: number, gradientNorm: number) => {
+    result.points.push(Array.from(x));
+    result.values.push(value);
+    result.gradientNorms.push(gradientNorm);
+    if (result.hessianEigenvalues) {
+      const finite = x.every(Number.isFinite);
+      result.hessianEigenvalues.push(finite ? Array.from(symmetricEigenvalues(denseHessian(objective, x), dim)) : []);
+    }
+  };
+  for (let step = 0; ; step++) {
+    const value = objective.gradient(x, gradient);
+    const gradientNorm = norm2(gradient);
+    const diverged = !Number.isFinite(value) || !Number.isFinite(gradientNorm) || x.some((xi) => !(Math.abs(xi) <= bound));
+    if (diverged) {
+      result.points.push(Array.from(x));
+      result.values.push(value);
+      result.gradientNorms.push(gradientNorm);
+      result.hessianEigenvalues?.push([]);
+      result.status = `diverged at step ${step}` as TrajectoryStatus;
+      break;
+    }
+    record(value, gradientNorm);
+    if (options.tolerance !== undefined && gradientNorm <= options.tolerance) {
+      result.status = 'converged';
+      break;
+    }
+    if (step >= options.steps || options.signal?.aborted) break;
+    const learningRate = scheduledLearningRate(spec.schedule, spec.lr, step);
+    result.learningRates.push(learningRate);
+    optimizer.step(x, gradient, { objective, learningRate, step: step + 1, random });
+    result.steps = step + 1;
+  }
+  return result;
+}
