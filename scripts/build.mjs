@@ -6,7 +6,7 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 mkdirSync('dist', { recursive: true });
 
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', target: 'es2022' };
+const common = { bundle: true, mainFields: ['module', 'main'], sourcemap: !production, minify: production, logLevel: 'info', target: 'es2022' };
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, platform: 'node', format: 'cjs', external: ['vscode'], outdir: 'dist' },
   { ...common, entryPoints: { worker: 'src/worker.ts', cli: 'src/cli.ts' }, platform: 'node', format: 'cjs', outdir: 'dist' },

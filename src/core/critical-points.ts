@@ -35,7 +35,7 @@ export interface CriticalPointSearch {
 
 /**
  * Critical points of a 2-D objective in its domain: Newton on ∇f = 0 (x ← x − H⁻¹∇f) from a
- * grid of starts, kept when ‖∇f‖ is tiny, merged when closer than 1e-6 of the domain's size,
+ * grid of starts, kept when ‖∇f‖ is tiny, merged when closer than 1e-3 of the domain's size,
  * and classified by classifyEigenvalues.
  */
 export function findCriticalPoints(objective: Objective, search: CriticalPointSearch): CriticalPointResult[] {
@@ -45,14 +45,23 @@ export function findCriticalPoints(objective: Objective, search: CriticalPointSe
   const tolerance = search.gradientTolerance ?? 1e-9;
   const scale = Math.max(xMax - xMin, yMax - yMin);
   const found: CriticalPointResult[] = [];
+  const gradientNorms: number[] = [];
   const gradient = new Float64Array(2);
   for (let i = 0; i < starts; i++) {
     for (let j = 0; j < starts; j++) {
       const x = Float64Array.of(xMin + ((i + 0.5) * (xMax - xMin)) / starts, yMin + ((j + 0.5) * (yMax - yMin)) / starts);
       if (!newtonOnGradient(objective, x, iterations, tolerance * Math.max(1, scale))) continue;
       if (x[0] < xMin || x[0] > xMax || x[1] < yMin || x[1] > yMax) continue;
-      if (found.some((point) => Math.hypot(point.point[0] - x[0], point.point[1] - x[1]) < 1e-6 * scale)) continue;
       const value = objective.gradient(x, gradient);
+      const gradientNorm = norm2(gradient);
+      const duplicate = found.findIndex((point) => Math.hypot(point.point[0] - x[0], point.point[1] - x[1]) < 1e-3 * scale);
+      if (duplicate >= 0) {
+        // A degenerate point converges only linearly: keep the start that came closest.
+        if (gradientNorm >= gradientNorms[duplicate]) continue;
+        found.splice(duplicate, 1);
+        gradientNorms.splice(duplicate, 1);
+      }
+      gradientNorms.push(gradientNorm);
       const eigenvalues = symmetricEigenvalues(denseHessian(objective, x), 2);
       found.push({ point: Array.from(x), value, eigenvalues: Array.from(eigenvalues), ...classifyEigenvalues(eigenvalues, 1e-6) });
     }
