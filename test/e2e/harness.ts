@@ -5,7 +5,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const repoRoot = resolve(__dirname, '../..');
@@ -49,11 +49,21 @@ export function createProfile(): Profile {
   return { root, userDataDir, extensionsDir, dispose: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-/** A throw-away copy of a folder (the tests write results into their workspace). */
-export function copyWorkspace(source: string): string {
-  const target = mkdtempSync(join(tmpdir(), 'landscape-lens-workspace-'));
+/**
+ * A throw-away copy of a folder (the tests write results into their workspace), with the named
+ * sibling folders copied next to it so relative references such as "../schemas/..." still resolve.
+ */
+export function copyWorkspace(source: string, siblings: string[] = []): string {
+  const root = mkdtempSync(join(tmpdir(), 'landscape-lens-workspace-'));
+  const target = join(root, basename(source));
   cpSync(source, target, { recursive: true });
+  for (const sibling of siblings) cpSync(join(dirname(source), sibling), join(root, sibling), { recursive: true });
   return target;
+}
+
+/** Removes a folder made by copyWorkspace, with its siblings. */
+export function removeWorkspace(workspace: string): void {
+  rmSync(dirname(workspace), { recursive: true, force: true });
 }
 
 function requireCodeServer(): void {

@@ -9,10 +9,10 @@
 //     [--timeout MS]        whole-suite bound (default 900000)
 //     [--no-build]          skip `node scripts/build.mjs` and the suite compile
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { copyWorkspace, createProfile, launchBrowser, repoRoot, screenshot, startCodeServer } from '../e2e/harness';
+import { copyWorkspace, createProfile, removeWorkspace, launchBrowser, repoRoot, screenshot, startCodeServer } from '../e2e/harness';
 
 const offlineNoise = /getaddrinfo (ENOTFOUND|EAI_AGAIN)|open-vsx\.org|marketplace\.visualstudio\.com/;
 
@@ -25,6 +25,8 @@ export interface SuiteOptions {
   extensionPath: string;
   testsPath: string;
   workspace: string;
+  /** Folders next to the workspace copied along with it (e.g. schemas/ for "../schemas/..."). */
+  workspaceSiblings?: string[];
   timeoutMs: number;
 }
 
@@ -34,7 +36,7 @@ export async function runSuiteInCodeServer(options: SuiteOptions): Promise<Suite
     if (!existsSync(path)) throw new Error(`${what} path does not exist: ${path}`);
   }
   const profile = createProfile();
-  const workspace = copyWorkspace(options.workspace);
+  const workspace = copyWorkspace(options.workspace, options.workspaceSiblings);
   const log: string[] = [];
   const server = await startCodeServer(profile, workspace);
   const browser = await launchBrowser().catch(async (error) => {
@@ -78,7 +80,7 @@ export async function runSuiteInCodeServer(options: SuiteOptions): Promise<Suite
     await browser.close().catch(() => undefined);
     await server.stop();
     profile.dispose();
-    rmSync(workspace, { recursive: true, force: true });
+    removeWorkspace(workspace);
   }
 }
 
@@ -108,6 +110,7 @@ async function main(): Promise<void> {
     extensionPath: resolve(values.extension),
     testsPath: resolve(values.tests),
     workspace: resolve(values.workspace),
+    workspaceSiblings: resolve(values.workspace) === join(repoRoot, 'examples') ? ['schemas'] : [],
     timeoutMs: Number(values.timeout),
   });
   const tail = log.filter((line) => line.startsWith('[runner]'));

@@ -1,0 +1,158 @@
+// What a user does in the VS Code workbench, as Playwright steps: the command palette, quick open,
+// CodeLens, the Problems panel, and reading what webviews (nested iframes) show.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+
+const quickInput = '.quick-input-widget';
+
+/**
+ * Opens the palette (F1), types "Category: Title", and runs the matching row. Retries while the
+ * row is missing: right after the workbench loads, extension contributions are still arriving.
+ */
+export async function runPaletteCommand(page: Page, label: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const input = page.locator(`${quickInput} .quick-input-box input`);
+  const row = page.locator(`${quickInput} .monaco-list-row`).filter({ hasText: label }).first();
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${label}`);
+    try {
+      await row.waitFor({ state: 'visible', timeout: Math.min(5_000, Math.max(1, deadline - Date.now())) });
+      await row.click();
+      return;
+    } catch (error) {
+      await page.keyboard.press('Escape');
+      if (Date.now() >= deadline) throw new Error(`the command palette offers no "${label}" within ${timeoutMs} ms`, { cause: error });
+    }
+  }
+}
+
+/** The labels the palette offers for `query` (the palette is closed again afterwards). */
+export async function paletteLabels(page: Page, query: string, timeoutMs = 15_000): Promise<string[]> {
+  await page.keyboard.press('F1');
+  const input = page.locator(`${quickInput} .quick-input-box input`);
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(`>${query}`);
+  const rows = page.locator(`${quickInput} .monaco-list-row`);
+  await rows.first().waitFor({ state: 'visible', timeout: timeoutMs }).catch(() => undefined);
+  const labels = await rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('aria-label') ?? element.textContent ?? ''));
+  await page.keyboard.press('Escape');
+  return labels;
+}
+
+/** Whether a quick pick or input box is open. */
+export async function quickInputVisible(page: Page): Promise<boolean> {
+  return page.locator(quickInput).isVisible();
+}
+
+/** Accepts the default of every quick pick / input box the command shows, up to `maxPrompts`. */
+export async function acceptPrompts(page: Page, maxPrompts = 6): Promise<number> {
+  let accepted = 0;
+  for (let prompt = 0; prompt < maxPrompts; prompt++) {
+    await page.waitForTimeout(1_000);
+    if (!(await quickInputVisible(page))) break;
+    await page.keyboard.press('Enter');
+    accepted += 1;
+  }
+  return accepted;
+}
+
+/** Opens a workspace file through Quick Open (Ctrl+P) and waits for its editor tab. */
+export async function openFile(page: Page, fileName: string, timeoutMs = 15_000): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator(`${quickInput} .quick-input-box input`);
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(fileName);
+  const row = page.locator(`${quickInput} .monaco-list-row`).filter({ hasText: fileName }).first();
+  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.press('Enter');
+  await page.locator(`.tabs-container .tab.active[aria-label*="${fileName}"]`).waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/** The CodeLens links shown in the active editor. */
+export function codeLenses(page: Page) {
+  return page.locator('.editor-group-container.active .monaco-editor .codelens-decoration a');
+}
+
+/** The inner content frames of every webview (panel or view): VS Code nests them as iframe > iframe. */
+export function webviewContentFrames(page: Page): Frame[] {
+  return page.frames().filter((frame) => frame.url().includes('/webview/browser/pre/fake.html'));
+}
+
+export interface WebviewContent {
+  text: string;
+  canvases: { width: number; height: number; colors: number }[];
+  svgShapes: number;
+}
+
+/** What a webview frame shows: its text (with aria-labels) and, per canvas, how many colors it has. */
+export async function readWebview(frame: Frame): Promise<WebviewContent> {
+  return frame.evaluate(() => {
+    const labels = Array.from(document.querySelectorAll('[aria-label]')).map((element) => element.getAttribute('aria-label'));
+    const canvases = Array.from(document.querySelectorAll('canvas')).map((canvas) => {
+      const copy = document.createElement('canvas');
+      copy.width = canvas.width;
+      copy.height = canvas.height;
+      const context = copy.getContext('2d');
+      if (!context || canvas.width === 0 || canvas.height === 0) return { width: canvas.width, height: canvas.height, colors: 0 };
+      context.drawImage(canvas, 0, 0);
+      const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+      const colors = new Set<number>();
+      for (let offset = 0; offset < pixels.length && colors.size < 64; offset += 4 * 7) {
+        colors.add(((pixels[offset] << 24) | (pixels[offset + 1] << 16) | (pixels[offset + 2] << 8) | pixels[offset + 3]) >>> 0);
+      }
+      return { width: canvas.width, height: canvas.height, colors: colors.size };
+    });
+    const svgShapes = document.querySelectorAll('svg path, svg circle, svg rect, svg line, svg polyline').length;
+    return { text: `${document.body?.innerText ?? ''}\n${labels.join('\n')}`, canvases, svgShapes };
+  });
+}
+
+/** Polls until some webview frame satisfies `accept`, returning it with its content. */
+export async function waitForWebview(page: Page, accept: (content: WebviewContent) => boolean, timeoutMs: number): Promise<{ frame: Frame; content: WebviewContent }> {
+  const deadline = Date.now() + timeoutMs;
+  let last: WebviewContent[] = [];
+  while (Date.now() < deadline) {
+    last = [];
+    for (const frame of webviewContentFrames(page)) {
+      const content = await readWebview(frame).catch(() => undefined);
+      if (!content) continue;
+      last.push(content);
+      if (accept(content)) return { frame, content };
+    }
+    await page.waitForTimeout(1_000);
+  }
+  const seen = last.map((content) => `text ${JSON.stringify(content.text.slice(0, 200))}, canvases ${JSON.stringify(content.canvases)}, svg shapes ${content.svgShapes}`);
+  throw new Error(`no webview showed the expected content within ${timeoutMs} ms; webviews seen:\n  ${seen.join('\n  ') || '(none)'}`);
+}
+
+/** The run folders under <workspace>/.landscape-lens/runs, oldest first. */
+export function runFolders(workspace: string): string[] {
+  const runs = join(workspace, '.landscape-lens/runs');
+  if (!existsSync(runs)) return [];
+  return readdirSync(runs)
+    .map((name) => join(runs, name))
+    .filter((path) => statSync(path).isDirectory())
+    .sort();
+}
+
+/** Polls until a run folder not in `before` holds a results.json, and returns that folder. */
+export async function waitForNewResults(page: Page, workspace: string, before: string[], timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const fresh = runFolders(workspace).filter((folder) => !before.includes(folder) && existsSync(join(folder, 'results.json')));
+    if (fresh.length > 0) return fresh[fresh.length - 1];
+    await page.waitForTimeout(1_000);
+  }
+  throw new Error(`no new .landscape-lens/runs/<time>-<name>/results.json in ${workspace} within ${timeoutMs} ms (folders: ${runFolders(workspace).join(', ') || 'none'})`);
+}
+
+/** The rows of the Problems panel (opened with its command). */
+export async function problemRows(page: Page): Promise<string[]> {
+  await runPaletteCommand(page, 'View: Focus Problems');
+  const rows = page.locator('.markers-panel .monaco-list-row');
+  await rows.first().waitFor({ state: 'visible', timeout: 20_000 }).catch(() => undefined);
+  return rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('aria-label') ?? element.textContent ?? ''));
+}
