@@ -1,28 +1,9 @@
 import { denseHessian, norm2, type Objective } from './objective';
 import { solveLinear, symmetricEigenvalues } from './linalg/dense';
-import type { CriticalPointKind, CriticalPointResult } from '../results';
+import type { CriticalPointResult } from '../results';
+import { classifyEigenvalues } from './hessian/classify';
 
-/**
- * Classifies a critical point from its Hessian's eigenvalues: eigenvalues within
- * tolerance·max|λ| of zero are treated as zero; any zero → degenerate; all positive →
- * minimum; all negative → maximum; mixed → saddle of index = #negative.
- */
-export function classifyEigenvalues(eigenvalues: ArrayLike<number>, relativeTolerance = 1e-8): { kind: CriticalPointKind; index: number } {
-  let largest = 0;
-  for (let i = 0; i < eigenvalues.length; i++) largest = Math.max(largest, Math.abs(eigenvalues[i]));
-  const threshold = Math.max(relativeTolerance * largest, 1e-12);
-  let negative = 0;
-  let positive = 0;
-  for (let i = 0; i < eigenvalues.length; i++) {
-    if (eigenvalues[i] < -threshold) negative++;
-    else if (eigenvalues[i] > threshold) positive++;
-  }
-  const index = negative;
-  if (negative + positive < eigenvalues.length) return { kind: 'degenerate', index };
-  if (negative === 0) return { kind: 'minimum', index };
-  if (positive === 0) return { kind: 'maximum', index };
-  return { kind: 'saddle', index };
-}
+export { classifyEigenvalues };
 
 export interface CriticalPointSearch {
   domain: [[number, number], [number, number]];

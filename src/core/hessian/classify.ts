@@ -1,0 +1,60 @@
+import type { CriticalPointKind } from '../../results';
+
+/** Default relative tolerance: |λ| ≤ tolerance·max|λ| counts as zero. */
+export const DEFAULT_CLASSIFICATION_TOLERANCE = 1e-6;
+
+/** What the Hessian's eigenvalues say about a point. */
+export interface SpectrumClassification {
+  kind: CriticalPointKind;
+  /** Number of eigenvalues below −threshold (a saddle's index); a lower bound when `complete` is false. */
+  index: number;
+  /** Eigenvalues within ±threshold, counted as zero (only what was computed). */
+  zeroCount: number;
+  /** |λmin/λmax| (Li et al. 2018's map of non-convexity); 0 when λmax is 0. */
+  negativeRatio: number;
+  /** threshold = relativeTolerance·max|λ|. */
+  threshold: number;
+  relativeTolerance: number;
+  /** True when the whole spectrum was known; false when only its ends were (Lanczos). */
+  complete: boolean;
+}
+
+/**
+ * Classifies a critical point from its Hessian's eigenvalues: eigenvalues within
+ * tolerance·max|λ| of zero are treated as zero; any zero → degenerate; all positive →
+ * minimum; all negative → maximum; mixed → saddle of index = #negative.
+ */
+export function classifyEigenvalues(eigenvalues: ArrayLike<number>, relativeTolerance = 1e-8): { kind: CriticalPointKind; index: number } {
+  const { kind, index } = classifySpectrum(eigenvalues, relativeTolerance, true);
+  return { kind, index };
+}
+
+/**
+ * The same rule on a full spectrum, or on its ends only (complete = false: the unseen middle
+ * lies between them, so a zero there cannot be seen and the index is a lower bound), with
+ * |λmin/λmax|. Threshold = max(relativeTolerance·max|λ|, 1e-12).
+ */
+export function classifySpectrum(eigenvalues: ArrayLike<number>, relativeTolerance = DEFAULT_CLASSIFICATION_TOLERANCE, complete = true): SpectrumClassification {
+  let largest = 0;
+  let minimum = Infinity;
+  let maximum = -Infinity;
+  for (let i = 0; i < eigenvalues.length; i++) {
+    largest = Math.max(largest, Math.abs(eigenvalues[i]));
+    minimum = Math.min(minimum, eigenvalues[i]);
+    maximum = Math.max(maximum, eigenvalues[i]);
+  }
+  const threshold = Math.max(relativeTolerance * largest, 1e-12);
+  let negative = 0;
+  let positive = 0;
+  for (let i = 0; i < eigenvalues.length; i++) {
+    if (eigenvalues[i] < -threshold) negative++;
+    else if (eigenvalues[i] > threshold) positive++;
+  }
+  const zeroCount = eigenvalues.length - negative - positive;
+  const negativeRatio = maximum === 0 || !Number.isFinite(maximum) ? 0 : Math.abs(minimum / maximum);
+  const base = { index: negative, zeroCount, negativeRatio, threshold, relativeTolerance, complete };
+  if (zeroCount > 0) return { kind: 'degenerate', ...base };
+  if (negative === 0) return { kind: 'minimum', ...base };
+  if (positive === 0) return { kind: 'maximum', ...base };
+  return { kind: 'saddle', ...base };
+}

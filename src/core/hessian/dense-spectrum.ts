@@ -1,0 +1,66 @@
+import type { Objective } from '../objective';
+import { checkCancelled, DEFAULT_FINITE_DIFFERENCE_STEP, hessianOperator, type HessianMethod, type HessianOperator, type HessianRunOptions } from './operator';
+import { symmetricEigenInPlace } from './symmetric-eigen';
+
+/** Largest parameter count the dense path accepts by default (an n×n Hessian of 3,000 is 72 MB). */
+export const DEFAULT_DENSE_LIMIT = 3000;
+
+export interface DenseSpectrumOptions extends HessianRunOptions {
+  /** Refuse above this many parameters (default 3000). */
+  maxDimension?: number;
+  /** Also return the eigenvectors (costs about 4× the eigenvalues alone). */
+  eigenvectors?: boolean;
+  method?: HessianMethod;
+  /** Finite-difference step ε (method "finite-difference"); default 1e-5 as the seed. */
+  step?: number;
+}
+
+export interface DenseSpectrum {
+  /** Ascending λ₁ ≤ … ≤ λₙ. */
+  eigenvalues: Float64Array;
+  /** Row k (length n) is the unit eigenvector of eigenvalues[k], when asked. */
+  eigenvectors?: Float64Array;
+  /** Hessian-vector products spent building the matrix. */
+  products: number;
+}
+
+/** The message of the dense path's refusal, naming the scalable alternative. */
+export function denseLimitMessage(dimension: number, limit: number): string {
+  return `the dense Hessian of ${dimension} parameters exceeds the limit of ${limit} (maxDimension): ask for "top"/"bottom" eigenvalues (Lanczos) and "density" (stochastic Lanczos quadrature) instead, which need only Hessian-vector products, or raise maxDimension`;
+}
+
+/** Full spectrum H = QΛQᵀ of the dense Hessian built column by column, Hₑⱼ = H·eⱼ, symmetrized (H + Hᵀ)/2. */
+export function denseSpectrum(objective: Objective, x: Float64Array, options: DenseSpectrumOptions = {}): DenseSpectrum {
+  const limit = options.maxDimension ?? DEFAULT_DENSE_LIMIT;
+  if (objective.dim > limit) throw new Error(denseLimitMessage(objective.dim, limit));
+  const method = options.method ?? 'exact';
+  const operator = hessianOperator(objective, x, method, options.step ?? DEFAULT_FINITE_DIFFERENCE_STEP);
+  const matrix = method === 'exact' && objective.hessian ? objective.hessian(x) : hessianMatrix(operator, options);
+  const { values, vectors } = symmetricEigenInPlace(Float64Array.from(matrix), objective.dim, options.eigenvectors ?? false);
+  return { eigenvalues: values, eigenvectors: vectors, products: operator.products };
+}
+
+/** Dense n×n matrix of a symmetric operator: column j = H·eⱼ, then (H + Hᵀ)/2. Checks cancellation per column. */
+export function hessianMatrix(operator: HessianOperator, options: HessianRunOptions = {}): Float64Array {
+  const n = operator.dim;
+  const result = new Float64Array(n * n);
+  const basis = new Float64Array(n);
+  const column = new Float64Array(n);
+  const reportEvery = Math.max(1, Math.floor(n / 20));
+  for (let j = 0; j < n; j++) {
+    checkCancelled(options.signal);
+    basis.fill(0);
+    basis[j] = 1;
+    operator.apply(basis, column);
+    for (let i = 0; i < n; i++) result[i * n + j] = column[i];
+    if (options.onProgress && (j + 1) % reportEvery === 0) options.onProgress((j + 1) / n, `Hessian column ${j + 1} of ${n}`);
+  }
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const mean = 0.5 * (result[i * n + j] + result[j * n + i]);
+      result[i * n + j] = mean;
+      result[j * n + i] = mean;
+    }
+  }
+  return result;
+}
