@@ -1,18 +1,95 @@
+/**
+ * worker_threads entry (dist/worker.js): runs whole experiments and evaluates row segments of
+ * landscape grids for the pool (src/pool), streams progress and partial rows, and obeys the
+ * host's cancel flag (a SharedArrayBuffer Int32 read synchronously inside core's loops).
+ */
 import { parentPort } from 'node:worker_threads';
+import type { Cancellation } from './core/cancellation';
 import { runExperiment } from './core/experiment';
+import type { PlaneEvaluator } from './core/landscape/evaluator';
+import type { PlaneRunner } from './core/landscape/grid';
+import { planeEvaluator } from './core/landscape/problem';
+import type { SegmentValues } from './core/landscape/types';
 import type { ExperimentConfig } from './config/types';
-import type { WorkerRequest, WorkerResponse } from './protocol';
+import type { PoolRequest, PoolResponse } from './protocol';
 
-/** worker_threads entry: runs core jobs, streams progress. */
-parentPort?.on('message', async (request: WorkerRequest) => {
-  const post = (message: WorkerResponse) => parentPort?.postMessage(message);
+const port = parentPort;
+const post = (message: PoolResponse) => port?.postMessage(message);
+
+/** The host's cancel flag as core's Cancellation: aborted once the host stored 1. */
+function flagSignal(buffer: SharedArrayBuffer | undefined): Cancellation | undefined {
+  if (!buffer) return undefined;
+  const flag = new Int32Array(buffer);
+  return {
+    get aborted() {
+      return Atomics.load(flag, 0) !== 0;
+    },
+  };
+}
+
+const planes = new Map<number, { evaluator: PlaneEvaluator; signal?: Cancellation }>();
+const pendingRequests = new Map<number, { onSegment: (values: SegmentValues) => void; resolve: () => void; reject: (error: Error) => void }>();
+let nextRequestId = 1;
+
+/** A running experiment's grid goes back to the pool, which spreads its segments over every worker (this one included). */
+function poolPlaneRunner(jobId: number): PlaneRunner {
+  return (spec, segments, onSegment) =>
+    new Promise<void>((resolve, reject) => {
+      const requestId = nextRequestId++;
+      pendingRequests.set(requestId, { onSegment, resolve, reject });
+      post({ type: 'plane-request', jobId, requestId, spec, segments });
+    });
+}
+
+async function runJob(request: Extract<PoolRequest, { type: 'run' }>): Promise<void> {
   try {
     const results = await runExperiment(request.config as ExperimentConfig, {
       baseDir: request.baseDir,
+      signal: flagSignal(request.cancelFlag),
       onProgress: (report) => post({ type: 'progress', jobId: request.jobId, report }),
+      planeRunner: request.cancelFlag ? poolPlaneRunner(request.jobId) : undefined,
     });
     post({ type: 'done', jobId: request.jobId, results });
   } catch (error) {
     post({ type: 'failed', jobId: request.jobId, message: (error as Error).message });
+  }
+}
+
+port?.on('message', (request: PoolRequest) => {
+  switch (request.type) {
+    case 'run':
+      void runJob(request);
+      return;
+    case 'plane-setup':
+      try {
+        planes.set(request.planeId, { evaluator: planeEvaluator(request.spec), signal: flagSignal(request.cancelFlag) });
+      } catch (error) {
+        post({ type: 'plane-failed', planeId: request.planeId, message: (error as Error).message });
+      }
+      return;
+    case 'plane-segment': {
+      const plane = planes.get(request.planeId);
+      if (!plane) return; // its setup failed and was reported
+      try {
+        const values = plane.evaluator.evaluateSegment(request.segment, plane.signal);
+        post(values ? { type: 'segment-done', planeId: request.planeId, values } : { type: 'segment-stopped', planeId: request.planeId, segment: request.segment });
+      } catch (error) {
+        post({ type: 'plane-failed', planeId: request.planeId, message: (error as Error).message });
+      }
+      return;
+    }
+    case 'plane-release':
+      planes.delete(request.planeId);
+      return;
+    case 'plane-values':
+      pendingRequests.get(request.requestId)?.onSegment(request.values);
+      return;
+    case 'plane-finished': {
+      const pending = pendingRequests.get(request.requestId);
+      pendingRequests.delete(request.requestId);
+      if (request.error) pending?.reject(new Error(request.error));
+      else pending?.resolve();
+      return;
+    }
   }
 });
