@@ -1,4 +1,5 @@
 import type { Cancellation } from './cancellation';
+import type { PlaneRunner } from './landscape/grid';
 import { runSurfaceRace } from './surfaces/race';
 import type { ExperimentConfig } from '../config/types';
 import type { ExperimentResults, ProgressReport } from '../results';
@@ -9,6 +10,8 @@ export interface ExperimentContext {
   baseDir: string;
   signal?: Cancellation;
   onProgress?: (report: ProgressReport) => void;
+  /** Evaluates landscape grid segments; the worker pool's spreads them over every worker (serial in-thread by default). */
+  planeRunner?: PlaneRunner;
 }
 
 /**

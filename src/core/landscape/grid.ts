@@ -92,7 +92,10 @@ export async function computePlaneGrid(spec: PlaneSpec, runner: PlaneRunner, opt
   const levelOfPoint = new Uint8Array(grid.loss.length);
   const remaining = levels.map((level, index) => {
     let count = 0;
-    for (const segment of level.segments) for (const column of segment.columns) (levelOfPoint[segment.row * columns + column] = index), count++;
+    for (const segment of level.segments) {
+      for (const column of segment.columns) levelOfPoint[segment.row * columns + column] = index;
+      count += segment.columns.length;
+    }
     return count;
   });
   let nextLevel = 0;
