@@ -1,12 +1,37 @@
 import * as vscode from 'vscode';
+import { ConfigCodeLensProvider } from './host/codelens';
+import { registerCommands } from './host/commands';
+import { watchConfigDiagnostics } from './host/diagnostics';
+import { disposeLog } from './host/log';
+import { PANEL_VIEW_TYPE, ResultsPanel } from './host/panel';
+import { RunController } from './host/run-controller';
+import { SIDE_VIEW_ID, SideViewProvider } from './host/side-view';
+import { testState, type TestState } from './host/test-hooks';
 
-/** activate(): registers what host/ provides. */
-export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('landscapeLens.runExperiment', () => {
-      void vscode.window.showInformationMessage('Landscape Lens: the runner is not wired yet.');
-    }),
-  );
+/** What activate() returns. INTERNAL: for the integration tests only, not a public API. */
+export interface LandscapeLensExports {
+  _testState(): TestState;
 }
 
-export function deactivate(): void {}
+/** activate(): registers what host/ provides. */
+export function activate(context: vscode.ExtensionContext): LandscapeLensExports {
+  const controller = new RunController(context);
+  const panel = new ResultsPanel(context.extensionUri, controller);
+  const sideView = new SideViewProvider(context.extensionUri, controller);
+  context.subscriptions.push(
+    controller,
+    panel,
+    sideView,
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panel),
+    vscode.window.registerWebviewViewProvider(SIDE_VIEW_ID, sideView),
+    vscode.languages.registerCodeLensProvider({ pattern: '**/*.landscape.json' }, new ConfigCodeLensProvider()),
+    watchConfigDiagnostics(),
+    registerCommands(context, controller, panel),
+  );
+  void vscode.commands.executeCommand('setContext', 'landscapeLens.running', false);
+  return { _testState: testState };
+}
+
+export function deactivate(): void {
+  disposeLog();
+}

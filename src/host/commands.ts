@@ -1,0 +1,143 @@
+/** The landscapeLens.* commands. Each validates its arguments: links in the webviews may call some. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { loadConfig, pickConfigUri, toUri } from './config-loading';
+import { isRunId } from './messages-logic';
+import type { ResultsPanel } from './panel';
+import { completeRace, raceArgument } from './race-picks';
+import { focusConfig, onlyOptimizer, raceConfig, type FocusedPart } from './race-logic';
+import type { RunController } from './run-controller';
+import { runsFolder } from './settings';
+import { TEMPLATES } from './templates';
+import { testState } from './test-hooks';
+
+const FOCUSED: [string, FocusedPart, string][] = [
+  ['landscapeLens.trainNetwork', 'train', 'Train Network'],
+  ['landscapeLens.analyzeHessian', 'hessian', 'Analyze Hessian'],
+  ['landscapeLens.plotLandscape', 'landscape', 'Plot Loss Landscape'],
+  ['landscapeLens.detectSaddles', 'saddles', 'Detect Saddle Points'],
+];
+
+export function registerCommands(context: vscode.ExtensionContext, controller: RunController, panel: ResultsPanel): vscode.Disposable {
+  const register = (id: string, handler: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, handler);
+  return vscode.Disposable.from(
+    register('landscapeLens.runExperiment', (uri, options) => runExperiment(controller, uri, options)),
+    register('landscapeLens.optimizerRace', async (argument) => {
+      const request = await completeRace(raceArgument(argument) ?? {});
+      if (!request) return undefined;
+      const config = raceConfig(request);
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      return controller.run({ config, configText: JSON.stringify(config, null, 2), baseDir: folder?.uri.fsPath ?? process.cwd() });
+    }),
+    ...FOCUSED.map(([id, part, title]) => register(id, async (uri) => {
+      const configUri = await pickConfigUri(uri, title);
+      const loaded = configUri && (await loadConfig(configUri));
+      if (!loaded) return undefined;
+      const focused = focusConfig(loaded.config, part);
+      if ('error' in focused) {
+        void vscode.window.showWarningMessage(`Landscape Lens: ${focused.error}`);
+        return undefined;
+      }
+      return controller.run({ config: focused.config, configText: loaded.text, baseDir: loaded.baseDir, configUri: loaded.uri });
+    })),
+    register('landscapeLens.newFromTemplate', (templateId, folder) => newFromTemplate(templateId, folder)),
+    register('landscapeLens.openResults', (run) => openResults(context, controller, panel, run)),
+    register('landscapeLens.exportResults', (run, destination) => exportResults(context, controller, run, destination)),
+    register('landscapeLens.cancelRun', () => {
+      const cancelled = controller.cancel();
+      if (!cancelled) void vscode.window.showInformationMessage('Landscape Lens: no run is going.');
+      return cancelled;
+    }),
+    register('landscapeLens.showPanel', (options) => panel.show(Boolean((options as { preserveFocus?: unknown } | undefined)?.preserveFocus))),
+    // INTERNAL: the integration tests' view of the host (src/host/test-hooks.ts); not in package.json.
+    register('landscapeLens._testState', () => ({ ...testState(), panelOpen: panel.isOpen, history: controller.history.map((run) => run.id), shown: controller.shown?.summary })),
+  );
+}
+
+/** Runs a config (the argument, the active editor's, or a pick); `{optimizerIndex}` runs one optimizer only. */
+async function runExperiment(controller: RunController, uri: unknown, options: unknown): Promise<vscode.Uri | undefined> {
+  const configUri = await pickConfigUri(uri, 'Run Experiment');
+  const loaded = configUri && (await loadConfig(configUri));
+  if (!loaded) return undefined;
+  const index = (options as { optimizerIndex?: unknown } | undefined)?.optimizerIndex;
+  let config = loaded.config;
+  if (typeof index === 'number') {
+    try {
+      config = onlyOptimizer(config, index);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Landscape Lens: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+  return controller.run({ config, configText: loaded.text, baseDir: loaded.baseDir, configUri: loaded.uri });
+}
+
+/** Writes a template as <id>.landscape.json (or <id>-2…) in the folder and opens it. */
+async function newFromTemplate(templateId: unknown, folderArgument: unknown): Promise<vscode.Uri | undefined> {
+  const template = TEMPLATES.find((candidate) => candidate.id === templateId)
+    ?? (await vscode.window.showQuickPick(TEMPLATES.map((t) => ({ ...t, label: t.label, detail: t.detail })), { title: 'Landscape Lens: New Experiment from Template' }));
+  if (!template) return undefined;
+  const folder = toUri(folderArgument) ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (!folder) {
+    const document = await vscode.workspace.openTextDocument({ language: 'jsonc', content: template.text });
+    await vscode.window.showTextDocument(document);
+    void vscode.window.showInformationMessage('Landscape Lens: save this file as <name>.landscape.json to run it.');
+    return document.uri;
+  }
+  let target = vscode.Uri.joinPath(folder, `${template.id}.landscape.json`);
+  for (let suffix = 2; await exists(target); suffix++) target = vscode.Uri.joinPath(folder, `${template.id}-${suffix}.landscape.json`);
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(template.text));
+  await vscode.window.showTextDocument(target);
+  return target;
+}
+
+/** Shows a run in the panel: a run id, a run folder, or a pick from the history. */
+async function openResults(context: vscode.ExtensionContext, controller: RunController, panel: ResultsPanel, run: unknown): Promise<vscode.Uri | undefined> {
+  const folder = await runFolderFrom(context, controller, run, 'Open Results');
+  if (!folder) return undefined;
+  try {
+    controller.open(folder);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Landscape Lens: ${(error as Error).message}`);
+    return undefined;
+  }
+  panel.show();
+  return vscode.Uri.file(folder);
+}
+
+/** Copies a run's folder (results.json, CSVs, config) into a folder the user picks. */
+async function exportResults(context: vscode.ExtensionContext, controller: RunController, run: unknown, destinationArgument: unknown): Promise<vscode.Uri | undefined> {
+  const folder = (run === undefined ? controller.shown?.folder : undefined) ?? (await runFolderFrom(context, controller, run, 'Export Results'));
+  if (!folder) return undefined;
+  const destination = toUri(destinationArgument)
+    ?? (await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, title: `Export ${path.basename(folder)} into…`, openLabel: 'Export here' }))?.[0];
+  if (!destination) return undefined;
+  const target = vscode.Uri.joinPath(destination, path.basename(folder));
+  await vscode.workspace.fs.copy(vscode.Uri.file(folder), target, { overwrite: true });
+  void vscode.window.showInformationMessage(`Landscape Lens: exported to ${target.fsPath}`);
+  return target;
+}
+
+/** A run folder path from a run id, a folder Uri or path, or a pick from the history. */
+async function runFolderFrom(context: vscode.ExtensionContext, controller: RunController, run: unknown, title: string): Promise<string | undefined> {
+  if (isRunId(run)) return path.join(runsFolder(context), run);
+  const uri = toUri(run);
+  if (uri) return uri.fsPath;
+  controller.refreshHistory();
+  if (controller.history.length === 0) {
+    void vscode.window.showInformationMessage('Landscape Lens: no saved runs yet. Run an experiment first.');
+    return undefined;
+  }
+  const items = controller.history.map((summary) => ({ label: summary.name, description: summary.status, detail: summary.id, id: summary.id }));
+  const picked = await vscode.window.showQuickPick(items, { title: `Landscape Lens: ${title}`, placeHolder: 'Pick a run' });
+  return picked && path.join(runsFolder(context), picked.id);
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The results panel in the editor area (one at a time), restored after a window reload by a
+ * WebviewPanelSerializer: the host re-renders it from the run it last showed.
+ */
+import * as vscode from 'vscode';
+import type { RunController } from './run-controller';
+import { connectWebview, resendState, webviewOptions } from './webview-host';
+
+export const PANEL_VIEW_TYPE = 'landscapeLens.results';
+
+export class ResultsPanel implements vscode.Disposable, vscode.WebviewPanelSerializer {
+  private panel?: vscode.WebviewPanel;
+  private connection?: vscode.Disposable;
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly controller: RunController) {}
+
+  /** Opens the panel beside the editor, or reveals it. */
+  show(preserveFocus = false): void {
+    if (this.panel) {
+      this.panel.reveal(undefined, preserveFocus);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Landscape Lens', { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, webviewOptions(this.extensionUri));
+    this.adopt(panel);
+  }
+
+  get isOpen(): boolean {
+    return this.panel !== undefined;
+  }
+
+  /** Restores a panel VS Code kept across a reload. */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, _state: unknown): Promise<void> {
+    this.adopt(panel);
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    this.connection?.dispose();
+    this.panel?.dispose();
+    this.panel = panel;
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.svg');
+    const connection = connectWebview(panel.webview, 'panel', this.extensionUri, this.controller, () => panel.visible);
+    const visibility = panel.onDidChangeViewState(({ webviewPanel }) => {
+      if (webviewPanel.visible) resendState(webviewPanel.webview, 'panel', this.controller);
+    });
+    this.connection = vscode.Disposable.from(connection, visibility);
+    panel.onDidDispose(() => {
+      if (this.panel !== panel) return;
+      this.connection?.dispose();
+      this.connection = undefined;
+      this.panel = undefined;
+    });
+  }
+
+  dispose(): void {
+    this.connection?.dispose();
+    this.panel?.dispose();
+  }
+}

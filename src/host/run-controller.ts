@@ -1,0 +1,206 @@
+/**
+ * The one place runs go through: starts a run in a worker with notification progress (Cancel,
+ * real increments), the status-bar item and the output-channel log; saves the run folder; keeps
+ * the run history and the shown run; tells the webviews what changed.
+ */
+import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { parse as parseJsonc } from 'jsonc-parser';
+import * as vscode from 'vscode';
+import type { ExperimentConfig } from '../config/types';
+import type { HostToWebview, RunSummary } from '../protocol';
+import type { ExperimentResults } from '../results';
+import { listRuns, readRunRecord, readRunResults, writeRunFolder } from '../results-store';
+import { log } from './log';
+import { runInWorker } from './runner';
+import { readSettings, runsFolder } from './settings';
+import { RunStatusBar } from './status-bar';
+import { recordRun } from './test-hooks';
+
+/** A validated config, ready to run. */
+export interface RunRequest {
+  config: ExperimentConfig;
+  /** The text saved as the run's config (the file's, comments kept). */
+  configText: string;
+  baseDir: string;
+  configUri?: vscode.Uri;
+}
+
+/** The run the views show: its summary, results (partial while running), folder and config. */
+export interface ShownRun {
+  summary: RunSummary;
+  results: ExperimentResults;
+  folder?: string;
+  config?: ExperimentConfig;
+  baseDir?: string;
+}
+
+const CURRENT_RUN_KEY = 'landscapeLens.currentRunFolder';
+
+export class RunController implements vscode.Disposable {
+  private readonly statusBar = new RunStatusBar();
+  private readonly changed = new vscode.EventEmitter<HostToWebview>();
+  /** Fires each message the webviews should get; `structural` changes also re-render their plain view. */
+  readonly onMessage = this.changed.event;
+  private readonly structural = new vscode.EventEmitter<void>();
+  readonly onStructuralChange = this.structural.event;
+  private running?: { abort: AbortController; summary: RunSummary };
+  shown?: ShownRun;
+  history: RunSummary[] = [];
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.refreshHistory();
+    const saved = context.workspaceState.get<string>(CURRENT_RUN_KEY);
+    if (saved) this.tryOpenFolder(saved);
+    else if (this.history[0]) this.tryOpenFolder(path.join(runsFolder(context), this.history[0].id));
+  }
+
+  get isRunning(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** The messages that bring a freshly loaded webview up to date. */
+  stateMessages(): HostToWebview[] {
+    const messages: HostToWebview[] = [{ type: 'history', runs: this.history, currentId: this.shown?.summary.id }];
+    if (this.shown) messages.push({ type: 'results', results: this.shown.results, final: !this.running, run: this.shown.summary });
+    return messages;
+  }
+
+  /** Runs a validated config; resolves with the results folder (also for failed and cancelled runs), or undefined when it could not start. */
+  async run(request: RunRequest): Promise<vscode.Uri | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Landscape Lens: running experiments is disabled in an untrusted workspace. Trust the workspace to run it.', 'Manage Workspace Trust').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
+      return undefined;
+    }
+    if (this.running) {
+      void vscode.window.showWarningMessage(`Landscape Lens: "${this.running.summary.name}" is still running. Cancel it (Landscape Lens: Cancel Run) or wait for it.`);
+      return undefined;
+    }
+    const settings = readSettings(request.configUri);
+    const config = withDefaultResolution(request.config, settings.gridResolution);
+    const startedAt = new Date().toISOString();
+    const summary: RunSummary = { id: `running-${Date.now()}`, name: config.name, status: 'running', startedAt };
+    const abort = new AbortController();
+    this.running = { abort, summary };
+    this.shown = { summary, results: { format: 1, name: config.name, seed: config.seed ?? 0, createdAt: startedAt, timings: {}, warnings: [] }, config, baseDir: request.baseDir };
+    recordRun(undefined, true);
+    void vscode.commands.executeCommand('setContext', 'landscapeLens.running', true);
+    log().info(`run "${config.name}"${request.configUri ? ` from ${request.configUri.fsPath}` : ''}: ${JSON.stringify(config)}`);
+    this.structural.fire();
+    if (settings.autoOpenPanel) void vscode.commands.executeCommand('landscapeLens.showPanel', { preserveFocus: true });
+    try {
+      const outcome = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Landscape Lens: ${config.name}`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => abort.abort());
+          let reported = 0;
+          return runInWorker(config, {
+            workerPath: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'worker.js').fsPath,
+            baseDir: request.baseDir,
+            signal: abort.signal,
+            onProgress: (report, soFar) => {
+              const increment = Math.max(0, report.fraction - reported) * 100;
+              reported = Math.max(reported, report.fraction);
+              progress.report({ increment, message: report.message });
+              this.statusBar.update(config.name, reported, report.message);
+              log().info(`  ${Math.round(reported * 100)}% ${report.message}`);
+              if (report.partial && this.shown) {
+                this.shown.results = soFar;
+                this.changed.fire({ type: 'results', results: soFar, final: false, run: summary });
+              }
+              this.changed.fire({ type: 'progress', fraction: reported, message: report.message });
+            },
+          });
+        },
+      );
+      const finishedAt = new Date().toISOString();
+      const record = { name: config.name, status: outcome.status, reason: outcome.reason, startedAt, finishedAt, configPath: request.configUri?.fsPath };
+      const folder = writeRunFolder(runsFolder(this.context, request.configUri), { results: outcome.results, record, configText: request.configText });
+      log().info(`${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''} in ${describeTimings(outcome.results)}; saved ${folder}`);
+      for (const warning of outcome.results.warnings) log().warn(`  ${warning}`);
+      this.running = undefined;
+      this.refreshHistory();
+      this.shown = { summary: this.summaryOf(folder), results: outcome.results, folder, config, baseDir: request.baseDir };
+      void this.context.workspaceState.update(CURRENT_RUN_KEY, folder);
+      recordRun(folder, false);
+      this.structural.fire();
+      this.changed.fire({ type: 'results', results: outcome.results, final: true, run: this.shown.summary });
+      if (outcome.status !== 'completed') void vscode.window.showWarningMessage(`Landscape Lens: "${config.name}" ${outcome.status}: ${outcome.reason ?? ''}. What finished is saved.`);
+      return vscode.Uri.file(folder);
+    } finally {
+      this.running = undefined;
+      recordRun(undefined, false);
+      this.statusBar.hide();
+      void vscode.commands.executeCommand('setContext', 'landscapeLens.running', false);
+    }
+  }
+
+  /** Cancels the run that is going; false when none is. */
+  cancel(): boolean {
+    if (!this.running) return false;
+    log().info(`cancel "${this.running.summary.name}"`);
+    this.running.abort.abort();
+    return true;
+  }
+
+  /** Shows a saved run (by its folder name in the results folder, or its folder path). */
+  open(idOrFolder: string, configUri?: vscode.Uri): void {
+    const folder = path.isAbsolute(idOrFolder) ? idOrFolder : path.join(runsFolder(this.context, configUri), idOrFolder);
+    const results = readRunResults(folder);
+    this.shown = { summary: this.summaryOf(folder), results, folder, ...readConfig(folder) };
+    void this.context.workspaceState.update(CURRENT_RUN_KEY, folder);
+    this.structural.fire();
+    this.changed.fire({ type: 'results', results, final: true, run: this.shown.summary });
+  }
+
+  /** The run folders' summaries, newest first. */
+  refreshHistory(): void {
+    this.history = listRuns(runsFolder(this.context));
+  }
+
+  private tryOpenFolder(folder: string): void {
+    try {
+      const results = readRunResults(folder);
+      this.shown = { summary: this.summaryOf(folder), results, folder, ...readConfig(folder) };
+    } catch {
+      // the saved run was deleted: start empty
+    }
+  }
+
+  private summaryOf(folder: string): RunSummary {
+    const record = readRunRecord(folder);
+    const id = path.basename(folder);
+    return record ? { id, name: record.name, status: record.status, reason: record.reason, startedAt: record.startedAt, finishedAt: record.finishedAt } : { id, name: id, status: 'completed', startedAt: '' };
+  }
+
+  dispose(): void {
+    this.running?.abort.abort();
+    this.statusBar.dispose();
+    this.changed.dispose();
+    this.structural.dispose();
+  }
+}
+
+/** The settings' grid resolution for a surface config that sets none. */
+function withDefaultResolution(config: ExperimentConfig, resolution: number): ExperimentConfig {
+  if (!config.surface || config.grid?.resolution !== undefined) return config;
+  return { ...config, grid: { ...config.grid, resolution } };
+}
+
+function describeTimings(results: ExperimentResults): string {
+  const entries = Object.entries(results.timings);
+  return entries.length === 0 ? 'no timed phase' : entries.map(([phase, seconds]) => `${phase} ${seconds.toFixed(3)} s`).join(', ');
+}
+
+/** The config a run folder saved (to re-run a race from a new start), if it parses. */
+function readConfig(folder: string): { config?: ExperimentConfig; baseDir?: string } {
+  try {
+    const record = readRunRecord(folder);
+    const config = parseJsonc(readFileSync(path.join(folder, 'config.landscape.json'), 'utf8')) as ExperimentConfig;
+    return { config, baseDir: record?.configPath ? path.dirname(record.configPath) : folder };
+  } catch {
+    return {};
+  }
+}

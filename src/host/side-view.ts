@@ -1,0 +1,26 @@
+/** The "Landscape Lens" activity-bar view: quick race controls, the run history and the current run. */
+import * as vscode from 'vscode';
+import type { RunController } from './run-controller';
+import { connectWebview, resendState } from './webview-host';
+
+export const SIDE_VIEW_ID = 'landscapeLens.sideView';
+
+export class SideViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private connection?: vscode.Disposable;
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly controller: RunController) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.connection?.dispose();
+    const connection = connectWebview(view.webview, 'side', this.extensionUri, this.controller, () => view.visible);
+    const visibility = view.onDidChangeVisibility(() => {
+      if (view.visible) resendState(view.webview, 'side', this.controller);
+    });
+    this.connection = vscode.Disposable.from(connection, visibility);
+    view.onDidDispose(() => this.connection?.dispose());
+  }
+
+  dispose(): void {
+    this.connection?.dispose();
+  }
+}

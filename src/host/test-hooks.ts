@@ -1,0 +1,47 @@
+/**
+ * INTERNAL, for the extension-host integration tests only: what the host posted to its webviews
+ * and the last run's folder. Exposed as the `landscapeLens._testState` command and on the
+ * object activate() returns; not a public API and not in the command palette.
+ */
+import type { HostToWebview } from '../protocol';
+
+export interface PostedMessage {
+  view: 'panel' | 'side';
+  type: HostToWebview['type'];
+  /** For results messages: the run's name, whether final, and the trajectory count. */
+  name?: string;
+  final?: boolean;
+  trajectories?: number;
+}
+
+export interface TestState {
+  posted: PostedMessage[];
+  refused: string[];
+  lastRunFolder?: string;
+  running: boolean;
+}
+
+const state: TestState = { posted: [], refused: [], running: false };
+
+/** Notes a message posted to a webview (a summary, not the whole results). */
+export function recordPosted(view: PostedMessage['view'], message: HostToWebview): void {
+  const entry: PostedMessage = { view, type: message.type };
+  if (message.type === 'results') Object.assign(entry, { name: message.results.name, final: message.final, trajectories: message.results.trajectories?.length ?? 0 });
+  state.posted.push(entry);
+  if (state.posted.length > 1000) state.posted.splice(0, state.posted.length - 1000);
+}
+
+/** Notes a webview message the host refused. */
+export function recordRefused(reason: string): void {
+  state.refused.push(reason);
+}
+
+export function recordRun(folder: string | undefined, running: boolean): void {
+  if (folder) state.lastRunFolder = folder;
+  state.running = running;
+}
+
+/** A copy of the state (tests compare snapshots). */
+export function testState(): TestState {
+  return { ...state, posted: [...state.posted], refused: [...state.refused] };
+}

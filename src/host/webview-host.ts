@@ -1,0 +1,79 @@
+/**
+ * What the panel and the side view share: the page (CSP, nonce, asWebviewUri, local roots
+ * limited to dist/ and media/), validated messages in, state re-sent on every `ready` and
+ * whenever a hidden view becomes visible again, and the plain view re-rendered when the shown
+ * run changes.
+ */
+import * as vscode from 'vscode';
+import type { HostToWebview } from '../protocol';
+import { log } from './log';
+import { parseWebviewMessage } from './messages-logic';
+import { historyHtml, raceControlsHtml, resultsHtml } from './plain-view-logic';
+import type { RunController } from './run-controller';
+import { shellHtml } from './shell-logic';
+import { recordPosted, recordRefused } from './test-hooks';
+import { handleWebviewMessage } from './webview-messages';
+
+type ViewKind = 'panel' | 'side';
+
+/** Commands a page's links may run (command URIs); each validates its own arguments. */
+const LINK_COMMANDS = ['landscapeLens.openResults', 'landscapeLens.optimizerRace', 'landscapeLens.runExperiment', 'landscapeLens.newFromTemplate', 'landscapeLens.cancelRun'];
+
+/** Webview options of both views: scripts on, only our resources, only our command links. */
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    enableCommandUris: LINK_COMMANDS,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+/** Wires one webview to the controller; dispose the result when the view goes away. */
+export function connectWebview(webview: vscode.Webview, kind: ViewKind, extensionUri: vscode.Uri, controller: RunController, isVisible: () => boolean): vscode.Disposable {
+  webview.options = webviewOptions(extensionUri);
+  const render = () => {
+    webview.html = shellHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
+      view: kind,
+      title: kind === 'panel' ? 'Landscape Lens results' : 'Landscape Lens',
+      plainHtml: plainHtml(kind, controller),
+    });
+  };
+  const post = (message: HostToWebview) => {
+    if (!isVisible()) return; // a hidden view gets the whole state when it shows again
+    recordPosted(kind, message);
+    void webview.postMessage(message);
+  };
+  render();
+  return vscode.Disposable.from(
+    webview.onDidReceiveMessage((raw: unknown) => {
+      const parsed = parseWebviewMessage(raw);
+      if (!parsed.ok) {
+        recordRefused(parsed.reason);
+        log().warn(`ignored a message from the ${kind} webview: ${parsed.reason}`);
+        return;
+      }
+      if (parsed.message.type === 'ready') controller.stateMessages().forEach(post);
+      else void handleWebviewMessage(parsed.message, controller);
+    }),
+    controller.onMessage(post),
+    controller.onStructuralChange(() => render()),
+  );
+}
+
+/** The plain view: the shown run's tables in the panel; history, race links and the run's tables in the side view. */
+function plainHtml(kind: ViewKind, controller: RunController): string {
+  const shown = controller.shown;
+  const results = shown ? resultsHtml(shown.results, shown.summary) : '<p>No results yet: run an experiment (Landscape Lens: Run Experiment) or a quick race.</p>';
+  if (kind === 'panel') return results;
+  return `<h3>Quick race</h3>${raceControlsHtml()}<h3>Runs</h3>${historyHtml(controller.history, shown?.summary.id)}<h3>Current run</h3>${results}`;
+}
+
+/** Re-sends the state to a view that became visible (no retainContextWhenHidden). */
+export function resendState(webview: vscode.Webview, kind: ViewKind, controller: RunController): void {
+  for (const message of controller.stateMessages()) {
+    recordPosted(kind, message);
+    void webview.postMessage(message);
+  }
+}

@@ -1,0 +1,48 @@
+/** What the host does for each (already validated) webview message. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { WebviewToHost } from '../protocol';
+import { log } from './log';
+import type { RunController } from './run-controller';
+
+export async function handleWebviewMessage(message: Exclude<WebviewToHost, { type: 'ready' }>, controller: RunController): Promise<void> {
+  switch (message.type) {
+    case 'runRace':
+      await vscode.commands.executeCommand('landscapeLens.optimizerRace', { surface: message.surface, optimizers: message.optimizers, start: message.start });
+      return;
+    case 'setStart': {
+      const shown = controller.shown;
+      if (!shown?.config?.surface) {
+        log().warn('setStart: the shown run is not a surface race; nothing to re-run');
+        return;
+      }
+      const config = { ...shown.config, start: message.start };
+      await controller.run({ config, configText: JSON.stringify(config, null, 2), baseDir: shown.baseDir ?? '.' });
+      return;
+    }
+    case 'openRun':
+      try {
+        controller.open(message.id);
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Landscape Lens: ${(error as Error).message}`);
+      }
+      return;
+    case 'cancelRun':
+      controller.cancel();
+      return;
+    case 'saveFile':
+      await saveFile(message.fileName, message.data, message.encoding);
+      return;
+  }
+}
+
+/** Asks where to save, then writes the webview's chart or data there. */
+async function saveFile(fileName: string, data: string, encoding: 'utf8' | 'base64'): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const defaultUri = folder ? vscode.Uri.joinPath(folder, fileName) : vscode.Uri.file(path.join(process.cwd(), fileName));
+  const extension = path.extname(fileName).slice(1).toLowerCase();
+  const target = await vscode.window.showSaveDialog({ defaultUri, filters: { [extension.toUpperCase()]: [extension] } });
+  if (!target) return;
+  await vscode.workspace.fs.writeFile(target, encoding === 'base64' ? Buffer.from(data, 'base64') : Buffer.from(data, 'utf8'));
+  log().info(`saved ${target.fsPath}`);
+}
