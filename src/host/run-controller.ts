@@ -12,7 +12,7 @@ import type { HostToWebview, RunSummary } from '../protocol';
 import type { ExperimentResults } from '../results';
 import { listRuns, readRunRecord, readRunResults, writeRunFolder } from '../results-store';
 import { log } from './log';
-import { runInWorker } from './runner';
+import { PoolRunner } from './pool-runner';
 import { readSettings, runsFolder } from './settings';
 import { RunStatusBar } from './status-bar';
 import { recordRun } from './test-hooks';
@@ -39,6 +39,7 @@ const CURRENT_RUN_KEY = 'landscapeLens.currentRunFolder';
 
 export class RunController implements vscode.Disposable {
   private readonly statusBar = new RunStatusBar();
+  private readonly runner: PoolRunner;
   private readonly changed = new vscode.EventEmitter<HostToWebview>();
   /** Fires each message the webviews should get; `structural` changes also re-render their plain view. */
   readonly onMessage = this.changed.event;
@@ -49,6 +50,7 @@ export class RunController implements vscode.Disposable {
   history: RunSummary[] = [];
 
   constructor(private readonly context: vscode.ExtensionContext) {
+    this.runner = new PoolRunner(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath);
     this.refreshHistory();
     const saved = context.workspaceState.get<string>(CURRENT_RUN_KEY);
     if (saved) this.tryOpenFolder(saved);
@@ -96,8 +98,7 @@ export class RunController implements vscode.Disposable {
         async (progress, token) => {
           token.onCancellationRequested(() => abort.abort());
           let reported = 0;
-          return runInWorker(config, {
-            workerPath: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'worker.js').fsPath,
+          return this.runner.run(config, settings.workers, {
             baseDir: request.baseDir,
             signal: abort.signal,
             onProgress: (report, soFar) => {
@@ -177,6 +178,7 @@ export class RunController implements vscode.Disposable {
 
   dispose(): void {
     this.running?.abort.abort();
+    void this.runner.dispose();
     this.statusBar.dispose();
     this.changed.dispose();
     this.structural.dispose();

@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { focusConfig, onlyOptimizer, parseStartPoint, raceConfig } from '../../src/host/race-logic';
+import { validateConfigValue } from '../../src/config/validate';
+import { TEMPLATES } from '../../src/host/templates';
+import { validateConfigText } from '../../src/config/validate';
+import type { ExperimentConfig } from '../../src/config/types';
+
+test('a quick race is a valid config with one entry per optimizer', () => {
+  const config = raceConfig({ surface: 'saddle', optimizers: ['sgd', 'newton'], start: [1, 0.001] });
+  assert.deepEqual(config.optimizers, [{ name: 'sgd', lr: 0.05 }, { name: 'newton', lr: 1 }]);
+  assert.deepEqual(config.start, [1, 0.001]);
+  const { config: validated, issues } = validateConfigValue(config, '.');
+  assert.deepEqual(issues, []);
+  assert.ok(validated);
+});
+
+test('parseStartPoint reads "x, y", "x y" and "(x, y)"', () => {
+  assert.deepEqual(parseStartPoint('1, 0.001'), [1, 0.001]);
+  assert.deepEqual(parseStartPoint(' (-2 3e-1) '), [-2, 0.3]);
+  assert.equal(parseStartPoint('1'), undefined);
+  assert.equal(parseStartPoint('1, two'), undefined);
+  assert.equal(parseStartPoint('1, 2, 3'), undefined);
+});
+
+const race: ExperimentConfig = { name: 'r', surface: { name: 'saddle' }, optimizers: [{ name: 'sgd', lr: 0.1 }, { name: 'adam', label: 'A' }] };
+
+test('onlyOptimizer keeps one entry and names the run after it', () => {
+  const only = onlyOptimizer(race, 1);
+  assert.deepEqual(only.optimizers, [{ name: 'adam', label: 'A' }]);
+  assert.equal(only.name, 'r - A');
+  assert.throws(() => onlyOptimizer(race, 2), /no optimizer at index 2/);
+});
+
+test('focusConfig names the missing section, and keeps only the analysis asked for', () => {
+  assert.match((focusConfig(race, 'train') as { error: string }).error, /"model" and "training"/);
+  assert.match((focusConfig(race, 'hessian') as { error: string }).error, /"analyses": \{"hessian"/);
+  assert.match((focusConfig(race, 'landscape') as { error: string }).error, /"landscape"/);
+  assert.deepEqual((focusConfig(race, 'saddles') as { config: ExperimentConfig }).config.criticalPoints, true);
+  const network = { name: 'n', model: {}, training: {}, analyses: { hessian: { top: 5 }, landscape: { dimensions: 2 } } } as unknown as ExperimentConfig;
+  assert.deepEqual((focusConfig(network, 'hessian') as { config: { analyses: unknown } }).config.analyses, { hessian: { top: 5 } });
+  assert.deepEqual((focusConfig(network, 'landscape') as { config: { analyses: unknown } }).config.analyses, { landscape: { dimensions: 2 } });
+  assert.equal((focusConfig(network, 'train') as { config: { analyses: unknown } }).config.analyses, undefined);
+  assert.match((focusConfig(network, 'saddles') as { error: string }).error, /"detector"/);
+});
+
+test('every template is a valid config', () => {
+  for (const template of TEMPLATES) {
+    const { config, issues } = validateConfigText(template.text, '.');
+    assert.deepEqual(issues, [], template.id);
+    assert.ok(config, template.id);
+  }
+});
