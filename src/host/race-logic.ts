@@ -73,10 +73,10 @@ export function focusConfig(config: ExperimentConfig, part: FocusedPart): { conf
       if (!raw.model || !raw.training) return { error: `"${config.name}" has no network to train: add "model" and "training" sections (New Experiment from Template has a network example)` };
       return { config: { ...raw, analyses: undefined } as ExperimentConfig };
     case 'hessian':
-      if (!analyses.hessian) return { error: `"${config.name}" asks for no Hessian analysis: add "analyses": {"hessian": {"top": 10}} next to "model"` };
+      if (!analyses.hessian) return { error: `"${config.name}" asks for no Hessian analysis: add "analyses": {"hessian": {"top": 10}} (on a surface or a model)` };
       return keepAnalysis('hessian');
     case 'landscape':
-      if (!analyses.landscape) return { error: `"${config.name}" asks for no loss landscape: add "analyses": {"landscape": {"dimensions": 2}} next to "model"` };
+      if (!analyses.landscape) return { error: `"${config.name}" asks for no loss landscape: add "analyses": {"landscape": {"dimensions": 2}} (on a surface or a model)` };
       return keepAnalysis('landscape');
     case 'saddles':
       if (raw.surface) return { config: { ...raw, criticalPoints: true } };

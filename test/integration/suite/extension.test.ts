@@ -1,0 +1,212 @@
+// The extension inside a real extension host, against the examples/ workspace: each command,
+// the results folders, the diagnostics of a broken config, CodeLenses, the panel's messages,
+// cancel, open and export. Reads the host through the INTERNAL landscapeLens._testState command.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import * as vscode from 'vscode';
+
+interface HostState {
+  posted: { view: string; type: string; name?: string; final?: boolean; trajectories?: number }[];
+  refused: string[];
+  lastRunFolder?: string;
+  running: boolean;
+  panelOpen: boolean;
+  history: string[];
+  shown?: { id: string; status: string };
+}
+
+interface SavedResults {
+  name: string;
+  trajectories?: { label: string; status: string; points: number[][] }[];
+  criticalPoints?: { kind: string; point: number[] }[];
+  warnings: string[];
+}
+
+const hostState = () => vscode.commands.executeCommand<HostState>('landscapeLens._testState');
+
+function workspaceUri(...names: string[]): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the tests need a workspace folder (the examples/ copy)');
+  return vscode.Uri.joinPath(folder.uri, ...names);
+}
+
+async function writeWorkspaceFile(name: string, text: string): Promise<vscode.Uri> {
+  const uri = workspaceUri(name);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  return uri;
+}
+
+function readResults(folder: vscode.Uri): SavedResults {
+  return JSON.parse(readFileSync(join(folder.fsPath, 'results.json'), 'utf8')) as SavedResults;
+}
+
+function readRecord(folder: vscode.Uri): { status: string; reason?: string; name: string } {
+  return JSON.parse(readFileSync(join(folder.fsPath, 'run.json'), 'utf8')) as { status: string; reason?: string; name: string };
+}
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const saddleRace = () => workspaceUri('saddle-race.landscape.json');
+
+suite('extension', () => {
+  suiteSetup(async () => {
+    const extension = vscode.extensions.getExtension('landscape-lens.landscape-lens');
+    assert.ok(extension, 'the extension is loaded');
+    const exported = (await extension.activate()) as { _testState?: unknown };
+    assert.equal(typeof exported._testState, 'function', 'activate() returns the internal test hook');
+  });
+
+  test('Run Experiment writes the results folder, and the panel gets the final results', async () => {
+    const folder = await vscode.commands.executeCommand<vscode.Uri>('landscapeLens.runExperiment', saddleRace());
+    assert.ok(folder instanceof vscode.Uri, 'resolves with the results folder');
+    assert.match(folder.path, /\/\.landscape-lens\/runs\/\d{8}-\d{6}-saddle-race$/);
+    const files = readdirSync(folder.fsPath).sort();
+    assert.deepEqual(files.filter((name) => !name.endsWith('.csv')), ['config.landscape.json', 'results.json', 'run.json']);
+    assert.equal(files.filter((name) => name.endsWith('.csv')).length, 4, 'one CSV per optimizer');
+    assert.equal(readFileSync(join(folder.fsPath, 'config.landscape.json'), 'utf8'), readFileSync(saddleRace().fsPath, 'utf8'), 'the config as run, comments kept');
+    const results = readResults(folder);
+    assert.deepEqual(results.trajectories?.map((trajectory) => trajectory.label), ['gradient descent', 'momentum 0.9', 'Newton', 'noisy GD']);
+    assert.equal(readRecord(folder).status, 'completed');
+    const state = await until('the final results posted to the panel', async () => {
+      const current = await hostState();
+      return current.posted.some((message) => message.view === 'panel' && message.type === 'results' && message.final && message.name === 'Saddle race') ? current : undefined;
+    });
+    assert.equal(state.panelOpen, true, 'autoOpenPanel opened the panel');
+    assert.equal(state.lastRunFolder, folder.fsPath);
+    assert.equal(state.history[0], basename(folder.fsPath), 'the run heads the history');
+    assert.equal(state.running, false);
+  }, 180_000);
+
+  test('"Run only this" runs a single optimizer', async () => {
+    const folder = await vscode.commands.executeCommand<vscode.Uri>('landscapeLens.runExperiment', saddleRace(), { optimizerIndex: 2 });
+    assert.ok(folder instanceof vscode.Uri);
+    const results = readResults(folder);
+    assert.equal(results.name, 'Saddle race - Newton');
+    assert.deepEqual(results.trajectories?.map((trajectory) => trajectory.label), ['Newton']);
+    const end = results.trajectories?.[0].points.at(-1) ?? [];
+    assert.ok(Math.hypot(end[0], end[1]) < 1e-6, `Newton lands on the saddle, not at (${end.join(', ')})`);
+  }, 120_000);
+
+  test('Optimizer Race with its arguments needs no file', async () => {
+    const folder = await vscode.commands.executeCommand<vscode.Uri>('landscapeLens.optimizerRace', { surface: 'dauphin-saddle', optimizers: ['sgd', 'saddle-free-newton'], start: [0.5, 0.01], steps: 30 });
+    assert.ok(folder instanceof vscode.Uri);
+    const results = readResults(folder);
+    assert.equal(results.trajectories?.length, 2);
+    assert.deepEqual(results.trajectories?.[0].points[0], [0.5, 0.01]);
+    assert.equal(results.trajectories?.[0].points.length, 31);
+  }, 120_000);
+
+  test('Detect Saddle Points classifies the saddle at the origin', async () => {
+    const folder = await vscode.commands.executeCommand<vscode.Uri>('landscapeLens.detectSaddles', saddleRace());
+    assert.ok(folder instanceof vscode.Uri);
+    const saddles = readResults(folder).criticalPoints?.filter((point) => point.kind === 'saddle') ?? [];
+    assert.equal(saddles.length, 1);
+    assert.ok(Math.hypot(saddles[0].point[0], saddles[0].point[1]) < 1e-6);
+  }, 120_000);
+
+  test('Train Network, Analyze Hessian and Plot Loss Landscape refuse a config without their section', async () => {
+    const before = (await hostState()).history.length;
+    for (const command of ['landscapeLens.trainNetwork', 'landscapeLens.analyzeHessian', 'landscapeLens.plotLandscape']) {
+      assert.equal(await vscode.commands.executeCommand(command, saddleRace()), undefined, `${command} does not run a surface race`);
+    }
+    assert.equal((await hostState()).history.length, before, 'no run folder was written');
+  });
+
+  test('a broken config gets diagnostics at its fields, cleared when fixed, and does not run', async () => {
+    const text = '{\n  "name": "broken",\n  "surface": { "name": "saddle" },\n  "optimizers": [{ "name": "sgd", "lr": -1, "bogus": 2 }]\n}\n';
+    const uri = await writeWorkspaceFile('broken.landscape.json', text);
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const diagnostics = await until('diagnostics of the broken config', () => {
+      const found = vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === 'Landscape Lens');
+      return found.length > 0 ? found : undefined;
+    });
+    const underlined = diagnostics.map((diagnostic) => document.getText(diagnostic.range));
+    assert.ok(underlined.includes('"bogus"'), `the unknown field is underlined: ${JSON.stringify(underlined)}`);
+    assert.ok(underlined.includes('-1'), `the negative lr is underlined: ${JSON.stringify(underlined)}`);
+    assert.ok(diagnostics.every((diagnostic) => diagnostic.severity === vscode.DiagnosticSeverity.Error));
+    assert.equal(await vscode.commands.executeCommand('landscapeLens.runExperiment', uri), undefined, 'an invalid config does not run');
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(text.length)), text.replace('"lr": -1, "bogus": 2', '"lr": 0.1'));
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await until('the diagnostics to clear', () => (vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === 'Landscape Lens').length === 0 ? true : undefined));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  test('CodeLenses: "▶ Run" at the top and "▶ Run only this" above each optimizer', async () => {
+    const document = await vscode.workspace.openTextDocument(saddleRace());
+    const lenses = await until('CodeLenses', async () => {
+      const found = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', saddleRace(), 100);
+      const ours = found?.filter((lens) => lens.command?.command === 'landscapeLens.runExperiment') ?? [];
+      return ours.length > 0 ? ours : undefined;
+    });
+    assert.deepEqual(lenses.map((lens) => lens.command?.title), ['▶ Run', '▶ Run only this', '▶ Run only this', '▶ Run only this', '▶ Run only this']);
+    assert.equal(lenses[0].range.start.line, 0);
+    assert.match(document.lineAt(lenses[1].range.start.line).text, /"name": "sgd", "lr": 0.1, "label": "gradient descent"/);
+    assert.deepEqual(lenses[4].command?.arguments?.[1], { optimizerIndex: 3 });
+  });
+
+  test('Cancel Run stops a long run and keeps what finished, with the reason', async () => {
+    const config = { name: 'long race', surface: { name: 'ill-conditioned' }, start: [1, 1], steps: 400000, criticalPoints: false, optimizers: [{ name: 'sgd', lr: 0.001 }, { name: 'sgd', lr: 0.0001 }] };
+    const uri = await writeWorkspaceFile('long.landscape.json', JSON.stringify(config, null, 2));
+    const running = vscode.commands.executeCommand<vscode.Uri>('landscapeLens.runExperiment', uri);
+    await until('the run to start', async () => ((await hostState()).running ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(await vscode.commands.executeCommand('landscapeLens.cancelRun'), true);
+    const folder = await running;
+    assert.ok(folder instanceof vscode.Uri, 'a cancelled run still resolves with its folder');
+    const record = readRecord(folder);
+    assert.equal(record.status, 'cancelled');
+    assert.match(record.reason ?? '', /cancel/);
+    assert.ok(readResults(folder).warnings.some((warning) => /cancel/.test(warning)));
+    assert.equal((await hostState()).running, false);
+    assert.equal(await vscode.commands.executeCommand('landscapeLens.cancelRun'), false, 'nothing left to cancel');
+  }, 120_000);
+
+  test('Open Results shows a saved run; Export Results copies its folder', async () => {
+    const state = await hostState();
+    const oldest = state.history.at(-1);
+    assert.ok(oldest, 'there are saved runs');
+    const opened = await vscode.commands.executeCommand<vscode.Uri>('landscapeLens.openResults', oldest);
+    assert.equal(basename(opened.fsPath), oldest);
+    assert.equal((await hostState()).shown?.id, oldest);
+    const destination = mkdtempSync(join(tmpdir(), 'landscape-export-'));
+    try {
+      const exported = await vscode.commands.executeCommand<vscode.Uri>('landscapeLens.exportResults', oldest, vscode.Uri.file(destination));
+      assert.equal(exported.fsPath, join(destination, oldest));
+      assert.deepEqual(readdirSync(exported.fsPath).sort(), readdirSync(opened.fsPath).sort());
+    } finally {
+      rmSync(destination, { recursive: true, force: true });
+    }
+    assert.equal(await vscode.commands.executeCommand('landscapeLens.openResults', '../../etc'), undefined, 'a path-like id is not a run');
+  });
+
+  test('New Experiment from Template writes a valid config and opens it', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('landscapeLens.newFromTemplate', 'custom-expression', workspaceUri());
+    assert.match(uri.path, /\/custom-expression(-\d+)?\.landscape\.json$/);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString());
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === 'Landscape Lens'), []);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test('Show Panel re-sends the state when the webview says it is ready', async () => {
+    await vscode.commands.executeCommand('landscapeLens.showPanel');
+    assert.equal((await hostState()).panelOpen, true);
+    const history = await until('a history message to the panel', async () => {
+      const posted = (await hostState()).posted;
+      return posted.some((message) => message.view === 'panel' && message.type === 'history') ? true : undefined;
+    }, 30_000);
+    assert.equal(history, true);
+  });
+});
