@@ -58,10 +58,50 @@ export interface ExperimentResults {
   surface?: SurfaceResult;
   trajectories?: TrajectoryResult[];
   criticalPoints?: CriticalPointResult[];
+  /** Network training: per-epoch history and saddle-monitoring events. */
+  training?: TrainingResult;
   /** Seconds spent per phase. */
   timings: Record<string, number>;
   /** Problems met while running that did not stop the run (e.g. a diverged optimizer). */
   warnings: string[];
+}
+
+/** One epoch of network training. Losses are the model's loss over the set after the epoch. */
+export interface EpochRecord {
+  /** 1-based. */
+  epoch: number;
+  loss: number;
+  testLoss?: number;
+  /** Classification only. */
+  trainAccuracy?: number;
+  testAccuracy?: number;
+  /** ‖∇L‖: of the full-batch gradient, or of the mean of the epoch's mini-batch gradients. */
+  gradientNorm: number;
+  learningRate: number;
+  /** Wall time of the epoch's training steps and metrics. */
+  seconds: number;
+  /** The saddle detector flagged this epoch. */
+  saddle?: boolean;
+}
+
+/** Saddle detected, learning rate boosted, plateau (epochs start..endEpoch), early stop, divergence. */
+export interface TrainingEvent {
+  epoch: number;
+  kind: 'detected' | 'boosted' | 'plateau' | 'stopped' | 'diverged';
+  message: string;
+  endEpoch?: number;
+}
+
+export interface TrainingResult {
+  /** Layer widths, activations, loss, parameter count. */
+  model: { layers: number[]; activations: string[]; loss: string; bias: boolean; parameters: number };
+  data: { name: string; trainRows: number; testRows: number; features: number; classes?: number };
+  optimizer: string;
+  batchSize: number;
+  history: EpochRecord[];
+  events: TrainingEvent[];
+  /** Why training ended. */
+  status: 'completed' | 'early-stopped' | 'cancelled' | `diverged at epoch ${number}`;
 }
 
 /** A progress report streamed while an experiment runs. */

@@ -1,9 +1,10 @@
 import { OPTIMIZER_DEFAULTS } from '../core/optimizers';
 import { ExpressionError, compileExpression } from '../core/surfaces/expression';
 import type { ConfigIssue, ExperimentConfig } from './types';
+import { networkIssues } from './network-checks';
 
 /** Rules a JSON schema cannot express: a surface given twice or not at all, a bad expression, parameters of the wrong optimizer, an empty domain. */
-export function semanticIssues(config: ExperimentConfig, _baseDir: string): ConfigIssue[] {
+export function semanticIssues(config: ExperimentConfig, baseDir: string): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const error = (path: string, message: string) => issues.push({ path, message, severity: 'error' });
   const surface = config.surface;
@@ -43,6 +44,7 @@ export function semanticIssues(config: ExperimentConfig, _baseDir: string): Conf
   if (config.optimizers && !config.surface && !hasNetwork(config)) {
     error('/surface', 'optimizers need something to optimize: add "surface" (e.g. {"name": "saddle"})');
   }
+  issues.push(...networkIssues(config, baseDir));
   return issues;
 }
 

@@ -1,5 +1,7 @@
 import type { OptimizerName, Schedule } from '../core/optimizers';
 import type { SurfaceName } from '../core/surfaces/catalog';
+import type { ModelConfig, TrainingConfig } from '../core/nn/config';
+import type { DataConfig } from '../core/data/load';
 
 /** The typed form of a *.landscape.json file (see schemas/experiment.schema.json). */
 export interface ExperimentConfig {
@@ -14,6 +16,10 @@ export interface ExperimentConfig {
   optimizers?: OptimizerConfig[];
   grid?: { resolution?: number; domain?: [[number, number], [number, number]] };
   criticalPoints?: boolean;
+  /** An MLP trained on `data` (see core/nn/config). */
+  model?: ModelConfig;
+  data?: DataConfig;
+  training?: TrainingConfig;
 }
 
 export interface SurfaceConfig {

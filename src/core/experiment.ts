@@ -1,6 +1,7 @@
 import type { Cancellation } from './cancellation';
 import type { PlaneRunner } from './landscape/grid';
 import { runSurfaceRace } from './surfaces/race';
+import { runNetworkExperiment } from './nn/experiment-network';
 import type { ExperimentConfig } from '../config/types';
 import type { ExperimentResults, ProgressReport } from '../results';
 
@@ -28,6 +29,7 @@ export async function runExperiment(config: ExperimentConfig, context: Experimen
     warnings: [],
   };
   if (config.surface) runSurfaceRace(config, results, context);
+  if (config.model) await runNetworkExperiment(config, results, context);
   if (context.signal?.aborted) results.warnings.push('cancelled: the results hold what finished before the cancel');
   return results;
 }

@@ -89,6 +89,11 @@ export class Mlp {
     return this.buffers[this.buffers.length - 1].a.subarray(0, rows * this.outputs);
   }
 
+  /** The output activations of the last forward pass (rows × outputs), a view valid until the next call. */
+  lastOutput(rows: number): Float64Array {
+    return this.buffers[this.buffers.length - 1].a.subarray(0, rows * this.outputs);
+  }
+
   /** out (+)= x·Wᵀ + b for x rows × inputs, W at weightOffset in source (b skipped when biasOffset < 0). */
   private affine(
     source: Float64Array,

@@ -1,0 +1,82 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolveDataPath, type DataConfig } from '../core/data/load';
+import type { ConfigIssue, ExperimentConfig } from './types';
+
+/** What the data will look like, when it can be known without loading it. */
+interface DataShape {
+  features?: number;
+  /** Number of classes, or undefined for regression. */
+  classes?: number;
+  regressionOutputs?: number;
+}
+
+/** Rules for model, data and training that a schema cannot express: sizes against the data, files that must exist, list lengths. */
+export function networkIssues(config: ExperimentConfig, baseDir: string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const error = (path: string, message: string) => issues.push({ path, message, severity: 'error' });
+  const { model, data, training } = config;
+  if (!model && !data && !training) return issues;
+  if (!model) error('/model', 'network training needs "model": add e.g. {"layers": [2, 8, 2], "activation": "tanh"}');
+  if (!data) error('/data', 'a model needs "data": add e.g. {"kind": "synthetic", "name": "xor"} or {"kind": "mnist-sample", "samples": 5000}');
+  const missing = (path: string, file: string | undefined) => {
+    if (file && !existsSync(resolveDataPath(baseDir, file))) error(path, `the file ${resolveDataPath(baseDir, file)} does not exist; paths are relative to the config file's folder`);
+  };
+  const needs: Record<string, string[]> = { synthetic: ['name'], idx: ['images', 'labels'], csv: ['path'], 'mnist-sample': [] };
+  for (const field of data ? needs[data.kind] : []) {
+    if ((data as unknown as Record<string, unknown>)[field] === undefined) error('/data', `data of kind "${data!.kind}" needs "${field}"`);
+  }
+  if (data?.kind === 'csv' && (data.label === undefined) === (data.target === undefined)) error('/data', 'a CSV set needs exactly one of "label" (a class column) or "target" (numeric columns)');
+  if (data?.kind === 'idx') {
+    missing('/data/images', data.images);
+    missing('/data/labels', data.labels);
+  }
+  if (data?.kind === 'csv') missing('/data/path', data.path);
+  missing('/model/weights', model?.weights);
+  if (!model || !data) return issues;
+  const layers = model.layers;
+  if (layers && Array.isArray(model.activation) && model.activation.length !== layers.length - 1) {
+    error('/model/activation', `${model.activation.length} activations for ${layers.length - 1} layers: give one per layer, or one name for every hidden layer`);
+  }
+  const shape = dataShape(data, baseDir);
+  if (layers && shape.features !== undefined && layers[0] !== shape.features) {
+    error('/model/layers/0', `the data has ${shape.features} features, so the first width must be ${shape.features} (it is ${layers[0]})`);
+  }
+  const outputs = layers?.[layers.length - 1];
+  if (outputs !== undefined && shape.classes !== undefined && outputs !== shape.classes && !(shape.classes === 2 && outputs === 1)) {
+    error(`/model/layers/${layers!.length - 1}`, `the data has ${shape.classes} classes, so the last width must be ${shape.classes}${shape.classes === 2 ? ' (or 1 with sigmoid-bce)' : ''} (it is ${outputs})`);
+  }
+  if (outputs !== undefined && shape.regressionOutputs !== undefined && outputs !== shape.regressionOutputs) {
+    error(`/model/layers/${layers!.length - 1}`, `the data has ${shape.regressionOutputs} target column(s), so the last width must be ${shape.regressionOutputs} (it is ${outputs})`);
+  }
+  if (shape.regressionOutputs !== undefined && (model.loss === 'softmax-cross-entropy' || model.loss === 'sigmoid-bce')) {
+    error('/model/loss', `${model.loss} needs class labels but the data is a regression set: use "mse"`);
+  }
+  if (training?.optimizer?.name === 'newton' || training?.optimizer?.name === 'saddle-free-newton') {
+    issues.push({ path: '/training/optimizer/name', message: 'Newton methods build the dense Hessian: only practical for networks with a few hundred parameters', severity: 'warning' });
+  }
+  return issues;
+}
+
+function dataShape(data: DataConfig, baseDir: string): DataShape {
+  switch (data.kind) {
+    case 'mnist-sample':
+      return { features: 784, classes: 10 };
+    case 'synthetic':
+      if (data.name === 'sum-of-squares') return { features: data.dimension ?? 2, regressionOutputs: 1 };
+      if (data.name === 'blobs') return { features: data.dimension ?? 2, classes: data.classes ?? 3 };
+      return { features: 2, classes: 2 };
+    case 'csv':
+      return csvShape(data, baseDir);
+    case 'idx':
+      return {};
+  }
+}
+
+function csvShape(data: DataConfig & { kind: 'csv' }, baseDir: string): DataShape {
+  const path = resolveDataPath(baseDir, data.path);
+  if (!existsSync(path)) return {};
+  const header = readFileSync(path, 'utf8').split(/\r?\n/, 1)[0].split(',');
+  const targets = data.target === undefined ? [] : Array.isArray(data.target) ? data.target : [data.target];
+  const predicted = targets.length + (data.label === undefined ? 0 : 1);
+  return { features: header.length - predicted, regressionOutputs: targets.length > 0 ? targets.length : undefined };
+}

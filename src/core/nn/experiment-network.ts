@@ -1,0 +1,45 @@
+import type { ExperimentConfig } from '../../config/types';
+import type { ExperimentResults, TrainingResult } from '../../results';
+import type { ExperimentContext } from '../experiment';
+import { buildNetworkObjective } from './build';
+import { resolveTrainOptions, trainNetwork, type TrainingRun } from './train';
+
+/** Seconds between streamed progress reports when epochs are fast (slow epochs report each). */
+const PROGRESS_INTERVAL = 0.05;
+
+/**
+ * The network part of an experiment: build the MLP and data from the config, train with
+ * saddle monitoring, stream each epoch through context.onProgress (partial.training), honour
+ * context.signal between batches, and store the history and events in results.training.
+ */
+export async function runNetworkExperiment(config: ExperimentConfig, results: ExperimentResults, context: ExperimentContext): Promise<TrainingRun | undefined> {
+  if (!config.model || !config.data) {
+    results.warnings.push('a network experiment needs both "model" and "data"; nothing was trained');
+    return undefined;
+  }
+  const built = performance.now();
+  const problem = buildNetworkObjective({ model: config.model, data: config.data, seed: config.seed }, context.baseDir);
+  results.timings.loadData = (performance.now() - built) / 1000;
+  const options = resolveTrainOptions(config.training, config.seed ?? 0);
+  let lastReport = -Infinity;
+  options.signal = context.signal;
+  options.onEpoch = (record, result) => {
+    const now = performance.now() / 1000;
+    if (now - lastReport < PROGRESS_INTERVAL && record.epoch < options.epochs) return;
+    lastReport = now;
+    const accuracy = record.testAccuracy ?? record.trainAccuracy;
+    const message = `epoch ${record.epoch}/${options.epochs}: loss ${record.loss.toPrecision(4)}${accuracy === undefined ? '' : `, accuracy ${(100 * accuracy).toFixed(1)}%`}`;
+    context.onProgress?.({ fraction: record.epoch / options.epochs, message, partial: { training: snapshot(result) } });
+  };
+  const started = performance.now();
+  const run = trainNetwork(problem, options);
+  results.timings.training = (performance.now() - started) / 1000;
+  results.training = run.result;
+  if (run.result.status.startsWith('diverged')) results.warnings.push(`training ${run.result.status}: lower the learning rate`);
+  return run;
+}
+
+/** A copy of the result so far (the live one keeps growing). */
+function snapshot(result: TrainingResult): TrainingResult {
+  return { ...result, history: result.history.slice(), events: result.events.slice() };
+}
