@@ -3,6 +3,7 @@
  * WebviewPanelSerializer: the host re-renders it from the run it last showed.
  */
 import * as vscode from 'vscode';
+import { isRunId } from './messages-logic';
 import type { RunController } from './run-controller';
 import { connectWebview, resendState, webviewOptions } from './webview-host';
 
@@ -28,8 +29,16 @@ export class ResultsPanel implements vscode.Disposable, vscode.WebviewPanelSeria
     return this.panel !== undefined;
   }
 
-  /** Restores a panel VS Code kept across a reload. */
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, _state: unknown): Promise<void> {
+  /** Restores a panel VS Code kept across a reload, showing the run the webview last showed (its persisted runId). */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const runId = (state as { runId?: unknown } | undefined)?.runId;
+    if (isRunId(runId) && runId !== this.controller.shown?.summary.id) {
+      try {
+        this.controller.open(runId);
+      } catch {
+        // that run's folder is gone: show the last run instead
+      }
+    }
     this.adopt(panel);
   }
 

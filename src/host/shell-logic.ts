@@ -1,8 +1,9 @@
 /**
- * The HTML page of both webviews: a strict CSP with a nonce, the webview bundle
- * (dist/webview.js) rendering into <div id="root">, and the host's plain view of the current
- * state in <section id="plain-results"> so that every result is readable before the charts
- * draw. No `vscode` here.
+ * The HTML page of both webviews (the shell test/webview/harness.html mirrors): a strict CSP
+ * with a nonce, media/webview.css, the webview bundle (dist/webview.js) rendering into
+ * <div id="app">, and the host's plain view of the shown run in <section id="plain-results">.
+ * The plain view shows while #app is empty (no bundle, or one that failed to load) and hides
+ * by CSS once the bundle draws. The side view's quick-race links always show. No `vscode` here.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -11,11 +12,15 @@ export interface ShellOptions {
   cspSource: string;
   /** asWebviewUri of dist/webview.js */
   scriptUri: string;
+  /** asWebviewUri of media/webview.css */
+  styleUri: string;
   /** 'panel' (editor area) or 'side' (activity-bar view); the bundle reads it from body[data-view]. */
   view: 'panel' | 'side';
   title: string;
   /** Escaped HTML of the plain view (plain-view-logic). */
   plainHtml: string;
+  /** Escaped HTML always shown below (the side view's quick-race links). */
+  footerHtml?: string;
   nonce?: string;
 }
 
@@ -36,6 +41,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 }
 
 const STYLE = `
+#app:not(:empty) ~ #plain-results { display: none; }
 body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 12px; }
 table { border-collapse: collapse; margin: 8px 0 16px; }
 caption { text-align: left; font-weight: bold; padding: 4px 0; }
@@ -57,14 +63,15 @@ export function shellHtml(options: ShellOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(options.cspSource, nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>${options.title.replace(/[&<>"']/g, '')}</title>
+<link rel="stylesheet" href="${options.styleUri}" nonce="${nonce}">
 <style nonce="${nonce}">${STYLE}</style>
 </head>
 <body data-view="${options.view}">
-<div id="root"></div>
+<div id="app"></div>
 <section id="plain-results">
 ${options.plainHtml}
 </section>
-<script nonce="${nonce}" src="${options.scriptUri}"></script>
+${options.footerHtml ? `<section id="quick-race">\n${options.footerHtml}\n</section>\n` : ''}<script nonce="${nonce}" src="${options.scriptUri}"></script>
 </body>
 </html>`;
 }

@@ -35,9 +35,11 @@ export function connectWebview(webview: vscode.Webview, kind: ViewKind, extensio
     webview.html = shellHtml({
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css')).toString(),
       view: kind,
       title: kind === 'panel' ? 'Landscape Lens results' : 'Landscape Lens',
       plainHtml: plainHtml(kind, controller),
+      footerHtml: kind === 'side' ? `<h3>Quick race</h3>${raceControlsHtml()}` : undefined,
     });
   };
   const post = (message: HostToWebview) => {
@@ -62,12 +64,12 @@ export function connectWebview(webview: vscode.Webview, kind: ViewKind, extensio
   );
 }
 
-/** The plain view: the shown run's tables in the panel; history, race links and the run's tables in the side view. */
+/** The plain view: the shown run's tables in the panel; the history and the run's tables in the side view. */
 function plainHtml(kind: ViewKind, controller: RunController): string {
   const shown = controller.shown;
   const results = shown ? resultsHtml(shown.results, shown.summary) : '<p>No results yet: run an experiment (Landscape Lens: Run Experiment) or a quick race.</p>';
   if (kind === 'panel') return results;
-  return `<h3>Quick race</h3>${raceControlsHtml()}<h3>Runs</h3>${historyHtml(controller.history, shown?.summary.id)}<h3>Current run</h3>${results}`;
+  return `<h3>Runs</h3>${historyHtml(controller.history, shown?.summary.id)}<h3>Current run</h3>${results}`;
 }
 
 /** Re-sends the state to a view that became visible (no retainContextWhenHidden). */
