@@ -87,27 +87,31 @@ export interface WebviewContent {
   svgShapes: number;
 }
 
+// Runs inside a webview frame (the tests' tsconfig has no DOM types, hence a string). Copies each
+// canvas into a 2-D canvas and counts distinct colors on a sparse pixel grid (up to 64).
+const readWebviewScript = `(() => {
+  const labels = Array.from(document.querySelectorAll('[aria-label]')).map((element) => element.getAttribute('aria-label'));
+  const canvases = Array.from(document.querySelectorAll('canvas')).map((canvas) => {
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const context = copy.getContext('2d');
+    if (!context || canvas.width === 0 || canvas.height === 0) return { width: canvas.width, height: canvas.height, colors: 0 };
+    context.drawImage(canvas, 0, 0);
+    const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    const colors = new Set();
+    for (let offset = 0; offset < pixels.length && colors.size < 64; offset += 4 * 7) {
+      colors.add(((pixels[offset] << 24) | (pixels[offset + 1] << 16) | (pixels[offset + 2] << 8) | pixels[offset + 3]) >>> 0);
+    }
+    return { width: canvas.width, height: canvas.height, colors: colors.size };
+  });
+  const svgShapes = document.querySelectorAll('svg path, svg circle, svg rect, svg line, svg polyline').length;
+  return { text: (document.body ? document.body.innerText : '') + '\\n' + labels.join('\\n'), canvases, svgShapes };
+})()`;
+
 /** What a webview frame shows: its text (with aria-labels) and, per canvas, how many colors it has. */
 export async function readWebview(frame: Frame): Promise<WebviewContent> {
-  return frame.evaluate(() => {
-    const labels = Array.from(document.querySelectorAll('[aria-label]')).map((element) => element.getAttribute('aria-label'));
-    const canvases = Array.from(document.querySelectorAll('canvas')).map((canvas) => {
-      const copy = document.createElement('canvas');
-      copy.width = canvas.width;
-      copy.height = canvas.height;
-      const context = copy.getContext('2d');
-      if (!context || canvas.width === 0 || canvas.height === 0) return { width: canvas.width, height: canvas.height, colors: 0 };
-      context.drawImage(canvas, 0, 0);
-      const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
-      const colors = new Set<number>();
-      for (let offset = 0; offset < pixels.length && colors.size < 64; offset += 4 * 7) {
-        colors.add(((pixels[offset] << 24) | (pixels[offset + 1] << 16) | (pixels[offset + 2] << 8) | pixels[offset + 3]) >>> 0);
-      }
-      return { width: canvas.width, height: canvas.height, colors: colors.size };
-    });
-    const svgShapes = document.querySelectorAll('svg path, svg circle, svg rect, svg line, svg polyline').length;
-    return { text: `${document.body?.innerText ?? ''}\n${labels.join('\n')}`, canvases, svgShapes };
-  });
+  return (await frame.evaluate(readWebviewScript)) as WebviewContent;
 }
 
 /** Polls until some webview frame satisfies `accept`, returning it with its content. */

@@ -133,6 +133,7 @@ export async function run(): Promise<void> {
   const files = testFiles(__dirname);
   if (files.length === 0) throw new Error(`no *.test.js files next to ${__filename}; compile them: node scripts/e2e-build-tests.mjs`);
   // Each file's top-level suite()/test() calls land in a suite named after the file.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- test files are found at run time
   for (const file of files) suite(relative(__dirname, file), () => require(file));
   const grepSource = process.env.LANDSCAPE_LENS_TEST_GREP;
   const tally: Tally = { passed: 0, failed: [], skipped: 0 };

@@ -46,7 +46,7 @@ suite('smoke', () => {
     const config = workspaceFile('saddle-race.landscape.json');
     assert.ok(await exists(config), `${config.fsPath} exists`);
     const resultsFolder = await vscode.commands.executeCommand<vscode.Uri | undefined>('landscapeLens.runExperiment', config);
-    assert.ok(resultsFolder instanceof vscode.Uri, 'runExperiment resolves with the results folder URI');
+    assert.ok(resultsFolder instanceof vscode.Uri, `runExperiment resolves with the results folder URI, not ${String(resultsFolder)}`);
     assert.match(resultsFolder.path, /\/\.landscape-lens\/runs\/[^/]+-[^/]+$/);
     const resultsFile = vscode.Uri.joinPath(resultsFolder, 'results.json');
     const results: unknown = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(resultsFile)));

@@ -1,0 +1,201 @@
+// End to end, as a user: package the extension, install the .vsix into code-server, open examples/,
+// and drive the workbench with Playwright (palette, CodeLens, Problems, side view, the panel's
+// webview). Screenshots of each step go to test-artifacts/e2e-*.png.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parse as parseJsonc } from 'jsonc-parser';
+import type { Browser, Page } from 'playwright-core';
+import { copyWorkspace, createProfile, installExtension, launchBrowser, removeWorkspace, repoRoot, screenshot, startCodeServer, waitForWorkbench, type CodeServer, type Profile } from './harness';
+import { acceptPrompts, codeLenses, openFile, paletteLabels, problemRows, runFolders, runPaletteCommand, waitForNewResults, waitForWebview, type WebviewContent } from './workbench';
+
+// LANDSCAPE_LENS_VSIX=path installs that package instead of running `npm run package` first.
+const prebuiltVsix = process.env.LANDSCAPE_LENS_VSIX;
+const vsixPath = prebuiltVsix ?? join(repoRoot, 'dist/landscape-lens.vsix');
+const runTimeoutMs = 180_000;
+
+interface ContributedCommand {
+  command: string;
+  title: string;
+  category?: string;
+}
+
+const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { contributes?: { commands?: ContributedCommand[] } };
+const contributedCommands = manifest.contributes?.commands ?? [];
+const paletteTitle = (entry: ContributedCommand): string => (entry.category ? `${entry.category}: ${entry.title}` : entry.title);
+
+/** The labels (or names) of the optimizers of an example config, as a legend shows them. */
+function optimizerNames(configFile: string): string[] {
+  const config = parseJsonc(readFileSync(configFile, 'utf8')) as { optimizers?: { name: string; label?: string }[] };
+  return (config.optimizers ?? []).map((optimizer) => optimizer.label ?? optimizer.name);
+}
+
+/** A chart is drawn: a canvas with more than a background's few colors, or an SVG with shapes. */
+function showsChart(content: WebviewContent): boolean {
+  return content.canvases.some((canvas) => canvas.width * canvas.height >= 10_000 && canvas.colors >= 8) || content.svgShapes >= 10;
+}
+
+/** Messages of the error notifications currently shown. */
+async function errorNotifications(page: Page): Promise<string[]> {
+  return page
+    .locator('.notifications-toasts .notification-list-item')
+    .filter({ has: page.locator('.codicon-error') })
+    .evaluateAll((items) => items.map((item) => item.textContent ?? ''));
+}
+
+describe('Landscape Lens in code-server', { timeout: 900_000 }, () => {
+  let profile: Profile | undefined;
+  let workspace = '';
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+
+  before(async () => {
+    try {
+      if (!prebuiltVsix) execFileSync('npm', ['run', 'package'], { cwd: repoRoot, stdio: 'pipe', timeout: 300_000 });
+    } catch (error) {
+      const output = error as { stdout?: Buffer; stderr?: Buffer };
+      throw new Error(`npm run package failed:\n${String(output.stdout ?? '').slice(-3000)}\n${String(output.stderr ?? '').slice(-3000)}`);
+    }
+    profile = createProfile();
+    await installExtension(profile, vsixPath);
+    workspace = copyWorkspace(join(repoRoot, 'examples'), ['schemas']);
+    server = await startCodeServer(profile, workspace);
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(server.url);
+    await waitForWorkbench(page);
+    await screenshot(page, 'e2e-01-workbench');
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    profile?.dispose();
+    if (workspace) removeWorkspace(workspace);
+  });
+
+  test('the .vsix installs into code-server', () => {
+    assert.ok(profile);
+    const installed = readdirSync(profile.extensionsDir).filter((name) => name.startsWith('landscape-lens.landscape-lens-'));
+    assert.equal(installed.length, 1, `extensions folder holds: ${readdirSync(profile.extensionsDir).join(', ')}`);
+  });
+
+  test('the palette offers every contributed command', async () => {
+    assert.ok(contributedCommands.length > 0, 'package.json contributes commands');
+    const missing: string[] = [];
+    for (const entry of contributedCommands) {
+      const title = paletteTitle(entry);
+      const labels = await paletteLabels(page, title);
+      if (!labels.some((label) => label.startsWith(title))) missing.push(title);
+    }
+    assert.deepEqual(missing, [], 'commands the palette does not offer');
+  });
+
+  test('Run Experiment from the palette writes results and the panel draws charts', async () => {
+    await openFile(page, 'saddle-race.landscape.json');
+    const before = runFolders(workspace);
+    await runPaletteCommand(page, 'Landscape Lens: Run Experiment');
+    await acceptPrompts(page);
+    const runFolder = await waitForNewResults(page, workspace, before, runTimeoutMs);
+    assert.match(runFolder, /\.landscape-lens\/runs\/[^/]+-[^/]+$/);
+    const results: unknown = JSON.parse(readFileSync(join(runFolder, 'results.json'), 'utf8'));
+    assert.equal(typeof results, 'object');
+    const { content } = await waitForWebview(page, showsChart, 60_000);
+    assert.ok(showsChart(content));
+    await screenshot(page, 'e2e-02-run-experiment-panel');
+  });
+
+  test("the panel's legend names every optimizer of the config", async () => {
+    const names = optimizerNames(join(workspace, 'saddle-race.landscape.json'));
+    assert.ok(names.length > 0);
+    const { content } = await waitForWebview(page, (shown) => names.every((name) => shown.text.includes(name)), 30_000);
+    for (const name of names) assert.ok(content.text.includes(name), `the panel shows "${name}"`);
+  });
+
+  test('the CodeLens above a config runs it', async () => {
+    await openFile(page, 'saddle-race.landscape.json');
+    const lens = codeLenses(page).filter({ hasText: /Run/ }).first();
+    await lens.waitFor({ state: 'visible', timeout: 30_000 });
+    await screenshot(page, 'e2e-03-codelens');
+    const before = runFolders(workspace);
+    await lens.click();
+    await acceptPrompts(page);
+    const runFolder = await waitForNewResults(page, workspace, before, runTimeoutMs);
+    assert.ok(existsSync(join(runFolder, 'results.json')));
+  });
+
+  test('a broken config shows its error in the Problems panel', async () => {
+    // No "$schema" here: only the extension's jsonValidation can tie the file to the schema.
+    writeFileSync(join(workspace, 'broken.landscape.json'), '{\n  "name": "broken",\n  "surface": { "name": "saddle" },\n  "steps": "many"\n}\n');
+    await openFile(page, 'broken.landscape.json');
+    const deadline = Date.now() + 60_000;
+    let rows: string[] = [];
+    while (Date.now() < deadline) {
+      rows = await problemRows(page);
+      if (rows.some((row) => /broken\.landscape\.json/.test(row)) && rows.some((row) => /integer|steps/i.test(row))) break;
+      await page.waitForTimeout(2_000);
+    }
+    await screenshot(page, 'e2e-04-problems');
+    assert.ok(rows.some((row) => /broken\.landscape\.json/.test(row)), `Problems rows: ${rows.join(' | ')}`);
+    assert.ok(rows.some((row) => /integer|steps/i.test(row)), `Problems rows: ${rows.join(' | ')}`);
+  });
+
+  test('the Landscape Lens side view opens from the activity bar and shows content', async () => {
+    const item = page.locator('.part.activitybar .action-item a[aria-label^="Landscape Lens"], .part.activitybar .action-item .action-label[aria-label^="Landscape Lens"]').first();
+    await item.waitFor({ state: 'visible', timeout: 30_000 });
+    await item.click();
+    const title = page.locator('.part.sidebar .composite.title');
+    await assert.doesNotReject(title.filter({ hasText: /Landscape Lens/i }).waitFor({ state: 'visible', timeout: 15_000 }));
+    const sidebar = await page.locator('.part.sidebar').boundingBox();
+    assert.ok(sidebar, 'the side bar is visible');
+    const { content } = await waitForWebview(page, (shown) => shown.text.trim().length > 0, 30_000);
+    assert.ok(content.text.trim().length > 0);
+    const frames = page.frames().filter((frame) => frame.url().includes('/webview/browser/pre/index.html'));
+    const boxes = await Promise.all(frames.map(async (frame) => (await frame.frameElement()).boundingBox()));
+    const inSidebar = boxes.some((box) => box && box.x >= sidebar.x - 1 && box.x + box.width <= sidebar.x + sidebar.width + 1 && box.width > 50 && box.height > 50);
+    assert.ok(inSidebar, 'a webview is laid out inside the side bar');
+    await screenshot(page, 'e2e-05-side-view');
+  });
+
+  test('Optimizer Race on a Surface runs from its quick picks alone', async () => {
+    const before = runFolders(workspace);
+    await runPaletteCommand(page, 'Landscape Lens: Optimizer Race on a Surface');
+    const prompts = await acceptPrompts(page);
+    assert.ok(prompts > 0, 'the command asks for a surface and optimizers through quick picks');
+    await waitForNewResults(page, workspace, before, runTimeoutMs);
+    await screenshot(page, 'e2e-06-optimizer-race');
+  });
+
+  test('New Experiment from Template opens a new config in the editor', async () => {
+    const configsBefore = readdirSync(workspace).filter((name) => name.endsWith('.landscape.json'));
+    await runPaletteCommand(page, 'Landscape Lens: New Experiment from Template');
+    await acceptPrompts(page);
+    const active = page.locator('.tabs-container .tab.active');
+    await assert.doesNotReject(active.filter({ hasText: /\.landscape\.json/ }).waitFor({ state: 'visible', timeout: 30_000 }));
+    const activeLabel = (await active.getAttribute('aria-label')) ?? '';
+    const configsAfter = readdirSync(workspace).filter((name) => name.endsWith('.landscape.json'));
+    assert.ok(configsAfter.length > configsBefore.length || !/saddle-race|broken/.test(activeLabel), `active tab: ${activeLabel}`);
+    await screenshot(page, 'e2e-07-new-from-template');
+  });
+
+  test('the remaining palette commands run without an error notification', async () => {
+    const exercised = new Set(['landscapeLens.runExperiment', 'landscapeLens.optimizerRace', 'landscapeLens.newFromTemplate']);
+    const remaining = contributedCommands.filter((entry) => !exercised.has(entry.command) && !/Race on a Surface|from Template|Run Experiment/.test(entry.title));
+    assert.ok(remaining.length > 0, 'there are other commands to exercise');
+    const failures: string[] = [];
+    for (const entry of remaining) {
+      await openFile(page, 'saddle-race.landscape.json');
+      await runPaletteCommand(page, paletteTitle(entry));
+      await acceptPrompts(page, 4);
+      await page.keyboard.press('Escape');
+      const errors = await errorNotifications(page);
+      if (errors.length > 0) failures.push(`${paletteTitle(entry)}: ${errors.join(' / ')}`);
+      await runPaletteCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
+    }
+    await screenshot(page, 'e2e-08-remaining-commands');
+    assert.deepEqual(failures, [], 'commands that raised an error notification');
+  });
+});
