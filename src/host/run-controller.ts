@@ -14,6 +14,7 @@ import { listRuns, readRunRecord, readRunResults, writeRunFolder } from '../resu
 import { log } from './log';
 import { PoolRunner } from './pool-runner';
 import { readSettings, runsFolder } from './settings';
+import { withSettingsDefaults } from './settings-logic';
 import { RunStatusBar } from './status-bar';
 import { recordRun } from './test-hooks';
 
@@ -81,7 +82,7 @@ export class RunController implements vscode.Disposable {
       return undefined;
     }
     const settings = readSettings(request.configUri);
-    const config = withDefaultResolution(request.config, settings.gridResolution);
+    const config = withSettingsDefaults(request.config, settings);
     const startedAt = new Date().toISOString();
     const summary: RunSummary = { id: `running-${Date.now()}`, name: config.name, status: 'running', startedAt };
     const abort = new AbortController();
@@ -183,12 +184,6 @@ export class RunController implements vscode.Disposable {
     this.changed.dispose();
     this.structural.dispose();
   }
-}
-
-/** The settings' grid resolution for a surface config that sets none. */
-function withDefaultResolution(config: ExperimentConfig, resolution: number): ExperimentConfig {
-  if (!config.surface || config.grid?.resolution !== undefined) return config;
-  return { ...config, grid: { ...config.grid, resolution } };
 }
 
 function describeTimings(results: ExperimentResults): string {

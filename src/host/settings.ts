@@ -22,7 +22,7 @@ export function readSettings(scope?: vscode.Uri): Settings {
     workers: configuration.get<number>('workers', 0),
     resultsFolder: configuration.get<string>('resultsFolder', '.landscape-lens/runs'),
     gridResolution: configuration.get<number>('gridResolution', 101),
-    denseHessianLimit: configuration.get<number>('denseHessianLimit', 2000),
+    denseHessianLimit: configuration.get<number>('denseHessianLimit', 3000),
     autoOpenPanel: configuration.get<boolean>('autoOpenPanel', true),
   };
 }

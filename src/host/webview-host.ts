@@ -48,6 +48,9 @@ export function connectWebview(webview: vscode.Webview, kind: ViewKind, extensio
     void webview.postMessage(message);
   };
   render();
+  // Once the bundle said `ready` it draws from messages: re-rendering the page would reload it
+  // (a flicker); the plain view is re-rendered only while no bundle runs.
+  let bundleReady = false;
   return vscode.Disposable.from(
     webview.onDidReceiveMessage((raw: unknown) => {
       const parsed = parseWebviewMessage(raw);
@@ -56,11 +59,17 @@ export function connectWebview(webview: vscode.Webview, kind: ViewKind, extensio
         log().warn(`ignored a message from the ${kind} webview: ${parsed.reason}`);
         return;
       }
-      if (parsed.message.type === 'ready') controller.stateMessages().forEach(post);
+      if (parsed.message.type === 'ready') {
+        bundleReady = true;
+        controller.stateMessages().forEach(post);
+      }
       else void handleWebviewMessage(parsed.message, controller);
     }),
     controller.onMessage(post),
-    controller.onStructuralChange(() => render()),
+    controller.onStructuralChange(() => {
+      if (!bundleReady) render();
+      else post({ type: 'history', runs: controller.history, currentId: controller.shown?.summary.id });
+    }),
   );
 }
 

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { focusConfig, onlyOptimizer, parseStartPoint, raceConfig } from '../../src/host/race-logic';
 import { validateConfigValue } from '../../src/config/validate';
 import { TEMPLATES } from '../../src/host/templates';
+import { withSettingsDefaults } from '../../src/host/settings-logic';
 import { validateConfigText } from '../../src/config/validate';
 import type { ExperimentConfig } from '../../src/config/types';
 
@@ -50,4 +51,14 @@ test('every template is a valid config', () => {
     assert.deepEqual(issues, [], template.id);
     assert.ok(config, template.id);
   }
+});
+
+test('settings fill what a config leaves out, never what it sets', () => {
+  const defaults = { gridResolution: 41, denseHessianLimit: 500 };
+  assert.deepEqual(withSettingsDefaults(race, defaults).grid, { resolution: 41 });
+  assert.deepEqual(withSettingsDefaults({ ...race, grid: { resolution: 7 } }, defaults).grid, { resolution: 7 });
+  const hessian = { ...race, analyses: { hessian: { top: 3 } } } as ExperimentConfig;
+  assert.deepEqual((withSettingsDefaults(hessian, defaults) as { analyses: unknown }).analyses, { hessian: { top: 3, maxDimension: 500 } });
+  const network = { name: 'n', model: {} } as unknown as ExperimentConfig;
+  assert.equal(withSettingsDefaults(network, defaults), network, 'nothing to fill: the same config');
 });
