@@ -1,10 +1,255 @@
-import type { HostToWebview, WebviewToHost } from '../src/protocol';
+/**
+ * The Landscape Lens webview: receives results from the host (src/protocol.ts), lays them out
+ * as tabs of charts, follows the VS Code theme live, replays trajectories, and sends start
+ * points, saved files and run choices back.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import type { HostToWebview } from '../src/protocol';
+import { Card, type CardSpec, type ExportFormat } from './card';
+import { requestExport } from './export';
+import { pagesOf, type Page, type PageContext } from './pages';
+import { createReplayControls } from './replay';
+import { initialViewState, replayLength, type AppState } from './state';
+import { readTheme, watchTheme, type Theme } from './theme';
+import { fieldRange, prefersLogLevels } from './charts/field';
+import { persistState, post, restoredState } from './vscode-api';
+import { renderHistory, renderStatus } from './status';
 
-declare function acquireVsCodeApi(): { postMessage(message: WebviewToHost): void };
+const NARROW_WIDTH = 560;
+const REPLAY_SECONDS = 5;
 
-const vscode = acquireVsCodeApi();
-window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
-  const root = document.getElementById('root');
-  if (root && event.data.type === 'results') root.textContent = `${event.data.results.name}`;
+const state: AppState = { final: true, history: [], view: initialViewState(restoredState()), playing: false };
+let theme: Theme = readTheme();
+let pendingStart: [number, number] | undefined;
+let narrow = document.body.clientWidth < NARROW_WIDTH;
+const cards = new Map<string, Card>();
+let pageIds = '';
+let playTimer: number | undefined;
+
+const app = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
+app.id = 'app';
+const statusElement = document.createElement('header');
+statusElement.id = 'status';
+const historyElement: HTMLDetailsElement = document.createElement('details');
+historyElement.id = 'history';
+const emptyElement = document.createElement('p');
+emptyElement.id = 'empty';
+emptyElement.textContent = 'No results yet. Run an experiment (Landscape Lens: Run Experiment) or open a saved run.';
+const tabs = document.createElement('vscode-tabs');
+tabs.id = 'tabs';
+app.append(statusElement, historyElement, emptyElement, tabs);
+
+const replay = createReplayControls({
+  onStep: (step) => {
+    stopPlaying();
+    state.view.step = step;
+    save();
+    updateReplay();
+  },
+  onPlayToggle: () => (state.playing ? stopPlaying() : startPlaying()),
+  onLogLevels: (logarithmic) => {
+    state.view.logLevels = logarithmic;
+    save();
+    render(false);
+  },
+  onResetZoom: () => {
+    for (const card of cards.values()) card.chart.dispatchAction({ type: 'dataZoom', start: 0, end: 100 });
+  },
 });
-vscode.postMessage({ type: 'ready' });
+
+function save(): void {
+  persistState(state.view);
+}
+
+function currentStep(): number {
+  const length = replayLength(state.results);
+  return state.view.step === undefined ? length : Math.min(state.view.step, length);
+}
+
+function context(): PageContext {
+  return {
+    state,
+    theme,
+    narrow,
+    step: currentStep(),
+    pendingStart,
+    onStart: (start) => {
+      pendingStart = start;
+      post({ type: 'setStart', start });
+      render(false);
+    },
+    onLegend: (chartId, selected) => {
+      state.view.legend[chartId] = selected;
+      save();
+    },
+  };
+}
+
+function effectiveLogLevels(): boolean {
+  const grid = state.results?.surface?.grid;
+  if (state.view.logLevels !== undefined || !grid) return state.view.logLevels ?? false;
+  return prefersLogLevels(grid.values, fieldRange(grid.values));
+}
+
+function exportCard(card: Card, format: ExportFormat): void {
+  requestExport(card, format, state.results?.name ?? 'landscape-lens', theme.background);
+}
+
+/** Rebuilds the tab headers and panels when the set of pages changes. */
+function layoutTabs(pages: Page[]): void {
+  const ids = pages.map((page) => page.id).join(',');
+  if (ids === pageIds) return;
+  pageIds = ids;
+  tabs.replaceChildren();
+  pages.forEach((page) => {
+    const header = document.createElement('vscode-tab-header');
+    header.setAttribute('slot', 'header');
+    header.textContent = page.title;
+    header.dataset.page = page.id;
+    const panel = document.createElement('vscode-tab-panel');
+    panel.dataset.page = page.id;
+    if (page.replay) panel.append(replay.element);
+    const grid = document.createElement('div');
+    grid.className = 'cards';
+    panel.append(grid);
+    tabs.append(header, panel);
+  });
+  const selected = Math.max(0, pages.findIndex((page) => page.id === state.view.tab));
+  tabs.setAttribute('selected-index', String(selected));
+}
+
+function panelGrid(pageId: string): HTMLElement | null {
+  return tabs.querySelector(`vscode-tab-panel[data-page="${pageId}"] > .cards`);
+}
+
+/** Draws everything from the state; `fresh` rebuilds each chart's option from scratch (theme or layout change). */
+function render(fresh: boolean): void {
+  renderStatus(statusElement, state);
+  renderHistory(historyElement, state, (id) => post({ type: 'openRun', id }));
+  const pages = pagesOf(context());
+  emptyElement.hidden = pages.length > 0;
+  tabs.hidden = pages.length === 0;
+  layoutTabs(pages);
+  const seen = new Set<string>();
+  for (const page of pages) {
+    const grid = panelGrid(page.id);
+    if (!grid) continue;
+    for (const spec of page.cards) {
+      seen.add(spec.id);
+      const card = cards.get(spec.id) ?? createCard(spec);
+      if (card.element.parentElement !== grid) grid.append(card.element);
+      card.update(spec, fresh);
+    }
+  }
+  for (const [id, card] of cards) {
+    if (seen.has(id)) continue;
+    card.dispose();
+    cards.delete(id);
+  }
+  replay.sync(currentStep(), replayLength(state.results), state.playing, effectiveLogLevels());
+}
+
+function createCard(spec: CardSpec): Card {
+  const card = new Card(spec, exportCard);
+  cards.set(spec.id, card);
+  return card;
+}
+
+/** Redraws only the charts that replay (the trajectories grow in place). */
+function updateReplay(): void {
+  const surface = pagesOf(context()).find((page) => page.id === 'surface');
+  for (const spec of surface?.cards ?? []) cards.get(spec.id)?.replay(spec);
+  replay.sync(currentStep(), replayLength(state.results), state.playing, effectiveLogLevels());
+}
+
+function startPlaying(): void {
+  const length = replayLength(state.results);
+  if (length === 0) return;
+  if (currentStep() >= length) state.view.step = 0;
+  state.playing = true;
+  // The replay lasts about REPLAY_SECONDS whatever the step count; slow frames skip steps.
+  const startStep = currentStep();
+  const startedAt = performance.now();
+  const stepsPerMs = Math.max(length / (REPLAY_SECONDS * 1000), 0.01);
+  const tick = (): void => {
+    if (!state.playing) return;
+    const next = Math.min(length, startStep + Math.max(1, Math.floor((performance.now() - startedAt) * stepsPerMs)));
+    if (next !== currentStep()) {
+      state.view.step = next;
+      updateReplay();
+    }
+    if (next >= length) stopPlaying();
+    else playTimer = window.setTimeout(tick, 30);
+  };
+  updateReplay();
+  playTimer = window.setTimeout(tick, 30);
+}
+
+function stopPlaying(): void {
+  if (playTimer !== undefined) window.clearTimeout(playTimer);
+  playTimer = undefined;
+  if (!state.playing) return;
+  state.playing = false;
+  save();
+  replay.sync(currentStep(), replayLength(state.results), false, effectiveLogLevels());
+}
+
+function receive(message: HostToWebview): void {
+  switch (message.type) {
+    case 'results': {
+      const newRun = message.run?.id !== undefined && message.run.id !== state.view.runId;
+      if (newRun) {
+        stopPlaying();
+        state.view.step = undefined;
+      }
+      state.results = message.results;
+      state.final = message.final;
+      state.run = message.run;
+      if (message.run) state.view.runId = message.run.id;
+      if (message.final) state.progress = undefined;
+      pendingStart = undefined;
+      save();
+      render(false);
+      return;
+    }
+    case 'progress':
+      state.progress = { fraction: message.fraction, message: message.message };
+      renderStatus(statusElement, state);
+      return;
+    case 'history':
+      state.history = message.runs;
+      state.currentRunId = message.currentId;
+      renderHistory(historyElement, state, (id) => post({ type: 'openRun', id }));
+      return;
+  }
+}
+
+tabs.addEventListener('vsc-tabs-select', (event) => {
+  const index = (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
+  const header = tabs.querySelectorAll('vscode-tab-header')[index] as HTMLElement | undefined;
+  state.view.tab = header?.dataset.page;
+  save();
+});
+
+window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
+  if (typeof event.data === 'object' && event.data !== null && typeof event.data.type === 'string') receive(event.data);
+});
+
+window.addEventListener('resize', () => {
+  const nowNarrow = document.body.clientWidth < NARROW_WIDTH;
+  if (nowNarrow === narrow) return;
+  narrow = nowNarrow;
+  render(true);
+});
+
+watchTheme((next) => {
+  theme = next;
+  render(true);
+});
+
+render(true);
+post({ type: 'ready' });

@@ -1,0 +1,68 @@
+/**
+ * Regenerates test/fixtures/results-*.json from the real engine (never hand-made numbers):
+ *   node --import tsx test/webview/make-fixtures.ts
+ * Each fixture is a config run through runExperiment, exactly as the CLI and the host run it.
+ */
+import { writeFileSync } from 'node:fs';
+import { validateConfigValue } from '../../src/config/validate';
+import { runExperiment } from '../../src/core/experiment';
+
+const configs: Record<string, unknown> = {
+  'saddle-race': {
+    name: 'saddle race',
+    seed: 7,
+    surface: { name: 'saddle' },
+    start: [1, 0.001],
+    steps: 60,
+    grid: { resolution: 61 },
+    optimizers: [
+      { name: 'sgd', lr: 0.1 },
+      { name: 'sgd', label: 'momentum', lr: 0.1, momentum: 0.9 },
+      { name: 'adam', lr: 0.1 },
+      { name: 'newton' },
+      { name: 'saddle-free-newton', lr: 0.5 },
+      { name: 'noisy-gd', lr: 0.1, noise: 0.05 },
+    ],
+  },
+  himmelblau: {
+    name: 'himmelblau',
+    seed: 1,
+    surface: { name: 'himmelblau' },
+    start: [-0.5, 0.5],
+    steps: 120,
+    grid: { resolution: 81 },
+    optimizers: [
+      { name: 'sgd', lr: 0.01 },
+      { name: 'adam', lr: 0.1 },
+      { name: 'rmsprop', lr: 0.05 },
+    ],
+  },
+  rosenbrock: {
+    name: 'rosenbrock',
+    seed: 3,
+    surface: { name: 'rosenbrock' },
+    start: [-1.5, 2],
+    steps: 300,
+    grid: { resolution: 81 },
+    optimizers: [
+      { name: 'sgd', lr: 0.002, momentum: 0.9 },
+      { name: 'adam', lr: 0.05 },
+      { name: 'sgd', label: 'sgd lr 0.01 (diverges)', lr: 0.01 },
+    ],
+  },
+};
+
+async function main(): Promise<void> {
+const only = process.argv.slice(2);
+for (const [name, config] of Object.entries(configs)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  const validated = validateConfigValue(config, process.cwd());
+  const errors = validated.issues.filter((issue) => issue.severity === 'error');
+  if (!validated.config || errors.length > 0) throw new Error(`${name}: ${JSON.stringify(errors)}`);
+  const results = await runExperiment(validated.config, { baseDir: process.cwd() });
+  writeFileSync(`test/fixtures/results-${name}.json`, JSON.stringify(results) + '\n');
+  console.log(`test/fixtures/results-${name}.json`, Object.keys(results).join(', '));
+}
+}
+
+void main();

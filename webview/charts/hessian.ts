@@ -1,0 +1,140 @@
+/**
+ * Hessian charts: the spectrum (a stem plot of every eigenvalue, or a histogram when there are
+ * many), the SLQ spectral density on a log axis, λmax / λmin / the negative count over
+ * training, and the loss along eigenvector slices.
+ */
+import type { Theme } from '../theme';
+import type { HessianView, Slice, SpectrumRecord } from '../sections';
+import { formatNumber } from '../format';
+import { baseOption, insideZoom, legend, positiveOrGap, valueAxis, type Option } from './common';
+
+const STEM_LIMIT = 80;
+
+/** Equal-width bins over [min, max]: counts and bin centres. */
+export function histogram(values: number[], binCount: number): { centres: number[]; counts: number[]; width: number } {
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  const width = max > min ? (max - min) / binCount : 1;
+  const counts = new Array<number>(binCount).fill(0);
+  for (const value of values) counts[Math.min(binCount - 1, Math.floor((value - min) / width))]++;
+  return { centres: counts.map((_, index) => min + (index + 0.5) * width), counts, width };
+}
+
+/** The eigenvalues to show: the full spectrum, else the computed extremes. */
+export function spectrumValues(hessian: HessianView): number[] {
+  if (hessian.eigenvalues.length > 0) return hessian.eigenvalues;
+  return [...new Set([...hessian.bottom, ...hessian.top])].sort((a, b) => a - b);
+}
+
+/** Stem plot (few eigenvalues) or histogram (many); negative eigenvalues in the saddle colour. */
+export function spectrumOption(hessian: HessianView, theme: Theme): Option {
+  const values = spectrumValues(hessian);
+  const negative = theme.critical.saddle;
+  const positive = theme.series[1];
+  const subtitle = [
+    hessian.classification ? `classification: ${hessian.classification}` : '',
+    hessian.trace !== undefined ? `trace ≈ ${formatNumber(hessian.trace)}` : '',
+    `${values.filter((value) => value < 0).length} negative of ${values.length}`,
+  ].filter(Boolean).join('   ');
+  const title = { text: subtitle, left: 8, top: 0, textStyle: { color: theme.mutedForeground, fontSize: theme.fontSize - 1, fontWeight: 'normal' } };
+  if (values.length <= STEM_LIMIT) {
+    return {
+      ...baseOption(theme),
+      title,
+      tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'item', formatter: (params: { data: number[] }) => `λ${params.data[0] + 1} = ${formatNumber(params.data[1])}` },
+      grid: { left: 64, right: 20, top: 36, bottom: 44 },
+      xAxis: valueAxis(theme, 'index (ascending)', { min: -0.5, max: values.length - 0.5, scale: false, minInterval: 1 }),
+      yAxis: valueAxis(theme, 'eigenvalue', { nameGap: 48 }),
+      dataZoom: insideZoom([0], [0]),
+      series: [
+        {
+          type: 'bar',
+          id: 'stems',
+          name: 'eigenvalues',
+          barWidth: 2,
+          data: values.map((value, index) => ({ value: [index, value], itemStyle: { color: value < 0 ? negative : positive } })),
+        },
+        {
+          type: 'scatter',
+          id: 'heads',
+          name: 'eigenvalues',
+          symbolSize: 7,
+          data: values.map((value, index) => ({ value: [index, value], itemStyle: { color: value < 0 ? negative : positive } })),
+        },
+      ],
+    };
+  }
+  const bins = histogram(values, Math.min(60, Math.ceil(Math.sqrt(values.length)) + 10));
+  return {
+    ...baseOption(theme),
+    title,
+    tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'item', formatter: (params: { data: { value: number[] } }) => `${params.data.value[1]} eigenvalues near ${formatNumber(params.data.value[0])}` },
+    grid: { left: 64, right: 20, top: 36, bottom: 44 },
+    xAxis: valueAxis(theme, 'eigenvalue'),
+    yAxis: valueAxis(theme, 'count', { type: 'log', scale: false, nameGap: 40 }),
+    dataZoom: insideZoom([0]),
+    series: [{ type: 'bar', id: 'histogram', name: 'eigenvalues', barCategoryGap: 0, barWidth: '90%', data: bins.centres.map((centre, index) => ({ value: [centre, positiveOrGap(bins.counts[index])], itemStyle: { color: centre < 0 ? negative : positive } })) }],
+  };
+}
+
+/** The SLQ density φ(λ) on a logarithmic axis (Ghorbani et al. 2019, Fig. 1 style). */
+export function densityOption(density: { grid: number[]; values: number[] }, theme: Theme): Option {
+  return {
+    ...baseOption(theme),
+    tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'axis', valueFormatter: (value: number) => formatNumber(value) },
+    grid: { left: 64, right: 20, top: 24, bottom: 44 },
+    xAxis: valueAxis(theme, 'eigenvalue'),
+    yAxis: valueAxis(theme, 'density (log)', { type: 'log', scale: false, nameGap: 48 }),
+    dataZoom: insideZoom([0]),
+    series: [{ type: 'line', id: 'density', name: 'density', showSymbol: false, data: density.grid.map((lambda, index) => [lambda, positiveOrGap(density.values[index])]), lineStyle: { width: 1.8, color: theme.series[1] }, areaStyle: { color: theme.series[1], opacity: 0.15 }, emphasis: { disabled: true } }],
+  };
+}
+
+/** λmax and λmin (left axis) and the negative count (right axis) over training. */
+export function spectrumHistoryOption(history: SpectrumRecord[], theme: Theme, selected?: Record<string, boolean>): Option {
+  const line = (name: string, pick: (record: SpectrumRecord) => number | undefined, colour: string, yAxisIndex: number): Option => ({
+    type: 'line',
+    id: `history-${name}`,
+    name,
+    yAxisIndex,
+    step: yAxisIndex === 1 ? 'end' : undefined,
+    showSymbol: history.length <= 40,
+    data: history.map((record) => [record.epoch, pick(record) ?? null]),
+    lineStyle: { width: 1.8, color: colour },
+    itemStyle: { color: colour },
+    emphasis: { disabled: true },
+  });
+  return {
+    ...baseOption(theme),
+    legend: legend(theme, ['λmax', 'λmin', 'negative count'], selected),
+    tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'axis', valueFormatter: (value: number) => formatNumber(value) },
+    grid: { left: 64, right: 56, top: 40, bottom: 44 },
+    xAxis: valueAxis(theme, 'epoch', { min: 'dataMin', max: 'dataMax' }),
+    yAxis: [valueAxis(theme, 'eigenvalue', { nameGap: 48 }), valueAxis(theme, 'negative', { minInterval: 1, splitLine: { show: false }, nameGap: 36 })],
+    series: [line('λmax', (record) => record.top, theme.series[1], 0), line('λmin', (record) => record.bottom, theme.critical.saddle, 0), line('negative count', (record) => record.negativeCount, theme.series[2], 1)],
+  };
+}
+
+/** 1-D curves: the loss along eigenvector slices, interpolations or landscape directions. */
+export function slicesOption(slices: Slice[], xName: string, theme: Theme, selected?: Record<string, boolean>): Option {
+  return {
+    ...baseOption(theme),
+    legend: legend(theme, slices.map((slice) => slice.label), selected),
+    tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'axis', valueFormatter: (value: number) => formatNumber(value) },
+    grid: { left: 64, right: 20, top: 40, bottom: 44 },
+    xAxis: valueAxis(theme, xName),
+    yAxis: valueAxis(theme, 'loss', { nameGap: 48 }),
+    dataZoom: insideZoom([0]),
+    series: slices.map((slice, index) => ({
+      type: 'line',
+      id: `slice-${index}`,
+      name: slice.label,
+      showSymbol: slice.steps.length <= 60,
+      symbolSize: 4,
+      data: slice.steps.map((step, k) => [step, slice.loss[k]]),
+      lineStyle: { width: 1.8, color: theme.series[index % theme.series.length] },
+      itemStyle: { color: theme.series[index % theme.series.length] },
+      emphasis: { disabled: true },
+    })),
+  };
+}

@@ -1,0 +1,28 @@
+/** Number formatting for axes, tooltips and readouts: compact, with an exponent for large or tiny magnitudes. */
+export function formatNumber(value: number, digits = 4): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return '0';
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e5 || magnitude < 1e-3) return value.toExponential(Math.max(digits - 2, 1)).replace('e+', 'e');
+  return Number(value.toPrecision(digits)).toString();
+}
+
+/** A point as "(x, y)". */
+export function formatPoint(point: readonly number[]): string {
+  return `(${point.map((coordinate) => formatNumber(coordinate)).join(', ')})`;
+}
+
+/** A file-name-safe slug of a run or chart name. */
+export function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'chart';
+}
+
+/** Rows as CSV text (RFC 4180 quoting). */
+export function toCsv(header: string[], rows: (string | number | undefined)[][]): string {
+  const cell = (value: string | number | undefined): string => {
+    if (value === undefined) return '';
+    const textValue = String(value);
+    return /[",\n]/.test(textValue) ? `"${textValue.replace(/"/g, '""')}"` : textValue;
+  };
+  return [header, ...rows].map((row) => row.map(cell).join(',')).join('\n') + '\n';
+}

@@ -1,0 +1,61 @@
+/** The header line (run name, status, progress, warnings) and the list of past runs. */
+import type { AppState } from './state';
+
+/** Shows the run's name and state, the progress while it runs, and its warnings. */
+export function renderStatus(element: HTMLElement, state: AppState): void {
+  element.replaceChildren();
+  const results = state.results;
+  if (!results && !state.progress) {
+    element.hidden = true;
+    return;
+  }
+  element.hidden = false;
+  const title = document.createElement('h2');
+  title.textContent = results?.name ?? state.run?.name ?? 'Run';
+  element.append(title);
+  const status = state.run?.status ?? (state.final ? 'completed' : 'running');
+  const badge = document.createElement('span');
+  badge.className = `badge ${status}`;
+  badge.textContent = state.run?.reason ? `${status}: ${state.run.reason}` : status;
+  element.append(badge);
+  if (state.progress && !state.final) {
+    const progress = document.createElement('progress');
+    progress.max = 1;
+    progress.value = state.progress.fraction;
+    const message = document.createElement('span');
+    message.className = 'progress-message';
+    message.textContent = state.progress.message;
+    element.append(progress, message);
+  }
+  for (const warning of results?.warnings ?? []) {
+    const line = document.createElement('p');
+    line.className = 'warning';
+    line.textContent = warning;
+    element.append(line);
+  }
+}
+
+/** The runs the host listed, newest first; clicking one asks the host to open it. */
+export function renderHistory(element: HTMLDetailsElement, state: AppState, open: (id: string) => void): void {
+  element.hidden = state.history.length === 0;
+  const wasOpen = element.open;
+  element.replaceChildren();
+  const summary = document.createElement('summary');
+  summary.textContent = `Runs (${state.history.length})`;
+  const list = document.createElement('ul');
+  for (const run of state.history) {
+    const item = document.createElement('li');
+    const link = document.createElement('a');
+    link.href = '#';
+    link.textContent = `${run.name} · ${run.status} · ${new Date(run.startedAt).toLocaleString()}`;
+    if (run.id === state.currentRunId) item.className = 'current';
+    link.addEventListener('click', (event) => {
+      event.preventDefault();
+      open(run.id);
+    });
+    item.append(link);
+    list.append(item);
+  }
+  element.append(summary, list);
+  element.open = wasOpen;
+}
