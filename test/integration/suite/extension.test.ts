@@ -114,6 +114,16 @@ suite('extension', () => {
     assert.ok(Math.hypot(saddles[0].point[0], saddles[0].point[1]) < 1e-6);
   }, 120_000);
 
+  test('Train Network trains the seed\'s network example and saves its history', async () => {
+    const folder = await vscode.commands.executeCommand<vscode.Uri>('landscapeLens.trainNetwork', workspaceUri('train-sum-of-squares.landscape.json'));
+    assert.ok(folder instanceof vscode.Uri, 'resolves with the results folder');
+    assert.equal(readRecord(folder).status, 'completed');
+    const saved = readResults(folder) as SavedResults & { training?: { history?: { epoch: number; loss: number }[] } };
+    const history = saved.training?.history ?? [];
+    assert.ok(history.length > 0, 'results.json holds the training history');
+    assert.ok(history.every((entry) => Number.isFinite(entry.loss)), 'every epoch has a finite loss');
+  }, 180_000);
+
   test('Train Network, Analyze Hessian and Plot Loss Landscape refuse a config without their section', async () => {
     const before = (await hostState()).history.length;
     for (const command of ['landscapeLens.trainNetwork', 'landscapeLens.analyzeHessian', 'landscapeLens.plotLandscape']) {
