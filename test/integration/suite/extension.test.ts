@@ -82,6 +82,10 @@ suite('extension', () => {
       return current.posted.some((message) => message.view === 'panel' && message.type === 'results' && message.final && message.name === 'Saddle race') ? current : undefined;
     });
     assert.equal(state.panelOpen, true, 'autoOpenPanel opened the panel');
+    const streamed = state.posted.filter((message) => message.view === 'panel' && message.name === 'Saddle race' && message.type === 'results' && !message.final);
+    assert.ok(streamed.length > 0, 'partial results streamed to the panel before the final ones');
+    assert.ok(streamed.some((message) => (message.trajectories ?? 0) < 4), 'a partial message held fewer trajectories than the final results');
+    assert.ok(state.posted.some((message) => message.view === 'panel' && message.type === 'progress'), 'progress reached the panel');
     assert.equal(state.lastRunFolder, folder.fsPath);
     assert.equal(state.history[0], basename(folder.fsPath), 'the run heads the history');
     assert.equal(state.running, false);
@@ -208,6 +212,14 @@ suite('extension', () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === 'Landscape Lens'), []);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  test('the side view gets the history and the shown run when it opens', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.landscapeLens');
+    await until('the side view to receive its state', async () => {
+      const posted = (await hostState()).posted.filter((message) => message.view === 'side');
+      return posted.some((message) => message.type === 'history') && posted.some((message) => message.type === 'results') ? true : undefined;
+    }, 30_000);
   });
 
   test('Show Panel re-sends the state when the webview says it is ready', async () => {
