@@ -60,6 +60,8 @@ export interface ExperimentResults {
   criticalPoints?: CriticalPointResult[];
   /** Network training: per-epoch history and saddle-monitoring events. */
   training?: TrainingResult;
+  /** Hessian analysis (analyses.hessian): spectrum, extremes, trace, density, classification. */
+  hessian?: HessianResult;
   /** Seconds spent per phase. */
   timings: Record<string, number>;
   /** Problems met while running that did not stop the run (e.g. a diverged optimizer). */
@@ -111,4 +113,79 @@ export interface ProgressReport {
   message: string;
   /** The results so far, when a part finished (a trajectory, a grid level, an epoch). */
   partial?: Partial<ExperimentResults>;
+}
+
+/** An eigenpair found by Lanczos or power iteration, with its residual ‖Hv − λv‖. */
+export interface HessianEigenpairResult {
+  value: number;
+  residual: number;
+  /** Unit eigenvector, when eigenvectors were asked for. */
+  vector?: number[];
+}
+
+/** The Hessian at one point (a surface's start, a model's weights) or of one layer's block. */
+export interface HessianResult {
+  /** Parameters analysed. */
+  dimension: number;
+  /** "exact" (Hessian-vector products) or "finite-difference" (central differences of the gradient). */
+  method: 'exact' | 'finite-difference';
+  /** The point, for surfaces (models are too large to repeat here). */
+  point?: number[];
+  /** The whole spectrum, ascending (dense path). */
+  eigenvalues?: number[];
+  /** eigenvectors[k] belongs to eigenvalues[k], when asked. */
+  eigenvectors?: number[][];
+  /** Largest first. */
+  top?: HessianEigenpairResult[];
+  /** Most negative first. */
+  bottom?: HessianEigenpairResult[];
+  /** How the extremes were found. */
+  solver?: { name: 'lanczos' | 'power'; products: number; restarts?: number; converged: boolean };
+  /** Hutchinson's estimate with its standard error; `exact` = Σλ when the full spectrum is known. */
+  trace?: { estimate: number; standardError: number; probes: number; exact?: number };
+  /** Stochastic Lanczos quadrature density (Ghorbani et al. 2019), with its smoothing convention. */
+  density?: {
+    grid: number[];
+    values: number[];
+    convention: { width: number; widthConvention: 'variance' | 'standard-deviation'; scaleWidthByRange: boolean; sigma: number };
+    steps: number;
+    probes: number;
+    integral: number;
+  };
+  classification?: HessianClassification;
+  /** The loss along the top and the most negative eigenvector. */
+  slices?: { direction: 'top' | 'bottom'; eigenvalue: number; steps: number[]; values: number[] }[];
+  /** The same analysis on each layer's block (P·H·Pᵀ). */
+  layers?: (HessianResult & { name: string; offset: number; length: number })[];
+  /** Analyses during training (every N epochs, detector events, the end). */
+  history?: HessianHistoryEntry[];
+  /** Hessian-vector products spent. */
+  products: number;
+  seconds: number;
+}
+
+/** Minimum, maximum, saddle of an index, or degenerate, with a tolerance relative to max|λ|. */
+export interface HessianClassification {
+  kind: CriticalPointKind;
+  /** Negative eigenvalues; a lower bound when only the ends of the spectrum were computed. */
+  index: number;
+  zeroCount: number;
+  /** |λmin/λmax|. */
+  negativeRatio: number;
+  threshold: number;
+  relativeTolerance: number;
+  /** Whether the whole spectrum was known. */
+  complete: boolean;
+}
+
+/** One analysis during training. */
+export interface HessianHistoryEntry {
+  epoch: number;
+  /** Why it ran: every N epochs, a detector event, or the end of training. */
+  reason: 'every' | 'event' | 'end';
+  lambdaMax: number;
+  lambdaMin: number;
+  /** Eigenvalues below −threshold among those computed. */
+  negativeCount: number;
+  kind: CriticalPointKind;
 }

@@ -20,6 +20,8 @@ export interface DenseSpectrum {
   eigenvalues: Float64Array;
   /** Row k (length n) is the unit eigenvector of eigenvalues[k], when asked. */
   eigenvectors?: Float64Array;
+  /** The symmetrized dense Hessian itself (row-major n×n). */
+  hessian: Float64Array;
   /** Hessian-vector products spent building the matrix. */
   products: number;
 }
@@ -37,7 +39,7 @@ export function denseSpectrum(objective: Objective, x: Float64Array, options: De
   const operator = hessianOperator(objective, x, method, options.step ?? DEFAULT_FINITE_DIFFERENCE_STEP);
   const matrix = method === 'exact' && objective.hessian ? objective.hessian(x) : hessianMatrix(operator, options);
   const { values, vectors } = symmetricEigenInPlace(Float64Array.from(matrix), objective.dim, options.eigenvectors ?? false);
-  return { eigenvalues: values, eigenvectors: vectors, products: operator.products };
+  return { eigenvalues: values, eigenvectors: vectors, hessian: matrix, products: operator.products };
 }
 
 /** Dense n×n matrix of a symmetric operator: column j = H·eⱼ, then (H + Hᵀ)/2. Checks cancellation per column. */

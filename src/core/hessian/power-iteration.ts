@@ -14,7 +14,7 @@ export interface PowerIterationOptions extends HessianRunOptions {
 
 export interface PowerIterationResult {
   /** In the order found: largest |λ| first (power iteration finds magnitude, not sign). */
-  pairs: (Eigenpair & { iterations: number })[];
+  pairs: (Eigenpair & { iterations: number; converged: boolean })[];
   products: number;
 }
 
@@ -38,6 +38,7 @@ export function powerIteration(operator: HessianOperator, options: PowerIteratio
     normalize(vector);
     let value = NaN;
     let iterations = 0;
+    let converged = false;
     while (iterations < maxIterations) {
       checkCancelled(options.signal);
       operator.apply(vector, product);
@@ -47,15 +48,17 @@ export function powerIteration(operator: HessianOperator, options: PowerIteratio
       value = next;
       vector = Float64Array.from(product);
       deflate(vector, pairs);
-      if (normalize(vector) === 0) break;
-      if (Math.abs(value - previous) <= tolerance * Math.abs(value) + 1e-300) break;
+      if (normalize(vector) === 0 || Math.abs(value - previous) <= tolerance * Math.abs(value) + 1e-300) {
+        converged = true;
+        break;
+      }
     }
     options.onProgress?.((found + 1) / count, `power iteration: eigenvalue ${found + 1} of ${count}`);
     operator.apply(vector, product);
     const rayleigh = dot(vector, product);
     let residualSquared = 0;
     for (let i = 0; i < n; i++) residualSquared += (product[i] - rayleigh * vector[i]) ** 2;
-    pairs.push({ value: rayleigh, vector, residual: Math.sqrt(residualSquared), iterations });
+    pairs.push({ value: rayleigh, vector, residual: Math.sqrt(residualSquared), iterations, converged });
   }
   return { pairs, products: operator.products - start };
 }

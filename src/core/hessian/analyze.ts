@@ -1,0 +1,127 @@
+import type { HessianAnalysisConfig } from '../../config/types';
+import type { HessianEigenpairResult, HessianResult } from '../../results';
+import { norm2, type Objective } from '../objective';
+import { classifySpectrum, DEFAULT_CLASSIFICATION_TOLERANCE } from './classify';
+import { DEFAULT_DENSE_LIMIT, denseSpectrum } from './dense-spectrum';
+import { spectralDensity } from './density';
+import { lanczosExtremes, type Eigenpair } from './lanczos';
+import { DEFAULT_FINITE_DIFFERENCE_STEP, hessianOperator, matrixOperator, type HessianRunOptions } from './operator';
+import { powerIteration } from './power-iteration';
+import { restrictObjective } from './restrict';
+import { lossAlongDirection } from './slice';
+import { hutchinsonTrace } from './trace';
+
+/** A named range of parameters (one layer's weight and bias). */
+export interface ParameterBlock {
+  name: string;
+  offset: number;
+  length: number;
+}
+
+export interface AnalyzeOptions extends HessianRunOptions {
+  seed?: number;
+  /** Blocks analysed separately when settings.layers is set. */
+  blocks?: ParameterBlock[];
+  /** Store the point in the result (surfaces). */
+  includePoint?: boolean;
+}
+
+/**
+ * Everything analyses.hessian asks for at one point x: the dense spectrum (small models), the
+ * top/bottom eigenpairs (Lanczos or power iteration), Hutchinson's trace, the SLQ density, the
+ * classification, slices along the extreme eigenvectors and the same per layer block. The
+ * result is filled in place as each part finishes, so a cancellation keeps what finished.
+ */
+export function analyzeHessian(objective: Objective, x: Float64Array, settings: HessianAnalysisConfig, options: AnalyzeOptions = {}, result?: HessianResult): HessianResult {
+  const started = performance.now();
+  const n = objective.dim;
+  const method = settings.method ?? 'exact';
+  const limit = settings.maxDimension ?? DEFAULT_DENSE_LIMIT;
+  const target: HessianResult = result ?? { dimension: n, method, products: 0, seconds: 0 };
+  if (options.includePoint) target.point = Array.from(x);
+  const operator = hessianOperator(objective, x, method, settings.step ?? DEFAULT_FINITE_DIFFERENCE_STEP);
+  const seed = options.seed ?? 0;
+  const tolerance = settings.classificationTolerance ?? DEFAULT_CLASSIFICATION_TOLERANCE;
+  const wantsExtremes = settings.top !== undefined || settings.bottom !== undefined;
+  const full = settings.full ?? (!wantsExtremes && n <= limit);
+  const withVectors = settings.eigenvectors ?? false;
+  const step = (fraction: number, message: string) => options.onProgress?.(fraction, message);
+  const finish = () => {
+    target.products = operator.products;
+    target.seconds = (performance.now() - started) / 1000;
+  };
+  let topPairs: Eigenpair[] = [];
+  let bottomPairs: Eigenpair[] = [];
+  if (full) {
+    const spectrum = denseSpectrum(objective, x, { maxDimension: limit, eigenvectors: withVectors, method, step: settings.step, signal: options.signal, onProgress: (f) => step(0.5 * f, 'dense Hessian') });
+    const values = spectrum.eigenvalues;
+    target.eigenvalues = Array.from(values);
+    if (withVectors) target.eigenvectors = Array.from(values, (_, k) => Array.from(spectrum.eigenvectors!.subarray(k * n, k * n + n)));
+    // The extreme eigenvectors (for the slices) by Lanczos on the dense matrix: n² per product, no objective calls.
+    const ends = lanczosExtremes(matrixOperator(spectrum.hessian, n), { top: 1, bottom: 1, tolerance: 1e-10, seed });
+    topPairs = ends.top;
+    bottomPairs = ends.bottom;
+    target.classification = classifySpectrum(values, tolerance, true);
+  }
+  if (wantsExtremes) {
+    const top = settings.top ?? 0;
+    const bottom = settings.bottom ?? 0;
+    if (settings.solver === 'power') {
+      const power = powerIteration(operator, { count: top, tolerance: settings.tolerance, seed, signal: options.signal });
+      topPairs = power.pairs.slice().sort((a, b) => b.value - a.value);
+      target.top = topPairs.map((p) => pairResult(p, withVectors));
+      target.solver = { name: 'power', products: power.products, converged: power.pairs.every((p) => p.converged) };
+    } else {
+      const lanczos = lanczosExtremes(operator, { top, bottom, tolerance: settings.tolerance, maxProducts: settings.maxProducts, seed, signal: options.signal, onProgress: (f) => step(0.5 + 0.2 * f, 'Lanczos') });
+      if (top > 0) topPairs = lanczos.top;
+      if (bottom > 0) bottomPairs = lanczos.bottom;
+      target.top = lanczos.top.map((p) => pairResult(p, withVectors));
+      target.bottom = lanczos.bottom.map((p) => pairResult(p, withVectors));
+      target.solver = { name: 'lanczos', products: lanczos.products, restarts: lanczos.restarts, converged: lanczos.converged };
+    }
+    if (!full) target.classification = classifySpectrum([...topPairs, ...bottomPairs].map((p) => p.value), tolerance, false);
+  }
+  finish();
+  if (settings.trace) {
+    const traceSettings = settings.trace === true ? {} : settings.trace;
+    const estimate = hutchinsonTrace(operator, { ...traceSettings, seed, signal: options.signal, onProgress: (f) => step(0.7 + 0.1 * f, 'trace') });
+    target.trace = { estimate: estimate.trace, standardError: estimate.standardError, probes: estimate.probes };
+    if (target.eigenvalues) target.trace.exact = target.eigenvalues.reduce((sum, value) => sum + value, 0);
+    finish();
+  }
+  if (settings.density) {
+    const densitySettings = settings.density === true ? {} : settings.density;
+    const { grid, values, convention, steps, probes, integral } = spectralDensity(operator, { ...densitySettings, seed, signal: options.signal, onProgress: (f) => step(0.8 + 0.15 * f, 'density') });
+    target.density = { grid, values, convention, steps, probes, integral };
+    finish();
+  }
+  if (settings.slice ?? true) addSlices(objective, x, settings, topPairs[0], bottomPairs[0], target);
+  if (settings.layers && options.blocks) {
+    target.layers = [];
+    for (const block of options.blocks) {
+      const restricted = restrictObjective(objective, x, block.offset, block.length);
+      const point = x.subarray(block.offset, block.offset + block.length);
+      const layerResult = analyzeHessian(restricted, point, { ...settings, layers: false, slice: false }, { seed, signal: options.signal });
+      target.layers.push({ ...layerResult, name: block.name, offset: block.offset, length: block.length });
+      target.products += layerResult.products;
+    }
+  }
+  target.seconds = (performance.now() - started) / 1000;
+  step(1, 'Hessian analysis done');
+  return target;
+}
+
+function pairResult(pair: Eigenpair, withVector: boolean): HessianEigenpairResult {
+  return { value: pair.value, residual: pair.residual, ...(withVector ? { vector: Array.from(pair.vector) } : {}) };
+}
+
+/** Slices f(x + t·v) along the top and the most negative eigenvector; radius defaults to 1 for ‖x‖ ≤ 10, else 0.1·‖x‖. */
+function addSlices(objective: Objective, x: Float64Array, settings: HessianAnalysisConfig, top: Eigenpair | undefined, bottom: Eigenpair | undefined, target: HessianResult): void {
+  const sliceSettings = typeof settings.slice === 'object' ? settings.slice : {};
+  const pointNorm = norm2(x);
+  const radius = sliceSettings.radius ?? (pointNorm <= 10 ? 1 : 0.1 * pointNorm);
+  const points = sliceSettings.points ?? 41;
+  target.slices = [];
+  if (top) target.slices.push({ direction: 'top', eigenvalue: top.value, ...lossAlongDirection(objective, x, top.vector, radius, points) });
+  if (bottom) target.slices.push({ direction: 'bottom', eigenvalue: bottom.value, ...lossAlongDirection(objective, x, bottom.vector, radius, points) });
+}
