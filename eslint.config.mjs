@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'test-artifacts/**', 'out/**', 'media/**', '.landscape-lens/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'test-artifacts/**', 'out/**', 'media/**', '.landscape-lens/**', 'src/**/*.as.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

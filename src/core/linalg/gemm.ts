@@ -25,6 +25,8 @@ export type GemmKernel = (
   accumulate: boolean,
 ) => void;
 
+import { createWasmGemm } from './gemm-wasm';
+
 const BLOCK_K = 128;
 
 /**
@@ -70,16 +72,38 @@ export const gemmJs: GemmKernel = (m, n, k, a, b, bOffset, c, cOffset, accumulat
   }
 };
 
-let activeKernel: GemmKernel = gemmJs;
+let activeKernel: GemmKernel | undefined;
+let activeAllocator: (length: number) => Float64Array = (length) => new Float64Array(length);
 
-/** Installs the kernel gemm() uses (e.g. the WebAssembly one once it is loaded). */
-export function setGemmKernel(kernel: GemmKernel): void {
-  activeKernel = kernel;
+/** The kernel in use: the WebAssembly SIMD one when it loads (unless LANDSCAPE_LENS_GEMM=js), else the plain-JS one. */
+function kernel(): GemmKernel {
+  if (activeKernel) return activeKernel;
+  const wasm = process.env.LANDSCAPE_LENS_GEMM === 'js' ? undefined : createWasmGemm();
+  if (wasm) activeAllocator = wasm.allocate;
+  activeKernel = wasm?.kernel ?? gemmJs;
+  return activeKernel;
+}
+
+/** Installs the kernel gemm() uses and, optionally, the allocator whose arrays it reads without a copy. */
+export function setGemmKernel(next: GemmKernel, allocator: (length: number) => Float64Array = (length) => new Float64Array(length)): void {
+  activeKernel = next;
+  activeAllocator = allocator;
+}
+
+/** Name of the kernel in use, for benchmarks and reports. */
+export function gemmKernelName(): 'wasm-simd' | 'js' {
+  return kernel() === gemmJs ? 'js' : 'wasm-simd';
+}
+
+/** A zeroed Float64Array the active kernel reads in place (in the WebAssembly memory when that kernel is active). */
+export function allocateMatrix(length: number): Float64Array {
+  kernel();
+  return activeAllocator(length);
 }
 
 /** C = op(A)·B (+ C when accumulate), with the active kernel. */
 export function gemm(m: number, n: number, k: number, a: StridedMatrix, b: Float64Array, bOffset: number, c: Float64Array, cOffset: number, accumulate: boolean): void {
-  activeKernel(m, n, k, a, b, bOffset, c, cOffset, accumulate);
+  kernel()(m, n, k, a, b, bOffset, c, cOffset, accumulate);
 }
 
 /** A row-major m×k matrix as op(A) = A. */

@@ -1,4 +1,4 @@
-import { gemm, plain, transposed, transposeInto } from '../linalg/gemm';
+import { allocateMatrix, gemm, plain, transposed, transposeInto } from '../linalg/gemm';
 import type { Objective } from '../objective';
 import { activation, type Activation } from './activations';
 import { mlpLayout, type MlpLayout, type MlpSpec } from './layout';
@@ -24,16 +24,16 @@ class LayerBuffers {
   rDeltaA: Float64Array;
   rDeltaZ: Float64Array;
   constructor(size: number) {
-    this.z = new Float64Array(size);
-    this.a = new Float64Array(size);
-    this.d1 = new Float64Array(size);
-    this.d2 = new Float64Array(size);
-    this.deltaA = new Float64Array(size);
-    this.deltaZ = new Float64Array(size);
-    this.rz = new Float64Array(size);
-    this.ra = new Float64Array(size);
-    this.rDeltaA = new Float64Array(size);
-    this.rDeltaZ = new Float64Array(size);
+    this.z = allocateMatrix(size);
+    this.a = allocateMatrix(size);
+    this.d1 = allocateMatrix(size);
+    this.d2 = allocateMatrix(size);
+    this.deltaA = allocateMatrix(size);
+    this.deltaZ = allocateMatrix(size);
+    this.rz = allocateMatrix(size);
+    this.ra = allocateMatrix(size);
+    this.rDeltaA = allocateMatrix(size);
+    this.rDeltaZ = allocateMatrix(size);
   }
 }
 
@@ -59,8 +59,8 @@ export class Mlp {
     this.loss = createLoss(spec.loss);
     this.activations = spec.activations.map(activation);
     const largest = Math.max(...this.layout.layers.map((layer) => layer.inputs * layer.outputs));
-    this.weightTranspose = new Float64Array(largest);
-    this.directionTranspose = new Float64Array(largest);
+    this.weightTranspose = allocateMatrix(largest);
+    this.directionTranspose = allocateMatrix(largest);
   }
 
   get inputs(): number {

@@ -1,5 +1,6 @@
 import type { Cancellation } from '../cancellation';
 import { EarlyStopping, plateaus, SaddleDetector } from '../detect/saddle-detector';
+import { allocateMatrix } from '../linalg/gemm';
 import { norm2, type Objective } from '../objective';
 import { createOptimizer, resolveOptimizerSpec, scheduledLearningRate, type OptimizerSpec } from '../optimizers';
 import { Random } from '../random';
@@ -61,7 +62,8 @@ export function resolveTrainOptions(config: TrainingConfig | undefined, seed: nu
  */
 export function trainNetwork(problem: NetworkProblem, options: TrainOptions): TrainingRun {
   const { network, train, test } = problem;
-  const parameters = Float64Array.from(problem.parameters);
+  const parameters = allocateMatrix(network.dim);
+  parameters.set(problem.parameters);
   const fullBatch = options.batchSize <= 0 || options.batchSize >= train.rows;
   const batchSize = fullBatch ? train.rows : options.batchSize;
   const result: TrainingResult = {
@@ -82,7 +84,7 @@ export function trainNetwork(problem: NetworkProblem, options: TrainOptions): Tr
   const random = new Random(options.seed + 2);
   const detector = options.detector ? new SaddleDetector(options.detector.threshold, options.detector.window) : undefined;
   const stopper = options.earlyStopping ? new EarlyStopping(options.earlyStopping.patience, options.earlyStopping.minDelta) : undefined;
-  const gradient = new Float64Array(network.dim);
+  const gradient = allocateMatrix(network.dim);
   const epochGradient = new Float64Array(network.dim);
   const gather = new BatchGatherer(train.features, train.outputs, batchSize);
   const whole = asBatch(train);
@@ -116,8 +118,7 @@ export function trainNetwork(problem: NetworkProblem, options: TrainOptions): Tr
         }
         const batch = gather.gather(train, order, start, Math.min(train.rows, start + batchSize));
         network.lossAndGradient(parameters, batch, batch.rows, gradient);
-        const weight = batch.rows / train.rows;
-        for (let i = 0; i < gradient.length; i++) epochGradient[i] += weight * gradient[i];
+        addScaled(epochGradient, batch.rows / train.rows, gradient);
         learningRate = scheduledLearningRate(options.optimizer.schedule, options.optimizer.lr, step) * (saddle ? options.detector!.boost : 1);
         step++;
         optimizer.step(parameters, gradient, { objective: lazyBatchObjective(problem, batch), learningRate, step, random });
@@ -182,6 +183,11 @@ function lazyBatchObjective(problem: NetworkProblem, batch: Batch): Objective {
   };
 }
 
+/** y += a·x. */
+function addScaled(y: Float64Array, a: number, x: Float64Array): void {
+  for (let i = 0; i < y.length; i++) y[i] += a * x[i];
+}
+
 /** Copies the rows of a mini-batch, in shuffled order, into one contiguous buffer (reused). */
 class BatchGatherer {
   private readonly inputs: Float64Array;
@@ -191,8 +197,8 @@ class BatchGatherer {
     private readonly outputs: number,
     capacity: number,
   ) {
-    this.inputs = new Float64Array(capacity * features);
-    this.targets = new Float64Array(capacity * outputs);
+    this.inputs = allocateMatrix(capacity * features);
+    this.targets = allocateMatrix(capacity * outputs);
   }
 
   gather(data: { inputs: Float64Array; targets: Float64Array }, order: Uint32Array, start: number, end: number): Batch {

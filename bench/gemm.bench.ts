@@ -1,0 +1,43 @@
+// GEMM throughput of the plain-JS and WebAssembly SIMD kernels on the MLP's shapes, in GFLOP/s
+// (2·m·n·k flops per product, median of repeats). Run: node --import tsx bench/gemm.bench.ts
+// Compare with numpy: /usr/bin/python3 bench/gemm_numpy.py
+import { gemmJs, plain, transposed, type GemmKernel } from '../src/core/linalg/gemm';
+import { createWasmGemm } from '../src/core/linalg/gemm-wasm';
+import { Random } from '../src/core/random';
+
+const shapes: [string, number, number, number, boolean][] = [
+  ['forward 32×784·784×100', 32, 100, 784, false],
+  ['weight grad 100×32ᵀ·32×784', 100, 784, 32, true],
+  ['forward 1000×784·784×100', 1000, 100, 784, false],
+  ['square 512³', 512, 512, 512, false],
+];
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function measure(kernel: GemmKernel, allocate: (n: number) => Float64Array, m: number, n: number, k: number, transpose: boolean): number {
+  const random = new Random(1);
+  const a = random.fillGaussian(allocate(m * k));
+  const b = random.fillGaussian(allocate(k * n));
+  const c = allocate(m * n);
+  const op = transpose ? transposed(a, m) : plain(a, k);
+  const flops = 2 * m * n * k;
+  const repeats = Math.max(3, Math.ceil(2e8 / flops));
+  const times: number[] = [];
+  for (let round = 0; round < 7; round++) {
+    const start = performance.now();
+    for (let r = 0; r < repeats; r++) kernel(m, n, k, op, b, 0, c, 0, false);
+    times.push((performance.now() - start) / 1000 / repeats);
+  }
+  return flops / median(times) / 1e9;
+}
+
+const wasm = createWasmGemm();
+for (const [label, m, n, k, transpose] of shapes) {
+  const js = measure(gemmJs, (size) => new Float64Array(size), m, n, k, transpose);
+  const simd = wasm ? measure(wasm.kernel, wasm.allocate, m, n, k, transpose) : NaN;
+  const copied = wasm ? measure(wasm.kernel, (size) => new Float64Array(size), m, n, k, transpose) : NaN;
+  console.log(`${label.padEnd(30)} js ${js.toFixed(2).padStart(6)}  wasm-simd ${simd.toFixed(2).padStart(6)}  wasm-simd with copies ${copied.toFixed(2).padStart(6)} GFLOP/s`);
+}

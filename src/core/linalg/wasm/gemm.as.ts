@@ -1,0 +1,121 @@
+// AssemblyScript source of the WebAssembly SIMD GEMM (compiled by scripts/build-wasm.mjs).
+// C[m×n] (+)= op(A)[m×k]·B[k×n]: B and C row-major (contiguous rows), op(A) read through
+// element strides (aRow, aCol) so that A or Aᵀ needs no copy. f64x2 lanes, a 4×4 register tile
+// (8 accumulators), k split in blocks of KC so the B panel stays in cache, no allocation.
+
+const KC: i32 = 256;
+
+export function gemm(m: i32, n: i32, k: i32, a: usize, aRow: i32, aCol: i32, b: usize, c: usize, accumulate: i32): void {
+  if (accumulate == 0) memory.fill(c, 0, (<usize>m * <usize>n) << 3);
+  const aRowB = <usize>aRow << 3;
+  const aColB = <usize>aCol << 3;
+  const nB = <usize>n << 3;
+  for (let p0: i32 = 0; p0 < k; p0 += KC) {
+    const kc = min(KC, k - p0);
+    let i: i32 = 0;
+    for (; i + 4 <= m; i += 4) {
+      const aPanel = a + <usize>i * aRowB + <usize>p0 * aColB;
+      const bPanel = b + <usize>p0 * nB;
+      const cRow = c + <usize>i * nB;
+      let j: i32 = 0;
+      for (; j + 4 <= n; j += 4) tile4x4(kc, aPanel, aRowB, aColB, bPanel + (<usize>j << 3), nB, cRow + (<usize>j << 3));
+      for (; j + 2 <= n; j += 2) tile4x2(kc, aPanel, aRowB, aColB, bPanel + (<usize>j << 3), nB, cRow + (<usize>j << 3));
+      if (j < n) tile4x1(kc, aPanel, aRowB, aColB, bPanel + (<usize>j << 3), nB, cRow + (<usize>j << 3));
+    }
+    for (; i < m; i++) {
+      const aRowPtr = a + <usize>i * aRowB + <usize>p0 * aColB;
+      const cRow = c + <usize>i * nB;
+      for (let p: i32 = 0; p < kc; p++) {
+        const av = load<f64>(aRowPtr + <usize>p * aColB);
+        const splat = f64x2.splat(av);
+        const bRow = b + <usize>(p0 + p) * nB;
+        let j: i32 = 0;
+        for (; j + 2 <= n; j += 2) {
+          const at = cRow + (<usize>j << 3);
+          v128.store(at, f64x2.add(v128.load(at), f64x2.mul(splat, v128.load(bRow + (<usize>j << 3)))));
+        }
+        if (j < n) {
+          const at = cRow + (<usize>j << 3);
+          store<f64>(at, load<f64>(at) + av * load<f64>(bRow + (<usize>j << 3)));
+        }
+      }
+    }
+  }
+}
+
+// @ts-expect-error: decorator
+@inline
+function tile4x4(kc: i32, aPtr: usize, aRowB: usize, aColB: usize, bPtr: usize, nB: usize, cPtr: usize): void {
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+  let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+  for (let p: i32 = 0; p < kc; p++) {
+    const b0 = v128.load(bPtr);
+    const b1 = v128.load(bPtr, 16);
+    const a0 = v128.load64_splat(aPtr);
+    const a1 = v128.load64_splat(aPtr + aRowB);
+    const a2 = v128.load64_splat(aPtr + 2 * aRowB);
+    const a3 = v128.load64_splat(aPtr + 3 * aRowB);
+    c00 = f64x2.add(c00, f64x2.mul(a0, b0));
+    c01 = f64x2.add(c01, f64x2.mul(a0, b1));
+    c10 = f64x2.add(c10, f64x2.mul(a1, b0));
+    c11 = f64x2.add(c11, f64x2.mul(a1, b1));
+    c20 = f64x2.add(c20, f64x2.mul(a2, b0));
+    c21 = f64x2.add(c21, f64x2.mul(a2, b1));
+    c30 = f64x2.add(c30, f64x2.mul(a3, b0));
+    c31 = f64x2.add(c31, f64x2.mul(a3, b1));
+    aPtr += aColB;
+    bPtr += nB;
+  }
+  v128.store(cPtr, f64x2.add(v128.load(cPtr), c00));
+  v128.store(cPtr, f64x2.add(v128.load(cPtr, 16), c01), 16);
+  cPtr += nB;
+  v128.store(cPtr, f64x2.add(v128.load(cPtr), c10));
+  v128.store(cPtr, f64x2.add(v128.load(cPtr, 16), c11), 16);
+  cPtr += nB;
+  v128.store(cPtr, f64x2.add(v128.load(cPtr), c20));
+  v128.store(cPtr, f64x2.add(v128.load(cPtr, 16), c21), 16);
+  cPtr += nB;
+  v128.store(cPtr, f64x2.add(v128.load(cPtr), c30));
+  v128.store(cPtr, f64x2.add(v128.load(cPtr, 16), c31), 16);
+}
+
+// @ts-expect-error: decorator
+@inline
+function tile4x2(kc: i32, aPtr: usize, aRowB: usize, aColB: usize, bPtr: usize, nB: usize, cPtr: usize): void {
+  let c0 = f64x2.splat(0), c1 = f64x2.splat(0), c2 = f64x2.splat(0), c3 = f64x2.splat(0);
+  for (let p: i32 = 0; p < kc; p++) {
+    const b0 = v128.load(bPtr);
+    c0 = f64x2.add(c0, f64x2.mul(v128.load64_splat(aPtr), b0));
+    c1 = f64x2.add(c1, f64x2.mul(v128.load64_splat(aPtr + aRowB), b0));
+    c2 = f64x2.add(c2, f64x2.mul(v128.load64_splat(aPtr + 2 * aRowB), b0));
+    c3 = f64x2.add(c3, f64x2.mul(v128.load64_splat(aPtr + 3 * aRowB), b0));
+    aPtr += aColB;
+    bPtr += nB;
+  }
+  v128.store(cPtr, f64x2.add(v128.load(cPtr), c0));
+  cPtr += nB;
+  v128.store(cPtr, f64x2.add(v128.load(cPtr), c1));
+  cPtr += nB;
+  v128.store(cPtr, f64x2.add(v128.load(cPtr), c2));
+  cPtr += nB;
+  v128.store(cPtr, f64x2.add(v128.load(cPtr), c3));
+}
+
+// @ts-expect-error: decorator
+@inline
+function tile4x1(kc: i32, aPtr: usize, aRowB: usize, aColB: usize, bPtr: usize, nB: usize, cPtr: usize): void {
+  let c0: f64 = 0, c1: f64 = 0, c2: f64 = 0, c3: f64 = 0;
+  for (let p: i32 = 0; p < kc; p++) {
+    const bv = load<f64>(bPtr);
+    c0 += load<f64>(aPtr) * bv;
+    c1 += load<f64>(aPtr + aRowB) * bv;
+    c2 += load<f64>(aPtr + 2 * aRowB) * bv;
+    c3 += load<f64>(aPtr + 3 * aRowB) * bv;
+    aPtr += aColB;
+    bPtr += nB;
+  }
+  store<f64>(cPtr, load<f64>(cPtr) + c0);
+  store<f64>(cPtr + nB, load<f64>(cPtr + nB) + c1);
+  store<f64>(cPtr + 2 * nB, load<f64>(cPtr + 2 * nB) + c2);
+  store<f64>(cPtr + 3 * nB, load<f64>(cPtr + 3 * nB) + c3);
+}
