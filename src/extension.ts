@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ConfigCodeLensProvider } from './host/codelens';
 import { registerCommands } from './host/commands';
 import { watchConfigDiagnostics } from './host/diagnostics';
+import { watchRunHistory } from './host/history-watch';
 import { disposeLog } from './host/log';
 import { PANEL_VIEW_TYPE, ResultsPanel } from './host/panel';
 import { RunController } from './host/run-controller';
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): LandscapeLensExports
     vscode.window.registerWebviewViewProvider(SIDE_VIEW_ID, sideView),
     vscode.languages.registerCodeLensProvider({ pattern: '**/*.landscape.json' }, new ConfigCodeLensProvider()),
     watchConfigDiagnostics(),
+    watchRunHistory(context, controller),
     registerCommands(context, controller, panel),
   );
   void vscode.commands.executeCommand('setContext', 'landscapeLens.running', false);

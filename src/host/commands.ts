@@ -9,7 +9,7 @@ import { focusConfig, onlyOptimizer, raceConfig, type FocusedPart } from './race
 import type { RunController } from './run-controller';
 import { runsFolder } from './settings';
 import { TEMPLATES } from './templates';
-import { testState } from './test-hooks';
+import { receiveAsWebview, testState } from './test-hooks';
 
 const FOCUSED: [string, FocusedPart, string][] = [
   ['landscapeLens.trainNetwork', 'train', 'Train Network'],
@@ -51,6 +51,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: R
     register('landscapeLens.showPanel', (options) => panel.show(Boolean((options as { preserveFocus?: unknown } | undefined)?.preserveFocus))),
     // INTERNAL: the integration tests' view of the host (src/host/test-hooks.ts); not in package.json.
     register('landscapeLens._testState', () => ({ ...testState(), panelOpen: panel.isOpen, history: controller.history.map((run) => run.id), shown: controller.shown?.summary })),
+    register('landscapeLens._testReceive', (view, message) => receiveAsWebview(view, message)),
   );
 }
 

@@ -157,6 +157,13 @@ export class RunController implements vscode.Disposable {
     this.changed.fire({ type: 'results', results, final: true, run: this.shown.summary });
   }
 
+  /** Re-reads the history and tells the views, unless a run is going (its end does both). */
+  reloadHistory(): void {
+    if (this.running) return;
+    this.refreshHistory();
+    this.structural.fire();
+  }
+
   /** The run folders' summaries, newest first. */
   refreshHistory(): void {
     this.history = listRuns(runsFolder(this.context));

@@ -1,7 +1,8 @@
 /**
  * INTERNAL, for the extension-host integration tests only: what the host posted to its webviews
- * and the last run's folder. Exposed as the `landscapeLens._testState` command and on the
- * object activate() returns; not a public API and not in the command palette.
+ * and the last run's folder, exposed as the `landscapeLens._testState` command and on the
+ * object activate() returns; `landscapeLens._testReceive(view, message)` feeds a message through
+ * the same validation as a page's. Not a public API and not in the command palette.
  */
 import type { HostToWebview } from '../protocol';
 
@@ -44,4 +45,18 @@ export function recordRun(folder: string | undefined, running: boolean): void {
 /** A copy of the state (tests compare snapshots). */
 export function testState(): TestState {
   return { ...state, posted: [...state.posted], refused: [...state.refused] };
+}
+
+type Receiver = (raw: unknown) => Promise<boolean>;
+const receivers = new Map<PostedMessage['view'], Receiver>();
+
+/** Notes how a webview's messages enter the host (the same validation and handling). */
+export function setReceiver(view: PostedMessage['view'], receiver: Receiver): void {
+  receivers.set(view, receiver);
+}
+
+/** Feeds a message to a view's receiver as if its page had posted it; false when refused or no such view is open. */
+export async function receiveAsWebview(view: unknown, raw: unknown): Promise<boolean> {
+  const receiver = view === 'panel' || view === 'side' ? receivers.get(view) : undefined;
+  return receiver ? receiver(raw) : false;
 }

@@ -11,7 +11,7 @@ import { parseWebviewMessage } from './messages-logic';
 import { historyHtml, raceControlsHtml, resultsHtml } from './plain-view-logic';
 import type { RunController } from './run-controller';
 import { shellHtml } from './shell-logic';
-import { recordPosted, recordRefused } from './test-hooks';
+import { recordPosted, recordRefused, setReceiver } from './test-hooks';
 import { handleWebviewMessage } from './webview-messages';
 
 type ViewKind = 'panel' | 'side';
@@ -51,20 +51,30 @@ export function connectWebview(webview: vscode.Webview, kind: ViewKind, extensio
   // Once the bundle said `ready` it draws from messages: re-rendering the page would reload it
   // (a flicker); the plain view is re-rendered only while no bundle runs.
   let bundleReady = false;
+  /** Validates a message from the page, then acts; resolves once the action (e.g. a re-run) is done. */
+  const receive = async (raw: unknown): Promise<boolean> => {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      recordRefused(parsed.reason);
+      log().warn(`ignored a message from the ${kind} webview: ${parsed.reason}`);
+      return false;
+    }
+    if (parsed.message.type === 'ready') {
+      bundleReady = true;
+      controller.stateMessages().forEach(post);
+      return true;
+    }
+    try {
+      await handleWebviewMessage(parsed.message, controller);
+      return true;
+    } catch (error) {
+      log().error(`the ${kind} webview's ${parsed.message.type} failed: ${(error as Error).message}`);
+      return false;
+    }
+  };
+  setReceiver(kind, receive);
   return vscode.Disposable.from(
-    webview.onDidReceiveMessage((raw: unknown) => {
-      const parsed = parseWebviewMessage(raw);
-      if (!parsed.ok) {
-        recordRefused(parsed.reason);
-        log().warn(`ignored a message from the ${kind} webview: ${parsed.reason}`);
-        return;
-      }
-      if (parsed.message.type === 'ready') {
-        bundleReady = true;
-        controller.stateMessages().forEach(post);
-      }
-      else void handleWebviewMessage(parsed.message, controller);
-    }),
+    webview.onDidReceiveMessage(receive),
     controller.onMessage(post),
     controller.onStructuralChange(() => {
       if (!bundleReady) render();

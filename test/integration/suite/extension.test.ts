@@ -222,6 +222,27 @@ suite('extension', () => {
     }, 30_000);
   });
 
+  test('webview messages are validated: bad ones are ignored, a new start point re-runs the race', async () => {
+    await vscode.commands.executeCommand('landscapeLens.showPanel');
+    const receive = (message: unknown) => vscode.commands.executeCommand<boolean>('landscapeLens._testReceive', 'panel', message);
+    const refusedBefore = (await hostState()).refused.length;
+    assert.equal(await receive({ type: 'openRun', id: '../../etc' }), false);
+    assert.equal(await receive({ type: 'eval', code: 'process.exit(1)' }), false);
+    assert.equal(await receive({ type: 'runRace', surface: 'saddle', optimizers: ['rm -rf'], start: [0, 0] }), false);
+    assert.equal((await hostState()).refused.length, refusedBefore + 3, 'each refusal is logged');
+    const race = (await hostState()).history.find((id) => id.endsWith('-saddle-race'));
+    assert.ok(race, 'the saddle race run is in the history');
+    assert.equal(await receive({ type: 'openRun', id: race }), true);
+    assert.equal((await hostState()).shown?.id, race);
+    const before = (await hostState()).lastRunFolder;
+    assert.equal(await receive({ type: 'setStart', start: [0.5, 0.25] }), true);
+    const after = await hostState();
+    assert.ok(after.lastRunFolder && after.lastRunFolder !== before, 'a new run was saved');
+    const results = readResults(vscode.Uri.file(after.lastRunFolder));
+    assert.equal(results.trajectories?.length, 4);
+    for (const trajectory of results.trajectories ?? []) assert.deepEqual(trajectory.points[0], [0.5, 0.25]);
+  }, 120_000);
+
   test('Show Panel re-sends the state when the webview says it is ready', async () => {
     await vscode.commands.executeCommand('landscapeLens.showPanel');
     assert.equal((await hostState()).panelOpen, true);

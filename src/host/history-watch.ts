@@ -1,0 +1,33 @@
+/**
+ * Keeps the run history current when runs appear or vanish outside the host (the CLI writing
+ * into the same folder, a user deleting one) and when the resultsFolder setting changes.
+ */
+import * as vscode from 'vscode';
+import type { RunController } from './run-controller';
+import { runsFolder } from './settings';
+
+const DEBOUNCE_MS = 300;
+
+export function watchRunHistory(context: vscode.ExtensionContext, controller: RunController): vscode.Disposable {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let watcher: vscode.FileSystemWatcher | undefined;
+  const refresh = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.reloadHistory(), DEBOUNCE_MS);
+  };
+  const watch = () => {
+    watcher?.dispose();
+    watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runsFolder(context)), '*/run.json'));
+    watcher.onDidCreate(refresh);
+    watcher.onDidDelete(refresh);
+  };
+  watch();
+  return vscode.Disposable.from(
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration('landscapeLens.resultsFolder')) return;
+      watch();
+      refresh();
+    }),
+    { dispose: () => (clearTimeout(timer), watcher?.dispose()) },
+  );
+}
