@@ -11,7 +11,7 @@ export interface CardSpec {
   title: string;
   /** 3-D (WebGL) charts export SVG as an embedded PNG. */
   webgl?: boolean;
-  /** CSS class of the chart box's shape: 'square' (contours), 'tall' (stacked panels), or the default wide box. */
+  /** CSS class of the chart box's shape: 'square' (contours), 'tall' (stacked panels), or the default wide box; square and tall charts lay out again on resize. */
   shape?: 'square' | 'tall' | 'wide';
   /** The chart's option for its current pixel size (equal-aspect plots lay out from it). */
   option: (size: { width: number; height: number }) => Option;
@@ -69,7 +69,7 @@ export class Card {
       const before = [this.chart.getWidth(), this.chart.getHeight()];
       this.chart.resize();
       // A plot with equal axis scales lays out again for its new size.
-      if (this.spec.shape === 'square' && (before[0] !== this.chart.getWidth() || before[1] !== this.chart.getHeight())) this.update(this.spec);
+      if (this.spec.shape !== 'wide' && this.spec.shape !== undefined && (before[0] !== this.chart.getWidth() || before[1] !== this.chart.getHeight())) this.update(this.spec);
     });
     this.resizeObserver.observe(box);
     this.listen();

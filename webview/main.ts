@@ -128,6 +128,7 @@ function panelGrid(pageId: string): HTMLElement | null {
 
 /** Draws everything from the state; `fresh` rebuilds each chart's option from scratch (theme or layout change). */
 function render(fresh: boolean): void {
+  document.body.classList.toggle('narrow', narrow);
   renderStatus(statusElement, state);
   renderHistory(historyElement, state, (id) => post({ type: 'openRun', id }));
   const pages = pagesOf(context());

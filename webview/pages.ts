@@ -128,7 +128,7 @@ function trainingPage(results: ExperimentResults, context: PageContext): Page | 
       id: 'training',
       title: 'Training curves',
       shape: 'tall',
-      option: () => trainingOption(training, context.theme, context.narrow, context.state.view.legend.training),
+      option: (size) => trainingOption(training, context.theme, context.narrow, size, context.state.view.legend.training),
       csv: () => {
         const { header, rows } = trainingRows(training);
         return toCsv(header, rows);

@@ -8,6 +8,7 @@ import type { ExperimentResults } from '../src/protocol';
 export interface EpochRecord {
   epoch: number;
   loss?: number;
+  testLoss?: number;
   trainAccuracy?: number;
   testAccuracy?: number;
   gradientNorm?: number;
@@ -53,6 +54,8 @@ export interface HessianView {
   trace?: number;
   density?: { grid: number[]; values: number[] };
   classification?: string;
+  /** Negative eigenvalues beyond the classification's tolerance (the saddle's index). */
+  negativeCount?: number;
   history: SpectrumRecord[];
   slices: Slice[];
 }
@@ -88,10 +91,19 @@ function mark(entry: Loose, fallbackKind: string): TrainingMark | undefined {
   return { kind, epoch, endEpoch, message: text(entry.message, text(entry.detail, kind)) };
 }
 
+/** "top eigenvector (λ = 1.38)" for a Hessian slice, the direction name otherwise. */
+function sliceLabel(entry: Loose): string {
+  const direction = text(entry.direction, 'slice');
+  const eigenvalue = numberOr(entry.eigenvalue);
+  if (eigenvalue === undefined) return direction;
+  const name = direction === 'top' ? 'top eigenvector' : direction === 'bottom' ? 'most negative eigenvector' : direction;
+  return `${name} (λ = ${Number(eigenvalue.toPrecision(3))})`;
+}
+
 function slicesOf(value: unknown): Slice[] {
   return records(value)
     .map((entry) => ({
-      label: text(entry.label, text(entry.direction, 'slice')),
+      label: text(entry.label, sliceLabel(entry)),
       steps: numbers(entry.steps ?? entry.alphas ?? entry.t),
       loss: numbers(entry.loss ?? entry.values),
       accuracy: Array.isArray(entry.accuracy) ? numbers(entry.accuracy) : undefined,
@@ -106,6 +118,7 @@ export function trainingOf(results: ExperimentResults): TrainingView | undefined
   const history = records(training.history).map((entry, index): EpochRecord => ({
     epoch: numberOr(entry.epoch) ?? index + 1,
     loss: numberOr(entry.loss),
+    testLoss: numberOr(entry.testLoss),
     trainAccuracy: numberOr(entry.trainAccuracy),
     testAccuracy: numberOr(entry.testAccuracy),
     gradientNorm: numberOr(entry.gradientNorm),
@@ -133,7 +146,7 @@ export function hessianOf(results: ExperimentResults): HessianView | undefined {
     top: numberOr(entry.top) ?? numberOr(entry.lambdaMax) ?? numberOr(entry.max),
     bottom: numberOr(entry.bottom) ?? numberOr(entry.lambdaMin) ?? numberOr(entry.min),
     negativeCount: numberOr(entry.negativeCount) ?? numberOr(entry.index),
-    classification: isRecord(entry.classification) ? text(entry.classification.kind) : text(entry.classification),
+    classification: isRecord(entry.classification) ? text(entry.classification.kind) : text(entry.classification, text(entry.kind)),
   }));
   const classification = isRecord(hessian.classification) ? text(hessian.classification.kind) : text(hessian.classification) || undefined;
   return {
@@ -143,6 +156,7 @@ export function hessianOf(results: ExperimentResults): HessianView | undefined {
     trace: numberOr(hessian.trace) ?? (isRecord(hessian.trace) ? numberOr(hessian.trace.estimate ?? hessian.trace.value) : undefined),
     density: density && density.grid.length > 1 && density.grid.length === density.values.length ? density : undefined,
     classification,
+    negativeCount: isRecord(hessian.classification) ? numberOr(hessian.classification.index) : undefined,
     history,
     slices: slicesOf(hessian.slices),
   };

@@ -50,6 +50,23 @@ const configs: Record<string, unknown> = {
       { name: 'sgd', label: 'sgd lr 0.01 (diverges)', lr: 0.01 },
     ],
   },
+  // Slide 13: a tanh net on two spirals with the saddle detector (boost, plateaus) and the Hessian watched during training.
+  'training-spirals': {
+    name: 'spirals with saddle monitoring',
+    seed: 4,
+    model: { layers: [2, 12, 12, 2], activation: ['tanh', 'tanh', 'linear'], loss: 'softmax-cross-entropy', init: 'seed' },
+    data: { kind: 'synthetic', name: 'spirals', samples: 300, testFraction: 0.2 },
+    training: { epochs: 80, batchSize: 32, optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 }, detector: { threshold: 0.05, window: 3, plateauThreshold: 0.002 } },
+    analyses: { hessian: { full: true, trace: true, density: true, every: 10 } },
+  },
+  // Slides 6–7: the seed's bias-free 2-4-1 tanh net on y = Σx², full batch (regression: no accuracy).
+  'training-sum-of-squares': {
+    name: 'train-sum-of-squares',
+    seed: 0,
+    model: { layers: [2, 4, 1], activation: ['tanh', 'tanh'], bias: false, loss: 'mse', init: 'seed' },
+    data: { kind: 'synthetic', name: 'sum-of-squares', samples: 100, testFraction: 0 },
+    training: { epochs: 300, batchSize: 0, optimizer: { name: 'sgd', lr: 0.01 } },
+  },
 };
 
 async function main(): Promise<void> {

@@ -132,6 +132,32 @@ describe('surface race webview', () => {
     assert.deepEqual(loaded.errors, []);
   });
 
+  it('updates in place while a run streams: partial results grow the same chart', async () => {
+    const { page, errors } = await openWebview(browser, origin, 900, 900);
+    const partial = { ...saddle, trajectories: saddle.trajectories.slice(0, 2) };
+    await hostPost(page, { type: 'progress', fraction: 0.3, message: 'momentum: diverged at step 53' });
+    await hostPost(page, { type: 'results', results: partial, final: false, run: { id: 'stream', name: 'saddle race', status: 'running', startedAt: '2026-01-01T00:00:00Z' } });
+    const chart = await chartOf(page, 'contour');
+    assert.match(await lens(page, 'text', '#status'), /running/);
+    const canvas = await chart.locator('canvas').first().elementHandle();
+    const early = await ink(page, chart);
+    await hostPost(page, { type: 'results', results: saddle, final: true, run: { id: 'stream', name: 'saddle race', status: 'completed', startedAt: '2026-01-01T00:00:00Z' } });
+    await page.waitForTimeout(300);
+    const late = await ink(page, chart, 'contour-streamed.png');
+    assert.ok(await canvas?.evaluate((element) => element.isConnected), 'the same canvas still draws');
+    assert.notDeepEqual(late.mean, early.mean, 'the new trajectories were drawn');
+    assert.equal(await page.locator('section.card[data-chart="contour"]').count(), 1);
+    assert.match(await lens(page, 'text', '#status'), /completed/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('keeps its view state for VS Code (run id, replay step, legend)', async () => {
+    const state = (await lens(loaded.page, 'state')) as { runId?: string; step?: number };
+    assert.equal(state.runId, 'saddle-1');
+    assert.equal(state.step, 60);
+  });
+
   for (const width of [300, 700, 1600]) {
     it(`lays out at ${width}px without horizontal overflow`, async () => {
       const { page, errors } = await openWebview(browser, origin, width, 1000);

@@ -243,7 +243,7 @@ function criticalSeries(points: CriticalPointResult[], theme: Theme): Option[] {
 /** The plot rectangle: equal scales on x and y, centred in the space the legend and colour scale leave. */
 function plotRectangle(input: ContourInput): Option {
   const { xs, ys } = input.field;
-  const left = 60;
+  const left = input.narrow ? 48 : 60;
   const top = 40;
   const right = input.narrow ? 16 : 100;
   const bottom = input.narrow ? 84 : 48;

@@ -34,7 +34,7 @@ export function spectrumOption(hessian: HessianView, theme: Theme): Option {
   const subtitle = [
     hessian.classification ? `classification: ${hessian.classification}` : '',
     hessian.trace !== undefined ? `trace ≈ ${formatNumber(hessian.trace)}` : '',
-    `${values.filter((value) => value < 0).length} negative of ${values.length}`,
+    hessian.negativeCount !== undefined ? `${hessian.negativeCount} negative beyond tolerance, of ${values.length}` : `${values.filter((value) => value < 0).length} negative of ${values.length}`,
   ].filter(Boolean).join('   ');
   const title = { text: subtitle, left: 8, top: 0, textStyle: { color: theme.mutedForeground, fontSize: theme.fontSize - 1, fontWeight: 'normal' } };
   if (values.length <= STEM_LIMIT) {
@@ -71,7 +71,7 @@ export function spectrumOption(hessian: HessianView, theme: Theme): Option {
     tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'item', formatter: (params: { data: { value: number[] } }) => `${params.data.value[1]} eigenvalues near ${formatNumber(params.data.value[0])}` },
     grid: { left: 64, right: 20, top: 36, bottom: 44 },
     xAxis: valueAxis(theme, 'eigenvalue'),
-    yAxis: valueAxis(theme, 'count', { type: 'log', scale: false, nameGap: 40 }),
+    yAxis: valueAxis(theme, 'count', { type: 'log', min: 0.5, scale: false, nameGap: 40, axisLabel: { color: theme.mutedForeground, formatter: (value: number) => (value >= 1 ? formatNumber(value, 3) : '') } }),
     dataZoom: insideZoom([0]),
     series: [{ type: 'bar', id: 'histogram', name: 'eigenvalues', barCategoryGap: 0, barWidth: '90%', data: bins.centres.map((centre, index) => ({ value: [centre, positiveOrGap(bins.counts[index])], itemStyle: { color: centre < 0 ? negative : positive } })) }],
   };
@@ -79,6 +79,7 @@ export function spectrumOption(hessian: HessianView, theme: Theme): Option {
 
 /** The SLQ density φ(λ) on a logarithmic axis (Ghorbani et al. 2019, Fig. 1 style). */
 export function densityOption(density: { grid: number[]; values: number[] }, theme: Theme): Option {
+  const floor = Math.max(...density.values.filter(Number.isFinite)) * 1e-8;
   return {
     ...baseOption(theme),
     tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'axis', valueFormatter: (value: number) => formatNumber(value) },
@@ -86,7 +87,8 @@ export function densityOption(density: { grid: number[]; values: number[] }, the
     xAxis: valueAxis(theme, 'eigenvalue'),
     yAxis: valueAxis(theme, 'density (log)', { type: 'log', scale: false, nameGap: 48 }),
     dataZoom: insideZoom([0]),
-    series: [{ type: 'line', id: 'density', name: 'density', showSymbol: false, data: density.grid.map((lambda, index) => [lambda, positiveOrGap(density.values[index])]), lineStyle: { width: 1.8, color: theme.series[1] }, areaStyle: { color: theme.series[1], opacity: 0.15 }, emphasis: { disabled: true } }],
+    // Values below 10⁻⁸ of the peak are gaps: the log axis shows the spectrum's shape, not round-off.
+    series: [{ type: 'line', id: 'density', name: 'density', showSymbol: false, data: density.grid.map((lambda, index) => [lambda, density.values[index] >= floor ? density.values[index] : null]), lineStyle: { width: 1.8, color: theme.series[1] }, areaStyle: { color: theme.series[1], opacity: 0.15 }, emphasis: { disabled: true } }],
   };
 }
 

@@ -37,7 +37,7 @@ export function raceCurvesOption(trajectories: TrajectoryResult[], step: number,
     ],
     yAxis: [
       // On a surface, the objective axis spans the plotted surface's values: a diverging run leaves the panel instead of flattening the others.
-      valueAxis(theme, 'objective', { gridIndex: 0, nameGap: 48, ...(valueRange ? { min: valueRange.min, max: valueRange.max, scale: false } : {}) }),
+      valueAxis(theme, 'objective', { gridIndex: 0, nameGap: 48, ...(valueRange ? { min: valueRange.min, max: valueRange.max, scale: false, axisLabel: { color: theme.mutedForeground, showMinLabel: false, showMaxLabel: false, formatter: (value: number) => formatNumber(value, 3) } } : {}) }),
       valueAxis(theme, '‖gradient‖', { gridIndex: 1, type: 'log', nameGap: 48, scale: false }),
     ],
     dataZoom: insideZoom([0, 1]),

@@ -14,29 +14,53 @@ interface Panel {
   lines: { name: string; values: (number | undefined)[] }[];
 }
 
-function gridRects(count: number, narrow: boolean): Option[] {
-  const rects: Option[] = [];
-  for (let index = 0; index < count; index++) {
-    if (narrow) {
-      const height = 100 / count;
-      rects.push({ left: 60, right: 16, top: `${index * height + 6}%`, height: `${height - 10}%` });
-    } else {
-      const column = index % 2;
-      const row = Math.floor(index / 2);
-      const rows = Math.ceil(count / 2);
-      const height = 100 / rows;
-      rects.push({ left: column === 0 ? 64 : '54%', right: column === 0 ? '54%' : 24, top: `${row * height + 8}%`, height: `${height - 16}%` });
-    }
-  }
-  return rects;
+interface Rectangle {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/** Small multiples in pixels: one column when narrow, two otherwise; each panel leaves room above for its title. */
+function panelRectangles(count: number, narrow: boolean, size: { width: number; height: number }): Rectangle[] {
+  const columns = narrow ? 1 : 2;
+  const rows = Math.ceil(count / columns);
+  const top = 64;
+  const bottom = 40;
+  const left = 60;
+  const right = 16;
+  const gapX = 64;
+  const gapY = 56;
+  const width = (size.width - left - right - gapX * (columns - 1)) / columns;
+  const height = Math.max((size.height - top - bottom - gapY * (rows - 1)) / rows, 40);
+  return Array.from({ length: count }, (_, index) => ({
+    left: left + (index % columns) * (width + gapX),
+    top: top + Math.floor(index / columns) * (height + gapY),
+    width: Math.max(width, 60),
+    height,
+  }));
+}
+
+/** Logarithmic when the positive values span more than a decade and a half. */
+function wantsLog(values: (number | undefined)[]): boolean {
+  const positive = values.filter((value): value is number => value !== undefined && value > 0);
+  if (positive.length !== values.filter((value) => value !== undefined).length || positive.length === 0) return false;
+  return Math.max(...positive) / Math.min(...positive) > 30;
 }
 
 /** The option of the training curves. */
-export function trainingOption(training: TrainingView, theme: Theme, narrow: boolean, selected?: Record<string, boolean>): Option {
+export function trainingOption(training: TrainingView, theme: Theme, narrow: boolean, size: { width: number; height: number }, selected?: Record<string, boolean>): Option {
   const history = training.history;
   const epochs = history.map((record) => record.epoch);
   const panels: Panel[] = [
-    { title: 'loss', log: true, lines: [{ name: 'loss', values: history.map((record) => record.loss) }] },
+    {
+      title: 'loss',
+      log: wantsLog([...history.map((record) => record.loss), ...history.map((record) => record.testLoss)]),
+      lines: [
+        { name: 'loss', values: history.map((record) => record.loss) },
+        { name: 'test loss', values: history.map((record) => record.testLoss) },
+      ],
+    },
     {
       title: 'accuracy',
       log: false,
@@ -46,11 +70,11 @@ export function trainingOption(training: TrainingView, theme: Theme, narrow: boo
       ],
     },
     { title: '‖gradient‖', log: true, lines: [{ name: 'gradient norm', values: history.map((record) => record.gradientNorm) }] },
-    { title: 'learning rate', log: false, lines: [{ name: 'learning rate', values: history.map((record) => record.learningRate) }] },
+    { title: 'learning rate', log: wantsLog(history.map((record) => record.learningRate)), lines: [{ name: 'learning rate', values: history.map((record) => record.learningRate) }] },
   ]
     .map((panel) => ({ ...panel, lines: panel.lines.filter((line) => line.values.some((value) => value !== undefined)) }))
     .filter((panel) => panel.lines.length > 0);
-  const grids = gridRects(panels.length, narrow);
+  const grids = panelRectangles(panels.length, narrow, size);
   const plateauAreas = training.plateaus.map((plateau) => [
     { xAxis: plateau.epoch, name: `${plateau.kind} ${plateau.epoch}–${plateau.endEpoch}` },
     { xAxis: plateau.endEpoch },
@@ -80,7 +104,7 @@ export function trainingOption(training: TrainingView, theme: Theme, narrow: boo
                 symbol: 'none',
                 silent: false,
                 lineStyle: { color: theme.event, type: 'dashed', width: 1.2 },
-                label: { show: panelIndex === 0, formatter: (params: { name: string }) => params.name.split(' (')[0], color: theme.event, fontSize: theme.fontSize - 2, position: 'insideEndTop' },
+                label: { show: false },
                 tooltip: { formatter: (params: { name: string }) => params.name },
                 data: eventLines,
               },
@@ -92,11 +116,11 @@ export function trainingOption(training: TrainingView, theme: Theme, narrow: boo
   return {
     ...baseOption(theme),
     legend: legend(theme, panels.flatMap((panel) => panel.lines.map((line) => line.name)), selected),
-    title: panels.map((panel, index) => ({ text: panel.title, left: (grids[index].left as number | string), top: grids[index].top, textStyle: { color: theme.mutedForeground, fontSize: theme.fontSize - 1, fontWeight: 'normal' }, padding: [0, 0, 0, 0], textVerticalAlign: 'bottom' })),
+    title: panels.map((panel, index) => ({ text: panel.log ? `${panel.title} (log)` : panel.title, left: grids[index].left - 4, top: grids[index].top - 22, textStyle: { color: theme.foreground, fontSize: theme.fontSize - 1, fontWeight: 'normal' }, padding: 0 })),
     tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'axis', valueFormatter: (value: number) => formatNumber(value) },
     axisPointer: { link: [{ xAxisIndex: 'all' }], lineStyle: { color: theme.mutedForeground } },
     grid: grids,
-    xAxis: panels.map((_, index) => valueAxis(theme, index >= panels.length - (narrow ? 1 : 2) ? 'epoch' : '', { gridIndex: index, min: 'dataMin', max: 'dataMax', nameGap: 24 })),
+    xAxis: panels.map((_, index) => valueAxis(theme, index >= panels.length - (narrow ? 1 : 2) ? 'epoch' : '', { gridIndex: index, min: 'dataMin', max: 'dataMax', nameGap: 22 })),
     yAxis: panels.map((panel, index) => valueAxis(theme, '', { gridIndex: index, ...(panel.log ? { type: 'log', scale: false } : {}) })),
     dataZoom: insideZoom(panels.map((_, index) => index)),
     series,
@@ -105,6 +129,6 @@ export function trainingOption(training: TrainingView, theme: Theme, narrow: boo
 
 /** The training history as CSV rows. */
 export function trainingRows(training: TrainingView): { header: string[]; rows: (number | string | undefined)[][] } {
-  const header = ['epoch', 'loss', 'trainAccuracy', 'testAccuracy', 'gradientNorm', 'learningRate', 'seconds'];
-  return { header, rows: training.history.map((record) => [record.epoch, record.loss, record.trainAccuracy, record.testAccuracy, record.gradientNorm, record.learningRate, record.seconds]) };
+  const header = ['epoch', 'loss', 'testLoss', 'trainAccuracy', 'testAccuracy', 'gradientNorm', 'learningRate', 'seconds'];
+  return { header, rows: training.history.map((record) => [record.epoch, record.loss, record.testLoss, record.trainAccuracy, record.testAccuracy, record.gradientNorm, record.learningRate, record.seconds]) };
 }
