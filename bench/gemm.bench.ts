@@ -37,7 +37,7 @@ function measure(kernel: GemmKernel, allocate: (n: number) => Float64Array, m: n
 const wasm = createWasmGemm();
 for (const [label, m, n, k, transpose] of shapes) {
   const js = measure(gemmJs, (size) => new Float64Array(size), m, n, k, transpose);
-  const simd = wasm ? measure(wasm.kernel, wasm.allocate, m, n, k, transpose) : NaN;
-  const copied = wasm ? measure(wasm.kernel, (size) => new Float64Array(size), m, n, k, transpose) : NaN;
+  const simd = wasm ? measure(wasm.gemm, wasm.allocate, m, n, k, transpose) : NaN;
+  const copied = wasm ? measure(wasm.gemm, (size) => new Float64Array(size), m, n, k, transpose) : NaN;
   console.log(`${label.padEnd(30)} js ${js.toFixed(2).padStart(6)}  wasm-simd ${simd.toFixed(2).padStart(6)}  wasm-simd with copies ${copied.toFixed(2).padStart(6)} GFLOP/s`);
 }

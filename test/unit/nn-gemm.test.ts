@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { gemmJs, plain, transposed, type GemmKernel, type StridedMatrix } from '../../src/core/linalg/gemm';
+import { gemmJs, gemmNTJs, plain, transposed, type GemmKernel, type GemmNTKernel, type StridedMatrix } from '../../src/core/linalg/gemm';
 import { createWasmGemm } from '../../src/core/linalg/gemm-wasm';
 import { Random } from '../../src/core/random';
 
@@ -17,7 +17,9 @@ function reference(m: number, n: number, k: number, a: StridedMatrix, b: Float64
 
 const wasm = createWasmGemm();
 const kernels: [string, GemmKernel, (n: number) => Float64Array][] = [['js', gemmJs, (n) => new Float64Array(n)]];
-if (wasm) kernels.push(['wasm-simd (external arrays)', wasm.kernel, (n) => new Float64Array(n)], ['wasm-simd (arena arrays)', wasm.kernel, wasm.allocate]);
+if (wasm) kernels.push(['wasm-simd (external arrays)', wasm.gemm, (n) => new Float64Array(n)], ['wasm-simd (arena arrays)', wasm.gemm, wasm.allocate]);
+const ntKernels: [string, GemmNTKernel, (n: number) => Float64Array][] = [['js', gemmNTJs, (n) => new Float64Array(n)]];
+if (wasm) ntKernels.push(['wasm-simd (external arrays)', wasm.gemmNT, (n) => new Float64Array(n)], ['wasm-simd (arena arrays)', wasm.gemmNT, wasm.allocate]);
 
 describe('GEMM kernels', () => {
   it('the WebAssembly SIMD kernel loads', () => assert.ok(wasm, 'WebAssembly SIMD is available in Node 20'));
@@ -42,6 +44,36 @@ describe('GEMM kernels', () => {
             }
           }
         }
+      }
+    });
+  }
+  for (const [name, kernel, allocate] of ntKernels) {
+    it(`${name}: A·Bᵀ matches the triple loop, odd sizes, overwrite and accumulate`, () => {
+      const random = new Random(12);
+      for (const [m, n, k] of [[1, 1, 1], [3, 5, 7], [32, 100, 784], [33, 10, 100], [2, 6, 1], [5, 4, 2]]) {
+        for (const accumulate of [false, true]) {
+          const a = random.fillGaussian(allocate(m * k + 1));
+          const b = random.fillGaussian(allocate(n * k + 2));
+          const c = random.fillGaussian(allocate(m * n + 3));
+          const bT = new Float64Array(k * n);
+          for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) bT[p * n + j] = b[2 + j * k + p];
+          const expected = c.slice(3);
+          reference(m, n, k, plain(a, k, 1), bT, expected, accumulate);
+          kernel(m, n, k, a, 1, b, 2, c, 3, accumulate);
+          for (let i = 0; i < m * n; i++) assert.ok(Math.abs(c[3 + i] - expected[i]) <= 1e-12 * Math.sqrt(k) * (1 + Math.abs(expected[i])), `${m}×${n}×${k} [${i}]: ${c[3 + i]} vs ${expected[i]}`);
+        }
+      }
+    });
+  }
+
+  if (wasm) {
+    it('wasm-simd axpy: y += α·x in the arena and outside it', () => {
+      for (const allocate of [wasm.allocate, (n: number) => new Float64Array(n)]) {
+        const x = allocate(7);
+        for (let i = 0; i < 7; i++) x[i] = i + 1;
+        const y = allocate(7).fill(1);
+        wasm.axpy(0.5, x, y);
+        assert.deepEqual([...y], [1.5, 2, 2.5, 3, 3.5, 4, 4.5]);
       }
     });
   }

@@ -1,4 +1,4 @@
-import type { GemmKernel, StridedMatrix } from './gemm';
+import type { GemmBackend, GemmKernel, GemmNTKernel, StridedMatrix } from './gemm';
 import { GEMM_WASM_BASE64 } from './wasm/gemm-binary';
 
 /** The slice of the WebAssembly JS API used here (lib ES2022 has no declarations for it). */
@@ -69,17 +69,11 @@ class WasmArena {
   }
 }
 
-/** The WebAssembly SIMD kernel and its arena; undefined where WebAssembly SIMD is unavailable. */
-export interface WasmGemm {
-  kernel: GemmKernel;
-  allocate(length: number): Float64Array;
-}
-
 /**
  * Instantiates the AssemblyScript kernel (f64x2, 4×4 register tile, k-blocked). Operands that
  * live in its memory are passed by address; others are copied through scratch blocks.
  */
-export function createWasmGemm(): WasmGemm | undefined {
+export function createWasmGemm(): GemmBackend | undefined {
   if (!wasmApi) return undefined;
   let instance: { exports: Record<string, unknown> };
   let memory: WasmMemory;
@@ -91,8 +85,10 @@ export function createWasmGemm(): WasmGemm | undefined {
     return undefined;
   }
   const run = instance.exports.gemm as (m: number, n: number, k: number, a: number, aRow: number, aCol: number, b: number, c: number, accumulate: number) => void;
+  const runNT = instance.exports.gemmNT as (m: number, n: number, k: number, a: number, b: number, c: number, accumulate: number) => void;
+  const runAxpy = instance.exports.axpy as (n: number, alpha: number, x: number, y: number) => void;
   const arena = new WasmArena(memory);
-  const scratch: (Float64Array | undefined)[] = [undefined, undefined, undefined];
+  const scratch: (Float64Array | undefined)[] = [undefined, undefined, undefined, undefined];
   const staging = (slot: number, length: number): Float64Array => {
     let view = scratch[slot];
     if (!view || view.length < length) {
@@ -133,5 +129,31 @@ export function createWasmGemm(): WasmGemm | undefined {
     run(m, n, k, aAddress, a.rowStride, a.colStride, bAddress, stage.byteOffset, accumulate ? 1 : 0);
     c.set(stage.subarray(0, m * n), cOffset);
   };
-  return { kernel, allocate: (length) => arena.allocate(length) ?? new Float64Array(length) };
+  /** The address of array[offset…offset+length) in the kernel's memory, copying it into a scratch slot when it lives outside. */
+  const input = (array: Float64Array, offset: number, length: number, slot: number): number => {
+    if (arena.owns(array)) return address(array, offset);
+    const stage = staging(slot, length);
+    stage.set(array.subarray(offset, offset + length));
+    return stage.byteOffset;
+  };
+  const kernelNT: GemmNTKernel = (m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate) => {
+    if (m === 0 || n === 0) return;
+    const aAddress = input(a, aOffset, m * k, 0);
+    const bAddress = input(b, bOffset, n * k, 1);
+    if (arena.owns(c)) {
+      runNT(m, n, k, aAddress, bAddress, address(c, cOffset), accumulate ? 1 : 0);
+      return;
+    }
+    const cAddress = accumulate ? input(c, cOffset, m * n, 2) : staging(2, m * n).byteOffset;
+    runNT(m, n, k, aAddress, bAddress, cAddress, accumulate ? 1 : 0);
+    c.set(scratch[2]!.subarray(0, m * n), cOffset);
+  };
+  const axpy = (alpha: number, x: Float64Array, y: Float64Array) => {
+    if (!arena.owns(x) || !arena.owns(y)) {
+      for (let i = 0; i < y.length; i++) y[i] += alpha * x[i];
+      return;
+    }
+    runAxpy(y.length, alpha, x.byteOffset, y.byteOffset);
+  };
+  return { name: 'wasm-simd', gemm: kernel, gemmNT: kernelNT, axpy, allocate: (length) => arena.allocate(length) ?? new Float64Array(length) };
 }

@@ -72,38 +72,80 @@ export const gemmJs: GemmKernel = (m, n, k, a, b, bOffset, c, cOffset, accumulat
   }
 };
 
-let activeKernel: GemmKernel | undefined;
-let activeAllocator: (length: number) => Float64Array = (length) => new Float64Array(length);
+/** C[m×n] (+)= A[m×k]·B[n×k]ᵀ, A and B row-major at their offsets (a layer's forward product x·Wᵀ). */
+export type GemmNTKernel = (m: number, n: number, k: number, a: Float64Array, aOffset: number, b: Float64Array, bOffset: number, c: Float64Array, cOffset: number, accumulate: boolean) => void;
 
-/** The kernel in use: the WebAssembly SIMD one when it loads (unless LANDSCAPE_LENS_GEMM=js), else the plain-JS one. */
-function kernel(): GemmKernel {
-  if (activeKernel) return activeKernel;
-  const wasm = process.env.LANDSCAPE_LENS_GEMM === 'js' ? undefined : createWasmGemm();
-  if (wasm) activeAllocator = wasm.allocate;
-  activeKernel = wasm?.kernel ?? gemmJs;
-  return activeKernel;
+/** A set of kernels and the allocator whose arrays they read without a copy. */
+export interface GemmBackend {
+  name: 'wasm-simd' | 'js';
+  gemm: GemmKernel;
+  gemmNT: GemmNTKernel;
+  /** y += α·x. */
+  axpy(alpha: number, x: Float64Array, y: Float64Array): void;
+  allocate(length: number): Float64Array;
 }
 
-/** Installs the kernel gemm() uses and, optionally, the allocator whose arrays it reads without a copy. */
-export function setGemmKernel(next: GemmKernel, allocator: (length: number) => Float64Array = (length) => new Float64Array(length)): void {
-  activeKernel = next;
-  activeAllocator = allocator;
+/** C = A·Bᵀ by dot products of rows (plain JS). */
+export const gemmNTJs: GemmNTKernel = (m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate) => {
+  for (let i = 0; i < m; i++) {
+    const aRow = aOffset + i * k;
+    for (let j = 0; j < n; j++) {
+      const bRow = bOffset + j * k;
+      let sum = 0;
+      for (let p = 0; p < k; p++) sum += a[aRow + p] * b[bRow + p];
+      const at = cOffset + i * n + j;
+      c[at] = accumulate ? c[at] + sum : sum;
+    }
+  }
+};
+
+/** The plain-JS backend. */
+export const jsBackend: GemmBackend = {
+  name: 'js',
+  gemm: gemmJs,
+  gemmNT: gemmNTJs,
+  axpy(alpha, x, y) {
+    for (let i = 0; i < y.length; i++) y[i] += alpha * x[i];
+  },
+  allocate: (length) => new Float64Array(length),
+};
+
+let active: GemmBackend | undefined;
+
+/** The backend in use: WebAssembly SIMD when it loads (unless LANDSCAPE_LENS_GEMM=js), else plain JS. */
+function backend(): GemmBackend {
+  active ??= (process.env.LANDSCAPE_LENS_GEMM === 'js' ? undefined : createWasmGemm()) ?? jsBackend;
+  return active;
 }
 
-/** Name of the kernel in use, for benchmarks and reports. */
+/** Installs the backend gemm(), gemmNT(), axpy() and allocateMatrix() use. */
+export function setGemmBackend(next: GemmBackend): void {
+  active = next;
+}
+
+/** Name of the backend in use, for benchmarks and reports. */
 export function gemmKernelName(): 'wasm-simd' | 'js' {
-  return kernel() === gemmJs ? 'js' : 'wasm-simd';
+  return backend().name;
 }
 
-/** A zeroed Float64Array the active kernel reads in place (in the WebAssembly memory when that kernel is active). */
+/** A zeroed Float64Array the active kernels read in place (in the WebAssembly memory when that backend is active). */
 export function allocateMatrix(length: number): Float64Array {
-  kernel();
-  return activeAllocator(length);
+  return backend().allocate(length);
 }
 
 /** C = op(A)·B (+ C when accumulate), with the active kernel. */
 export function gemm(m: number, n: number, k: number, a: StridedMatrix, b: Float64Array, bOffset: number, c: Float64Array, cOffset: number, accumulate: boolean): void {
-  kernel()(m, n, k, a, b, bOffset, c, cOffset, accumulate);
+  backend().gemm(m, n, k, a, b, bOffset, c, cOffset, accumulate);
+}
+
+/** C = A·Bᵀ (+ C when accumulate) for row-major A (m×k) and B (n×k), with the active kernel. */
+export function gemmNT(m: number, n: number, k: number, a: Float64Array, aOffset: number, b: Float64Array, bOffset: number, c: Float64Array, cOffset: number, accumulate: boolean): void {
+  backend().gemmNT(m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
+}
+
+/** y += α·x, with the active backend. */
+export function axpy(alpha: number, x: Float64Array, y: Float64Array): void {
+  backend().axpy(alpha, x, y);
 }
 
 /** A row-major m×k matrix as op(A) = A. */

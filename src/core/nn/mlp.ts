@@ -1,4 +1,4 @@
-import { allocateMatrix, gemm, plain, transposed, transposeInto } from '../linalg/gemm';
+import { allocateMatrix, gemm, gemmNT, plain, transposed } from '../linalg/gemm';
 import type { Objective } from '../objective';
 import { activation, type Activation } from './activations';
 import { mlpLayout, type MlpLayout, type MlpSpec } from './layout';
@@ -50,17 +50,12 @@ export class Mlp {
   private readonly activations: Activation[];
   private buffers: LayerBuffers[] = [];
   private capacity = 0;
-  private weightTranspose: Float64Array;
-  private directionTranspose: Float64Array;
 
   constructor(readonly spec: MlpSpec) {
     this.layout = mlpLayout(spec);
     this.dim = this.layout.dim;
     this.loss = createLoss(spec.loss);
     this.activations = spec.activations.map(activation);
-    const largest = Math.max(...this.layout.layers.map((layer) => layer.inputs * layer.outputs));
-    this.weightTranspose = allocateMatrix(largest);
-    this.directionTranspose = allocateMatrix(largest);
   }
 
   get inputs(): number {
@@ -83,7 +78,7 @@ export class Mlp {
     this.layout.layers.forEach((layer, l) => {
       const buffers = this.buffers[l];
       const previous = l === 0 ? inputs : this.buffers[l - 1].a;
-      this.affine(parameters, layer.weightOffset, layer.biasOffset, previous, rows, layer.inputs, layer.outputs, buffers.z, false, this.weightTranspose);
+      this.affine(parameters, layer.weightOffset, layer.biasOffset, previous, rows, layer.inputs, layer.outputs, buffers.z);
       this.activations[l].apply(buffers.z, buffers.a, rows * layer.outputs);
     });
     return this.buffers[this.buffers.length - 1].a.subarray(0, rows * this.outputs);
@@ -94,7 +89,7 @@ export class Mlp {
     return this.buffers[this.buffers.length - 1].a.subarray(0, rows * this.outputs);
   }
 
-  /** out (+)= x·Wᵀ + b for x rows × inputs, W at weightOffset in source (b skipped when biasOffset < 0). */
+  /** out = x·Wᵀ + b for x rows × inputs, W at weightOffset in source (b skipped when biasOffset < 0). */
   private affine(
     source: Float64Array,
     weightOffset: number,
@@ -104,11 +99,8 @@ export class Mlp {
     inputs: number,
     outputs: number,
     out: Float64Array,
-    accumulate: boolean,
-    scratch: Float64Array,
   ): void {
-    transposeInto(source, weightOffset, outputs, inputs, scratch);
-    gemm(rows, outputs, inputs, plain(x, inputs), scratch, 0, out, 0, accumulate);
+    gemmNT(rows, outputs, inputs, x, 0, source, weightOffset, out, 0, false);
     if (biasOffset >= 0) {
       for (let i = 0; i < rows; i++) {
         const row = i * outputs;
@@ -155,11 +147,8 @@ export class Mlp {
       const buffers = this.buffers[l];
       const previous = l === 0 ? inputs : this.buffers[l - 1].a;
       const count = rows * layer.outputs;
-      this.affine(direction, layer.weightOffset, layer.biasOffset, previous, rows, layer.inputs, layer.outputs, buffers.rz, false, this.directionTranspose);
-      if (l > 0) {
-        transposeInto(parameters, layer.weightOffset, layer.outputs, layer.inputs, this.weightTranspose);
-        gemm(rows, layer.outputs, layer.inputs, plain(this.buffers[l - 1].ra, layer.inputs), this.weightTranspose, 0, buffers.rz, 0, true);
-      }
+      this.affine(direction, layer.weightOffset, layer.biasOffset, previous, rows, layer.inputs, layer.outputs, buffers.rz);
+      if (l > 0) gemmNT(rows, layer.outputs, layer.inputs, this.buffers[l - 1].ra, 0, parameters, layer.weightOffset, buffers.rz, 0, true);
       this.activations[l].derivative(buffers.z, buffers.a, buffers.d1, count);
       this.activations[l].secondDerivative(buffers.z, buffers.a, buffers.d2, count);
       for (let i = 0; i < count; i++) buffers.ra[i] = buffers.d1[i] * buffers.rz[i];

@@ -1,6 +1,6 @@
 import type { Cancellation } from '../cancellation';
 import { EarlyStopping, plateaus, SaddleDetector } from '../detect/saddle-detector';
-import { allocateMatrix } from '../linalg/gemm';
+import { allocateMatrix, axpy } from '../linalg/gemm';
 import { norm2, type Objective } from '../objective';
 import { createOptimizer, resolveOptimizerSpec, scheduledLearningRate, type OptimizerSpec } from '../optimizers';
 import { Random } from '../random';
@@ -85,7 +85,7 @@ export function trainNetwork(problem: NetworkProblem, options: TrainOptions): Tr
   const detector = options.detector ? new SaddleDetector(options.detector.threshold, options.detector.window) : undefined;
   const stopper = options.earlyStopping ? new EarlyStopping(options.earlyStopping.patience, options.earlyStopping.minDelta) : undefined;
   const gradient = allocateMatrix(network.dim);
-  const epochGradient = new Float64Array(network.dim);
+  const epochGradient = allocateMatrix(network.dim);
   const gather = new BatchGatherer(train.features, train.outputs, batchSize);
   const whole = asBatch(train);
   let step = 0;
@@ -118,7 +118,7 @@ export function trainNetwork(problem: NetworkProblem, options: TrainOptions): Tr
         }
         const batch = gather.gather(train, order, start, Math.min(train.rows, start + batchSize));
         network.lossAndGradient(parameters, batch, batch.rows, gradient);
-        addScaled(epochGradient, batch.rows / train.rows, gradient);
+        axpy(batch.rows / train.rows, gradient, epochGradient);
         learningRate = scheduledLearningRate(options.optimizer.schedule, options.optimizer.lr, step) * (saddle ? options.detector!.boost : 1);
         step++;
         optimizer.step(parameters, gradient, { objective: lazyBatchObjective(problem, batch), learningRate, step, random });
@@ -181,11 +181,6 @@ function lazyBatchObjective(problem: NetworkProblem, batch: Batch): Objective {
     gradient: (x, out) => get().gradient(x, out),
     hessianVectorProduct: (x, v, out) => get().hessianVectorProduct!(x, v, out),
   };
-}
-
-/** y += a·x. */
-function addScaled(y: Float64Array, a: number, x: Float64Array): void {
-  for (let i = 0; i < y.length; i++) y[i] += a * x[i];
 }
 
 /** Copies the rows of a mini-batch, in shuffled order, into one contiguous buffer (reused). */
