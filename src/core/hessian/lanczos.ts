@@ -40,7 +40,7 @@ export interface LanczosResult {
 
 /**
  * The k largest and k smallest eigenpairs of a symmetric operator by Lanczos with full
- * reorthogonalization (classical Gram–Schmidt twice) and thick restarts that keep the wanted
+ * reorthogonalization (classical Gram–Schmidt, repeated when needed) and thick restarts that keep the wanted
  * Ritz vectors (Wu & Simon 2000, "Thick-restart Lanczos method for large symmetric
  * eigenvalue problems"): H V = V G + r gᵀ, G = VᵀHV, Ritz pairs (θ, Vs) from G = SΘSᵀ.
  */
@@ -179,17 +179,20 @@ class LanczosState {
     return true;
   }
 
-  /** w ← w − Σᵢ (vᵢᵀw)vᵢ over the first `count` vectors, two passes; records the coefficients in G's column count−1 when asked. */
+  /** w ← w − Σᵢ (vᵢᵀw)vᵢ over the first `count` vectors, once or twice; records the coefficients in G's column count−1 when asked. */
   private orthogonalize(w: Float64Array, count: number, record: boolean): void {
     const coefficients = this.coefficients;
     coefficients.fill(0);
+    // Twice is enough (Daniel, Gragg, Kaufman & Stewart 1976): a second pass only when the first removed more than 1 − 1/√2 of ‖w‖.
     for (let pass = 0; pass < 2; pass++) {
+      const before = Math.sqrt(dot(w, w));
       for (let i = 0; i < count; i++) {
         const c = dot(this.basis[i], w);
         coefficients[i] += c;
         const vi = this.basis[i];
         for (let k = 0; k < w.length; k++) w[k] -= c * vi[k];
       }
+      if (Math.sqrt(dot(w, w)) > Math.SQRT1_2 * before) break;
     }
     if (record) for (let i = 0; i < count; i++) this.setProjected(i, count - 1, coefficients[i]);
   }

@@ -1,0 +1,88 @@
+// Hessian analysis on the seed's 784-100-10 sigmoid net (½Σ(a − y)², He init) with 1,000 real
+// MNIST digits, float64, one thread: time per exact HVP, time to the top 5 and bottom 5
+// eigenvalues (Lanczos), and the dense spectrum of a 970-parameter net (49-16-10 on 4×4-pooled
+// digits). Exports the data, weights and a check vector to /tmp/hessian-bench for the PyTorch
+// side: node --import tsx bench/hessian.bench.ts && /usr/bin/python3 bench/hessian_torch.py
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildNetworkObjective } from '../src/core/nn/build';
+import { Mlp, mlpObjective } from '../src/core/nn/mlp';
+import { initializeParameters } from '../src/core/nn/init';
+import { Random } from '../src/core/random';
+import { hessianOperator } from '../src/core/hessian/operator';
+import { lanczosExtremes } from '../src/core/hessian/lanczos';
+import { denseSpectrum } from '../src/core/hessian/dense-spectrum';
+
+const folder = process.env.HESSIAN_BENCH_DIR ?? '/tmp/hessian-bench';
+mkdirSync(folder, { recursive: true });
+const save = (name: string, data: Float64Array) => writeFileSync(join(folder, name), Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+const seconds = (start: number) => (performance.now() - start) / 1000;
+
+const problem = buildNetworkObjective(
+  { model: { layers: [784, 100, 10], activation: ['sigmoid', 'sigmoid'], loss: 'sse', init: 'he' }, data: { kind: 'mnist-sample', samples: 1000, testFraction: 0 }, seed: 0 },
+  '.',
+);
+const { objective, parameters, train } = problem;
+const n = objective.dim;
+const probe = new Random(5).fillGaussian(new Float64Array(n));
+const product = new Float64Array(n);
+objective.hessianVectorProduct!(parameters, probe, product);
+save('inputs.f64', train.inputs);
+save('targets.f64', train.targets);
+save('parameters.f64', parameters);
+save('probe.f64', probe);
+save('hvp.f64', product);
+
+// Time per HVP: median of 15 after 3 warm-up products.
+for (let i = 0; i < 3; i++) objective.hessianVectorProduct!(parameters, probe, product);
+const times: number[] = [];
+for (let i = 0; i < 15; i++) {
+  const start = performance.now();
+  objective.hessianVectorProduct!(parameters, probe, product);
+  times.push(seconds(start));
+}
+times.sort((a, b) => a - b);
+const hvpSeconds = times[7];
+const gradientStart = performance.now();
+for (let i = 0; i < 5; i++) objective.gradient(parameters, product);
+const gradientSeconds = seconds(gradientStart) / 5;
+
+const extremes = (top: number, bottom: number, tolerance: number) => {
+  const start = performance.now();
+  const result = lanczosExtremes(hessianOperator(objective, parameters), { top, bottom, tolerance, exactResiduals: false });
+  return { seconds: seconds(start), products: result.products, restarts: result.restarts, converged: result.converged, values: [...result.top, ...result.bottom].map((p) => p.value), residuals: [...result.top, ...result.bottom].map((p) => p.residual) };
+};
+const top5 = extremes(5, 0, 1e-8);
+const bottom5 = extremes(0, 5, 1e-8);
+
+// Dense: 49-16-10 on 4×4-pooled digits (970 parameters).
+const pooled = new Float64Array(train.rows * 49);
+for (let r = 0; r < train.rows; r++) {
+  for (let i = 0; i < 28; i++) for (let j = 0; j < 28; j++) pooled[r * 49 + Math.floor(i / 4) * 7 + Math.floor(j / 4)] += train.inputs[r * 784 + i * 28 + j] / 16;
+}
+const small = new Mlp({ sizes: [49, 16, 10], activations: ['sigmoid', 'sigmoid'], bias: true, loss: 'sse' });
+const smallParameters = initializeParameters(small.layout, 'he', new Random(0));
+const smallObjective = mlpObjective(small, { inputs: pooled, targets: train.targets, rows: train.rows });
+save('pooled.f64', pooled);
+save('small-parameters.f64', smallParameters);
+const denseStart = performance.now();
+const dense = denseSpectrum(smallObjective, smallParameters);
+const denseSeconds = seconds(denseStart);
+const valuesOnlyStart = performance.now();
+denseSpectrum(smallObjective, smallParameters, { maxDimension: 3000 });
+const denseAgain = seconds(valuesOnlyStart);
+const vectorsStart = performance.now();
+denseSpectrum(smallObjective, smallParameters, { eigenvectors: true });
+const denseVectorsSeconds = seconds(vectorsStart);
+
+const report = {
+  parameters: n,
+  loss: objective.value(parameters),
+  hvpMilliseconds: 1000 * hvpSeconds,
+  gradientMilliseconds: 1000 * gradientSeconds,
+  top5,
+  bottom5,
+  dense: { parameters: smallObjective.dim, seconds: Math.min(denseSeconds, denseAgain), withEigenvectorsSeconds: denseVectorsSeconds, lowest: Array.from(dense.eigenvalues.subarray(0, 3)), highest: Array.from(dense.eigenvalues.subarray(-3)) },
+};
+writeFileSync(join(folder, 'js-report.json'), JSON.stringify(report, null, 1));
+console.log(JSON.stringify(report, null, 1));
