@@ -1,7 +1,9 @@
 /** Problems-panel diagnostics of config files, from validateConfigText, updated as the text changes. */
 import * as vscode from 'vscode';
 import { validateConfigText } from '../config/validate';
+import { denseHessianIssues, learningRateIssues } from './config-checks-logic';
 import { issueSpan } from './config-logic';
+import { readSettings } from './settings';
 import { baseDirOf, isConfigUri } from './config-files';
 
 const DEBOUNCE_MS = 250;
@@ -9,7 +11,9 @@ const DEBOUNCE_MS = 250;
 /** Diagnostics of one config text (its issues at the spans their JSON pointers name). */
 export function configDiagnostics(document: vscode.TextDocument): vscode.Diagnostic[] {
   const text = document.getText();
-  return validateConfigText(text, baseDirOf(document.uri)).issues.map((issue) => {
+  const { config, issues } = validateConfigText(text, baseDirOf(document.uri));
+  if (config) issues.push(...learningRateIssues(config), ...denseHessianIssues(config, readSettings(document.uri).denseHessianLimit));
+  return issues.map((issue) => {
     const span = issueSpan(text, issue);
     const range = new vscode.Range(document.positionAt(span.offset), document.positionAt(span.offset + span.length));
     const severity = issue.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning;
