@@ -8,6 +8,7 @@ import { hessianOperator, matrixOperator } from '../../src/core/hessian/operator
 import { powerIteration } from '../../src/core/hessian/power-iteration';
 import { restrictObjective } from '../../src/core/hessian/restrict';
 import { symmetricEigenvalues } from '../../src/core/linalg/dense';
+import { analyzeHessian } from '../../src/core/hessian/analyze';
 
 function relativeError(actual: number, expected: number, scale: number): number {
   return Math.abs(actual - expected) / scale;
@@ -91,4 +92,16 @@ test('the dense eigensolver matches ml-matrix and yields orthonormal eigenvector
     for (let i = 0; i < n; i++) crossProduct += vectors[k * n + i] * vectors[((k + 1) % n) * n + i];
     assert.ok(Math.abs(crossProduct) < 1e-12);
   }
+});
+
+test('the power solver of analyzeHessian finds the signed top and bottom through shifts', () => {
+  const n = 20;
+  const matrix = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) matrix[i * n + i] = i === 0 ? -8 : i === 1 ? -3 : i === n - 1 ? 5 : i / n;
+  const analysis = analyzeHessian(quadraticObjective(matrix, n), new Float64Array(n), { solver: 'power', top: 1, bottom: 2, tolerance: 1e-12, slice: false });
+  assert.ok(Math.abs(analysis.top![0].value - 5) < 1e-6, `top ${analysis.top![0].value}`);
+  assert.ok(Math.abs(analysis.bottom![0].value + 8) < 1e-6, `bottom ${analysis.bottom![0].value}`);
+  assert.ok(Math.abs(analysis.bottom![1].value + 3) < 1e-6, `second bottom ${analysis.bottom![1].value}`);
+  assert.equal(analysis.classification!.kind, 'saddle');
+  assert.equal(analysis.classification!.complete, false);
 });

@@ -5,7 +5,7 @@ import { classifySpectrum, DEFAULT_CLASSIFICATION_TOLERANCE } from './classify';
 import { DEFAULT_DENSE_LIMIT, denseSpectrum } from './dense-spectrum';
 import { spectralDensity } from './density';
 import { lanczosExtremes, type Eigenpair } from './lanczos';
-import { DEFAULT_FINITE_DIFFERENCE_STEP, hessianOperator, matrixOperator, type HessianRunOptions } from './operator';
+import { DEFAULT_FINITE_DIFFERENCE_STEP, hessianOperator, matrixOperator, type HessianOperator, type HessianRunOptions } from './operator';
 import { powerIteration } from './power-iteration';
 import { restrictObjective } from './restrict';
 import { lossAlongDirection } from './slice';
@@ -67,10 +67,12 @@ export function analyzeHessian(objective: Objective, x: Float64Array, settings: 
     const top = settings.top ?? 0;
     const bottom = settings.bottom ?? 0;
     if (settings.solver === 'power') {
-      const power = powerIteration(operator, { count: top, tolerance: settings.tolerance, seed, signal: options.signal });
-      topPairs = power.pairs.slice().sort((a, b) => b.value - a.value);
+      const power = shiftedPowerIteration(operator, top, bottom, settings.tolerance, seed, options);
+      topPairs = power.top;
+      bottomPairs = power.bottom;
       target.top = topPairs.map((p) => pairResult(p, withVectors));
-      target.solver = { name: 'power', products: power.products, converged: power.pairs.every((p) => p.converged) };
+      target.bottom = bottomPairs.map((p) => pairResult(p, withVectors));
+      target.solver = { name: 'power', products: power.products, converged: power.converged };
     } else {
       const lanczos = lanczosExtremes(operator, { top, bottom, tolerance: settings.tolerance, maxProducts: settings.maxProducts, seed, signal: options.signal, onProgress: (f) => step(0.5 + 0.2 * f, 'Lanczos') });
       if (top > 0) topPairs = lanczos.top;
@@ -124,4 +126,35 @@ function addSlices(objective: Objective, x: Float64Array, settings: HessianAnaly
   target.slices = [];
   if (top) target.slices.push({ direction: 'top', eigenvalue: top.value, ...lossAlongDirection(objective, x, top.vector, radius, points) });
   if (bottom) target.slices.push({ direction: 'bottom', eigenvalue: bottom.value, ...lossAlongDirection(objective, x, bottom.vector, radius, points) });
+}
+
+/**
+ * Top and bottom eigenpairs by power iteration (PyHessian's method, which alone finds the largest
+ * |λ|): ρ = |λ|max first, then the top of H + ρI (λ + ρ ≥ 0) and the top of ρI − H (the most negative λ).
+ */
+function shiftedPowerIteration(operator: HessianOperator, top: number, bottom: number, tolerance: number | undefined, seed: number, options: HessianRunOptions): { top: Eigenpair[]; bottom: Eigenpair[]; products: number; converged: boolean } {
+  const start = operator.products;
+  const dominant = powerIteration(operator, { count: 1, tolerance, seed, signal: options.signal });
+  const radius = Math.abs(dominant.pairs[0]?.value ?? 0);
+  let converged = dominant.pairs.every((p) => p.converged);
+  const run = (count: number, sign: 1 | -1): Eigenpair[] => {
+    if (count === 0) return [];
+    const scratch = new Float64Array(operator.dim);
+    const shifted: HessianOperator = {
+      dim: operator.dim,
+      get products() {
+        return operator.products;
+      },
+      apply(v, out) {
+        operator.apply(v, scratch);
+        for (let i = 0; i < out.length; i++) out[i] = sign * scratch[i] + radius * v[i];
+      },
+    };
+    const result = powerIteration(shifted, { count, tolerance, seed, signal: options.signal });
+    converged &&= result.pairs.every((p) => p.converged);
+    return result.pairs.map((p) => ({ value: sign * (p.value - radius), vector: p.vector, residual: p.residual }));
+  };
+  const topPairs = run(top, 1);
+  const bottomPairs = run(bottom, -1);
+  return { top: topPairs, bottom: bottomPairs, products: operator.products - start, converged };
 }

@@ -35,6 +35,9 @@ export async function runHessianAnalysis(config: ExperimentConfig, results: Expe
       signal: context.signal,
       onProgress: (fraction, message) => context.onProgress?.({ fraction, message: `Hessian: ${message}` }),
     }, target);
+    if (training && settings.every !== undefined) {
+      results.warnings.push('analyses.hessian.every: the training loop does not yet call the Hessian hooks (hessianTrainingHooks), so only the end of training was analysed');
+    }
     if (training && target.classification) target.history = [...(target.history ?? []), historyEntry(training.result.history.length, 'end', target)];
   } catch (caught) {
     if (caught instanceof HessianCancelled) results.warnings.push('Hessian analysis cancelled: the results hold the parts that finished');
