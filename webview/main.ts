@@ -136,10 +136,12 @@ function render(fresh: boolean): void {
   tabs.hidden = pages.length === 0;
   layoutTabs(pages);
   const seen = new Set<string>();
+  // The side view shows the small plots only: no WebGL surface in a narrow activity-bar view.
+  const sideView = document.body.dataset.view === 'side';
   for (const page of pages) {
     const grid = panelGrid(page.id);
     if (!grid) continue;
-    for (const spec of page.cards) {
+    for (const spec of page.cards.filter((card) => !(sideView && card.webgl))) {
       seen.add(spec.id);
       const card = cards.get(spec.id) ?? createCard(spec);
       if (card.element.parentElement !== grid) grid.append(card.element);

@@ -35,6 +35,7 @@ export async function serve(): Promise<{ server: Server; origin: string }> {
         .replaceAll('{{cspSource}}', origin)
         .replaceAll('{{styleUri}}', `${origin}/webview.css`)
         .replaceAll('{{scriptUri}}', `${origin}/webview.js`)
+        .replaceAll('{{view}}', url.searchParams.get('view') === 'side' ? 'side' : 'panel')
         .replace('{{stub}}', readFileSync('test/webview/stub.js', 'utf8'));
       return void response.writeHead(200, { 'content-type': 'text/html' }).end(html);
     }
@@ -58,14 +59,14 @@ export interface LoadedPage {
 }
 
 /** Opens the shell at a viewport width and waits for the webview's ready message. */
-export async function openWebview(browser: Browser, origin: string, width = 1200, height = 900): Promise<LoadedPage> {
+export async function openWebview(browser: Browser, origin: string, width = 1200, height = 900, view: 'panel' | 'side' = 'panel'): Promise<LoadedPage> {
   const page = await browser.newPage({ viewport: { width, height } });
   const errors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(String(error)));
-  await page.goto(origin);
+  await page.goto(`${origin}/?view=${view}`);
   await until(async () => (await lens(page, 'posted')).some((message) => message.type === 'ready'), 10_000, 'the ready message');
   return { page, errors };
 }

@@ -158,6 +158,22 @@ describe('surface race webview', () => {
     assert.equal(state.step, 60);
   });
 
+  it('in the side view: the small plots without the WebGL surface, the plain view hidden', async () => {
+    const { page, errors } = await openWebview(browser, origin, 320, 900, 'side');
+    await hostPost(page, { type: 'results', results: saddle, final: true });
+    await hostPost(page, { type: 'history', runs: [{ id: 'a', name: 'saddle race', status: 'completed', startedAt: '2026-01-01T00:00:00Z' }, { id: 'b', name: 'rosenbrock', status: 'failed', reason: 'diverged', startedAt: '2026-01-01T00:01:00Z' }], currentId: 'a' });
+    const chart = await chartOf(page, 'contour');
+    assert.ok((await ink(page, chart)).fraction > 0.3);
+    assert.equal(await page.locator('section.card[data-chart="surface3d"]').count(), 0);
+    assert.equal(await page.locator('#plain-results').isVisible(), false);
+    await page.locator('#history summary').click();
+    await page.locator('#history a', { hasText: 'rosenbrock' }).click();
+    assert.deepEqual((await posted(page)).filter((message) => message.type === 'openRun'), [{ type: 'openRun', id: 'b' }]);
+    await page.screenshot({ path: `${ARTIFACTS}/side-view-320px.png`, fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   for (const width of [300, 700, 1600]) {
     it(`lays out at ${width}px without horizontal overflow`, async () => {
       const { page, errors } = await openWebview(browser, origin, width, 1000);
