@@ -40,7 +40,11 @@ function overlaysOf(trajectories: TrajectoryResult[]): Overlay[] {
     label: trajectory.label,
     points: trajectory.points,
     values: trajectory.values,
-    notes: trajectory.points.map((_, step) => `‖gradient‖ ${formatNumber(trajectory.gradientNorms[step])}   lr ${formatNumber(trajectory.learningRates[step] ?? NaN)}`),
+    notes: trajectory.points.map((_, step) => {
+      const eigenvalues = trajectory.hessianEigenvalues?.[step];
+      const curvature = eigenvalues ? `\nHessian eigenvalues ${eigenvalues.map((lambda) => formatNumber(lambda, 3)).join(', ')}` : '';
+      return `‖gradient‖ ${formatNumber(trajectory.gradientNorms[step])}   lr ${formatNumber(trajectory.learningRates[step] ?? NaN)}${curvature}`;
+    }),
     status: trajectory.status,
     diverged: trajectory.status.startsWith('diverged'),
   }));

@@ -98,6 +98,21 @@ describe('surface race webview', () => {
     assert.deepEqual(loaded.errors, []);
   });
 
+  it('switches the contour levels to logarithmic and remembers it', async () => {
+    const page = loaded.page;
+    const chart = await chartOf(page, 'contour');
+    const linear = await ink(page, chart);
+    await page.locator('#log-levels').click();
+    await page.waitForTimeout(300);
+    const logarithmic = await ink(page, chart, 'contour-log-levels.png');
+    assert.notDeepEqual(logarithmic.mean, linear.mean);
+    assert.equal(((await lens(page, 'state')) as { logLevels?: boolean }).logLevels, true);
+    await page.locator('#log-levels').click();
+    await page.waitForTimeout(300);
+    assert.equal(((await lens(page, 'state')) as { logLevels?: boolean }).logLevels, false);
+    assert.deepEqual(loaded.errors, []);
+  });
+
   it('follows a theme switch live: the colours change', async () => {
     const page = loaded.page;
     const chart = await chartOf(page, 'contour');
@@ -120,8 +135,9 @@ describe('surface race webview', () => {
     const before = (await posted(page)).length;
     for (const format of ['png', 'svg', 'csv', 'json']) await page.locator(`section.card[data-chart="contour"] vscode-button[data-export="${format}"]`).click();
     await page.locator('section.card[data-chart="surface3d"] vscode-button[data-export="png"]').click();
+    await page.locator('section.card[data-chart="surface3d"] vscode-button[data-export="svg"]').click();
     const saves = (await posted(page)).slice(before).filter((message) => message.type === 'saveFile') as unknown as { fileName: string; data: string; encoding: string }[];
-    assert.deepEqual(saves.map((save) => save.fileName), ['saddle-race-contour.png', 'saddle-race-contour.svg', 'saddle-race-contour.csv', 'saddle-race-contour.json', 'saddle-race-surface3d.png']);
+    assert.deepEqual(saves.map((save) => save.fileName), ['saddle-race-contour.png', 'saddle-race-contour.svg', 'saddle-race-contour.csv', 'saddle-race-contour.json', 'saddle-race-surface3d.png', 'saddle-race-surface3d.svg']);
     assert.equal(saves[0].encoding, 'base64');
     assert.equal(Buffer.from(saves[0].data, 'base64').subarray(1, 4).toString(), 'PNG');
     assert.match(saves[1].data, /^<svg[\s\S]*<path[\s\S]*<\/svg>$/);
@@ -129,6 +145,7 @@ describe('surface race webview', () => {
     assert.equal(saves[2].data.trim().split('\n').length, 1 + 61 * 61);
     assert.equal((JSON.parse(saves[3].data) as Results).trajectories.length, saddle.trajectories.length);
     assert.ok(Buffer.from(saves[4].data, 'base64').length > 10_000, 'the 3-D PNG holds a picture');
+    assert.match(saves[5].data, /^<svg[^>]*><image [^>]*href="data:image\/png;base64,/);
     assert.deepEqual(loaded.errors, []);
   });
 
