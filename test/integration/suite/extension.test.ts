@@ -157,6 +157,20 @@ suite('extension', () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  test('a learning rate too large for the surface\'s curvature is a warning on its value', async () => {
+    const text = '{\n  "name": "too fast",\n  "surface": { "name": "saddle" },\n  "optimizers": [{ "name": "sgd", "lr": 1.5 }]\n}\n';
+    const uri = await writeWorkspaceFile('too-fast.landscape.json', text);
+    const document = await vscode.workspace.openTextDocument(uri);
+    const warnings = await until('the learning-rate warning', () => {
+      const found = vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === 'Landscape Lens');
+      return found.length > 0 ? found : undefined;
+    });
+    assert.equal(warnings.length, 1);
+    assert.equal(warnings[0].severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(document.getText(warnings[0].range), '1.5');
+    assert.match(warnings[0].message, /lr < 2\(1 \+ μ\)\/λmax = 1\.00/);
+  });
+
   test('CodeLenses: "▶ Run" at the top and "▶ Run only this" above each optimizer', async () => {
     const document = await vscode.workspace.openTextDocument(saddleRace());
     const lenses = await until('CodeLenses', async () => {
