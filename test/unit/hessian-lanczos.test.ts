@@ -105,3 +105,17 @@ test('the power solver of analyzeHessian finds the signed top and bottom through
   assert.equal(analysis.classification!.kind, 'saddle');
   assert.equal(analysis.classification!.complete, false);
 });
+
+test('without the full spectrum or top/bottom, the two ends are found to classify; one end alone does not classify', () => {
+  const n = 50;
+  const matrix = randomSymmetricMatrix(n, new Random(5));
+  const objective = quadraticObjective(matrix, n);
+  const dense = symmetricEigenvalues(matrix, n);
+  const ends = analyzeHessian(objective, new Float64Array(n), { full: false, slice: false });
+  assert.equal(ends.top!.length, 1);
+  assert.equal(ends.bottom!.length, 1);
+  assert.ok(Math.abs(ends.bottom![0].value - dense[0]) < 1e-8);
+  assert.equal(ends.classification!.kind, 'saddle');
+  assert.equal(ends.classification!.complete, false);
+  assert.equal(analyzeHessian(objective, new Float64Array(n), { top: 2, slice: false }).classification, undefined);
+});

@@ -42,8 +42,10 @@ export function analyzeHessian(objective: Objective, x: Float64Array, settings: 
   const operator = hessianOperator(objective, x, method, settings.step ?? DEFAULT_FINITE_DIFFERENCE_STEP);
   const seed = options.seed ?? 0;
   const tolerance = settings.classificationTolerance ?? DEFAULT_CLASSIFICATION_TOLERANCE;
-  const wantsExtremes = settings.top !== undefined || settings.bottom !== undefined;
-  const full = settings.full ?? (!wantsExtremes && n <= limit);
+  const asked = settings.top !== undefined || settings.bottom !== undefined;
+  const full = settings.full ?? (!asked && n <= limit);
+  // Without the full spectrum and without top/bottom, the two ends are still found, for the classification.
+  const wantsExtremes = asked || !full;
   const withVectors = settings.eigenvectors ?? false;
   const step = (fraction: number, message: string) => options.onProgress?.(fraction, message);
   const finish = () => {
@@ -64,8 +66,8 @@ export function analyzeHessian(objective: Objective, x: Float64Array, settings: 
     target.classification = classifySpectrum(values, tolerance, true);
   }
   if (wantsExtremes) {
-    const top = settings.top ?? 0;
-    const bottom = settings.bottom ?? 0;
+    const top = settings.top ?? (asked ? 0 : 1);
+    const bottom = settings.bottom ?? (asked ? 0 : 1);
     if (settings.solver === 'power') {
       const power = shiftedPowerIteration(operator, top, bottom, settings.tolerance, seed, options);
       topPairs = power.top;
@@ -81,7 +83,8 @@ export function analyzeHessian(objective: Objective, x: Float64Array, settings: 
       target.bottom = lanczos.bottom.map((p) => pairResult(p, withVectors));
       target.solver = { name: 'lanczos', products: lanczos.products, restarts: lanczos.restarts, converged: lanczos.converged };
     }
-    if (!full) target.classification = classifySpectrum([...topPairs, ...bottomPairs].map((p) => p.value), tolerance, false);
+    // Both ends are needed to classify from a partial spectrum (one end alone cannot tell a saddle from an extremum).
+    if (!full && topPairs.length > 0 && bottomPairs.length > 0) target.classification = classifySpectrum([...topPairs, ...bottomPairs].map((p) => p.value), tolerance, false);
   }
   finish();
   if (settings.trace) {
