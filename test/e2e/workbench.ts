@@ -6,40 +6,47 @@ import type { Frame, Page } from 'playwright-core';
 
 const quickInput = '.quick-input-widget';
 
+function exactly(text: string): RegExp {
+  return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+}
+
 /**
- * Opens the palette (F1), types "Category: Title", and runs the matching row. Retries while the
- * row is missing: right after the workbench loads, extension contributions are still arriving.
+ * Opens the quick input with `shortcut`, types `text`, and polls for a row labelled exactly `label`.
+ * Returns true with that row clicked (or, when `click` is false, the quick input closed again), or
+ * false when none appeared in time.
  */
-export async function runPaletteCommand(page: Page, label: string, timeoutMs = 30_000): Promise<void> {
+async function pickExactRow(page: Page, shortcut: string, text: string, label: string, timeoutMs: number, click: boolean): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   const input = page.locator(`${quickInput} .quick-input-box input`);
-  const row = page.locator(`${quickInput} .monaco-list-row`).filter({ hasText: label }).first();
+  const row = page.locator(`${quickInput} .monaco-list-row`).filter({ has: page.locator('.label-name', { hasText: exactly(label) }) }).first();
   for (;;) {
-    await page.keyboard.press('F1');
+    await page.keyboard.press(shortcut);
     await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${label}`);
+    await input.fill(text);
+    // The list filters asynchronously, and right after the workbench loads extension
+    // contributions are still arriving: wait, and reopen now and then.
     try {
-      await row.waitFor({ state: 'visible', timeout: Math.min(5_000, Math.max(1, deadline - Date.now())) });
-      await row.click();
-      return;
-    } catch (error) {
+      await row.waitFor({ state: 'visible', timeout: Math.max(1, Math.min(5_000, deadline - Date.now())) });
+      if (click) await row.click();
+      else await page.keyboard.press('Escape');
+      return true;
+    } catch {
       await page.keyboard.press('Escape');
-      if (Date.now() >= deadline) throw new Error(`the command palette offers no "${label}" within ${timeoutMs} ms`, { cause: error });
+      if (Date.now() >= deadline) return false;
     }
   }
 }
 
-/** The labels the palette offers for `query` (the palette is closed again afterwards). */
-export async function paletteLabels(page: Page, query: string, timeoutMs = 15_000): Promise<string[]> {
-  await page.keyboard.press('F1');
-  const input = page.locator(`${quickInput} .quick-input-box input`);
-  await input.waitFor({ state: 'visible', timeout: timeoutMs });
-  await input.fill(`>${query}`);
-  const rows = page.locator(`${quickInput} .monaco-list-row`);
-  await rows.first().waitFor({ state: 'visible', timeout: timeoutMs }).catch(() => undefined);
-  const labels = await rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('aria-label') ?? element.textContent ?? ''));
-  await page.keyboard.press('Escape');
-  return labels;
+/** Opens the palette (F1), types "Category: Title", and runs the row with exactly that label. */
+export async function runPaletteCommand(page: Page, label: string, timeoutMs = 30_000): Promise<void> {
+  if (!(await pickExactRow(page, 'F1', `>${label}`, label, timeoutMs, true))) {
+    throw new Error(`the command palette offers no "${label}" within ${timeoutMs} ms`);
+  }
+}
+
+/** Whether the palette offers a command labelled exactly `label` (the palette is closed again). */
+export async function paletteOffers(page: Page, label: string, timeoutMs = 10_000): Promise<boolean> {
+  return pickExactRow(page, 'F1', `>${label}`, label, timeoutMs, false);
 }
 
 /** Whether a quick pick or input box is open. */
@@ -61,14 +68,23 @@ export async function acceptPrompts(page: Page, maxPrompts = 6): Promise<number>
 
 /** Opens a workspace file through Quick Open (Ctrl+P) and waits for its editor tab. */
 export async function openFile(page: Page, fileName: string, timeoutMs = 15_000): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator(`${quickInput} .quick-input-box input`);
-  await input.waitFor({ state: 'visible', timeout: timeoutMs });
-  await input.fill(fileName);
-  const row = page.locator(`${quickInput} .monaco-list-row`).filter({ hasText: fileName }).first();
-  await row.waitFor({ state: 'visible', timeout: timeoutMs });
-  await input.press('Enter');
-  await page.locator(`.tabs-container .tab.active[aria-label*="${fileName}"]`).waitFor({ state: 'visible', timeout: timeoutMs });
+  const tab = page.locator(`.editor-group-container.active .tab.active[data-resource-name="${fileName}"]`);
+  for (let attempt = 1; ; attempt++) {
+    if (!(await pickExactRow(page, 'Control+P', fileName, fileName, timeoutMs, true))) {
+      throw new Error(`Quick Open offers no "${fileName}" within ${timeoutMs} ms`);
+    }
+    try {
+      await tab.waitFor({ state: 'visible', timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw new Error(`"${fileName}" is not the active editor after Quick Open (active: ${await activeEditorName(page)})`, { cause: error });
+    }
+  }
+}
+
+/** The file name of the active editor group's active tab. */
+export async function activeEditorName(page: Page): Promise<string> {
+  return (await page.locator('.editor-group-container.active .tab.active').first().getAttribute('data-resource-name')) ?? '';
 }
 
 /** The CodeLens links shown in the active editor. */
@@ -155,7 +171,7 @@ export async function waitForNewResults(page: Page, workspace: string, before: s
 
 /** The rows of the Problems panel (opened with its command). */
 export async function problemRows(page: Page): Promise<string[]> {
-  await runPaletteCommand(page, 'View: Focus Problems');
+  await runPaletteCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
   const rows = page.locator('.markers-panel .monaco-list-row');
   await rows.first().waitFor({ state: 'visible', timeout: 20_000 }).catch(() => undefined);
   return rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('aria-label') ?? element.textContent ?? ''));
