@@ -76,7 +76,7 @@ export function writeResults(folder: string, results: ExperimentResults, configT
   try {
     const now = new Date().toISOString();
     const runRecord: RunRecord = record ?? { name: results.name, status: 'completed', startedAt: results.createdAt, finishedAt: now };
-    writeFileSync(join(temporary, 'results.json'), JSON.stringify(results, null, 1));
+    writeFileSync(join(temporary, 'results.json'), resultsJson(results));
     writeFileSync(join(temporary, 'run.json'), JSON.stringify(runRecord, null, 2));
     writeFileSync(join(temporary, 'config.landscape.json'), configText);
     (results.trajectories ?? []).forEach((trajectory, index) => {
@@ -88,6 +88,15 @@ export function writeResults(folder: string, results: ExperimentResults, configT
     rmSync(temporary, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** Results files up to this size are indented for reading; larger ones stay compact (indenting long arrays puts every number on its own line). */
+const INDENT_LIMIT_CHARACTERS = 1_000_000;
+
+/** results.json's text: indented when small, compact when large. */
+export function resultsJson(results: ExperimentResults): string {
+  const compact = JSON.stringify(results);
+  return compact.length <= INDENT_LIMIT_CHARACTERS ? JSON.stringify(results, null, 1) : compact;
 }
 
 /** The runs under `runsDir`, newest first; folders without a readable run.json are skipped. */

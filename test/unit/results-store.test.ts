@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileSafe, listRuns, readRunRecord, readRunResults, runFolderName, trajectoryCsv, writeResults, writeRunFolder } from '../../src/results-store';
+import { fileSafe, listRuns, readRunRecord, readRunResults, resultsJson, runFolderName, trajectoryCsv, writeResults, writeRunFolder } from '../../src/results-store';
 import type { ExperimentResults, TrajectoryResult } from '../../src/results';
 
 const trajectory: TrajectoryResult = {
@@ -70,4 +70,13 @@ test('writeResults replaces a folder at once and readRunResults names a bad file
   } finally {
     rmSync(runs, { recursive: true, force: true });
   }
+});
+
+test('results.json is indented when small and compact when large', () => {
+  assert.match(resultsJson(results('small')), /^\{\n "format": 1,/);
+  const long = { ...trajectory, points: Array.from({ length: 60_000 }, (_, i) => [i, i]), values: new Array(60_000).fill(1.25) };
+  const large = resultsJson({ ...results('large'), trajectories: [long] });
+  assert.ok(large.length > 1_000_000);
+  assert.ok(!large.includes('\n'), 'no line breaks in a large file');
+  assert.equal((JSON.parse(large) as ExperimentResults).trajectories?.[0].points.length, 60_000);
 });
