@@ -104,6 +104,8 @@ export interface TrainingResult {
   events: TrainingEvent[];
   /** Why training ended. */
   status: 'completed' | 'early-stopped' | 'cancelled' | `diverged at epoch ${number}`;
+  /** Absolute path of the trained weights written (training.saveWeights). */
+  savedWeights?: string;
 }
 
 /** A progress report streamed while an experiment runs. */

@@ -6,6 +6,9 @@ import type { ModelConfig, TrainingConfig } from '../../src/core/nn/config';
 import type { DataConfig } from '../../src/core/data/load';
 import { runExperiment } from '../../src/core/experiment';
 import type { ProgressReport } from '../../src/results';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 function train(model: ModelConfig, data: DataConfig, training: TrainingConfig, seed = 0) {
   const problem = buildNetworkObjective({ model, data, seed }, '.');
@@ -89,5 +92,17 @@ describe('network experiment', () => {
     assert.equal(run.snapshots.length, 4);
     assert.notDeepEqual(run.snapshots[0], run.snapshots[3]);
     assert.deepEqual(run.snapshots[3], run.parameters);
+  });
+
+  it('saves the trained weights (training.saveWeights) and a config starting from them reproduces the final loss', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'save-weights-'));
+    for (const file of ['trained.safetensors', 'trained.json']) {
+      const data = { kind: 'synthetic' as const, name: 'circles' as const, samples: 100, testFraction: 0 };
+      const results = await runExperiment({ name: 'save', model: { layers: [2, 6, 2] }, data, training: { epochs: 5, saveWeights: file } }, { baseDir: dir });
+      assert.equal(results.training!.savedWeights, join(dir, file));
+      const reloaded = buildNetworkObjective({ model: { layers: [2, 6, 2], weights: file }, data }, dir);
+      const loss = reloaded.objective.value(reloaded.parameters);
+      assert.ok(Math.abs(loss - results.training!.history.at(-1)!.loss) < 1e-12, `${file}: ${loss}`);
+    }
   });
 });

@@ -46,4 +46,6 @@ export interface TrainingConfig {
   optimizer?: { name: OptimizerName; lr?: number; schedule?: Schedule; [parameter: string]: unknown };
   detector?: DetectorConfig | false;
   earlyStopping?: EarlyStoppingConfig;
+  /** Write the trained weights here (.json or .safetensors), relative to the config file's folder. */
+  saveWeights?: string;
 }

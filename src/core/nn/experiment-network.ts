@@ -2,17 +2,22 @@ import type { ExperimentConfig } from '../../config/types';
 import type { ExperimentResults, TrainingResult } from '../../results';
 import type { ExperimentContext } from '../experiment';
 import { buildNetworkObjective } from './build';
-import { resolveTrainOptions, trainNetwork, type TrainingRun } from './train';
+import { resolveTrainOptions, trainNetwork, type TrainingRun, type TrainOptions } from './train';
+import { saveWeights } from './save-weights';
 
 /** Seconds between streamed progress reports when epochs are fast (slow epochs report each). */
 const PROGRESS_INTERVAL = 0.05;
 
+/** Hooks other analyses attach to a network run (per-epoch Hessian spectra, landscapes along training). */
+export type NetworkHooks = Pick<TrainOptions, 'onEpochEnd' | 'onEvent' | 'recordParameters'>;
+
 /**
  * The network part of an experiment: build the MLP and data from the config, train with
  * saddle monitoring, stream each epoch through context.onProgress (partial.training), honour
- * context.signal between batches, and store the history and events in results.training.
+ * context.signal between batches, store the history and events in results.training and, with
+ * training.saveWeights, write the trained weights. Returns the run (final parameters, snapshots).
  */
-export async function runNetworkExperiment(config: ExperimentConfig, results: ExperimentResults, context: ExperimentContext): Promise<TrainingRun | undefined> {
+export async function runNetworkExperiment(config: ExperimentConfig, results: ExperimentResults, context: ExperimentContext, hooks: NetworkHooks = {}): Promise<TrainingRun | undefined> {
   if (!config.model || !config.data) {
     results.warnings.push('a network experiment needs both "model" and "data"; nothing was trained');
     return undefined;
@@ -20,7 +25,7 @@ export async function runNetworkExperiment(config: ExperimentConfig, results: Ex
   const built = performance.now();
   const problem = buildNetworkObjective({ model: config.model, data: config.data, seed: config.seed }, context.baseDir);
   results.timings.loadData = (performance.now() - built) / 1000;
-  const options = resolveTrainOptions(config.training, config.seed ?? 0);
+  const options = { ...resolveTrainOptions(config.training, config.seed ?? 0), ...hooks };
   let lastReport = -Infinity;
   options.signal = context.signal;
   options.onEpoch = (record, result) => {
@@ -35,6 +40,7 @@ export async function runNetworkExperiment(config: ExperimentConfig, results: Ex
   const run = trainNetwork(problem, options);
   results.timings.training = (performance.now() - started) / 1000;
   results.training = run.result;
+  if (config.training?.saveWeights) run.result.savedWeights = saveWeights(config.training.saveWeights, context.baseDir, problem.spec, run.parameters);
   if (run.result.status.startsWith('diverged')) results.warnings.push(`training ${run.result.status}: lower the learning rate`);
   return run;
 }
