@@ -6,7 +6,7 @@
 import type { Theme } from '../theme';
 import type { HessianView, Slice, SpectrumRecord } from '../sections';
 import { formatNumber } from '../format';
-import { baseOption, insideZoom, legend, positiveOrGap, valueAxis, type Option } from './common';
+import { baseOption, insideZoom, legend, valueAxis, type Option } from './common';
 
 const STEM_LIMIT = 80;
 
@@ -71,9 +71,21 @@ export function spectrumOption(hessian: HessianView, theme: Theme): Option {
     tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'item', formatter: (params: { data: { value: number[] } }) => `${params.data.value[1]} eigenvalues near ${formatNumber(params.data.value[0])}` },
     grid: { left: 64, right: 20, top: 36, bottom: 44 },
     xAxis: valueAxis(theme, 'eigenvalue'),
-    yAxis: valueAxis(theme, 'count', { type: 'log', min: 0.5, scale: false, nameGap: 40, axisLabel: { color: theme.mutedForeground, formatter: (value: number) => (value >= 1 ? formatNumber(value, 3) : '') } }),
+    yAxis: valueAxis(theme, 'count', { min: 0, scale: false, nameGap: 40, minInterval: 1 }),
     dataZoom: insideZoom([0]),
-    series: [{ type: 'bar', id: 'histogram', name: 'eigenvalues', barCategoryGap: 0, barWidth: '90%', data: bins.centres.map((centre, index) => ({ value: [centre, positiveOrGap(bins.counts[index])], itemStyle: { color: centre < 0 ? negative : positive } })) }],
+    series: [
+      { type: 'bar', id: 'histogram', name: 'eigenvalues', barCategoryGap: 0, barWidth: '90%', data: bins.centres.map((centre, index) => ({ value: [centre, bins.counts[index]], itemStyle: { color: centre < 0 ? negative : positive } })) },
+      // A rug of every eigenvalue under the bars: single outliers (the top of the spectrum) stay visible.
+      {
+        type: 'scatter',
+        id: 'rug',
+        name: 'eigenvalues',
+        symbol: 'rect',
+        symbolSize: [1.5, 10],
+        silent: true,
+        data: values.map((value) => ({ value: [value, 0], itemStyle: { color: value < 0 ? negative : positive } })),
+      },
+    ],
   };
 }
 
@@ -88,7 +100,7 @@ export function densityOption(density: { grid: number[]; values: number[] }, the
     yAxis: valueAxis(theme, 'density (log)', { type: 'log', scale: false, nameGap: 48 }),
     dataZoom: insideZoom([0]),
     // Values below 10⁻⁸ of the peak are gaps: the log axis shows the spectrum's shape, not round-off.
-    series: [{ type: 'line', id: 'density', name: 'density', showSymbol: false, data: density.grid.map((lambda, index) => [lambda, density.values[index] >= floor ? density.values[index] : null]), lineStyle: { width: 1.8, color: theme.series[1] }, areaStyle: { color: theme.series[1], opacity: 0.15 }, emphasis: { disabled: true } }],
+    series: [{ type: 'line', id: 'density', name: 'density', showSymbol: false, data: density.grid.map((lambda, index) => [lambda, density.values[index] >= floor ? density.values[index] : null]), lineStyle: { width: 1.8, color: theme.series[1] }, emphasis: { disabled: true } }],
   };
 }
 
