@@ -52,28 +52,52 @@ function householderTridiagonalize(a: Float64Array, n: number, diagonal: Float64
     const scale = 1 / Math.sqrt(vNormSquared);
     v[start] = (first - alpha) * scale;
     for (let j = start + 1; j < n; j++) v[j] = a[rowK + j] * scale;
-    // p = B v from the upper triangle of the trailing block B = A[start.., start..].
+    // p = B v from the upper triangle of the trailing block B = A[start.., start..], two rows at a time.
     p.fill(0, start);
-    for (let i = start; i < n; i++) {
-      const row = i * n;
-      const vi = v[i];
-      let sum = a[row + i] * vi;
-      for (let j = i + 1; j < n; j++) {
-        sum += a[row + j] * v[j];
-        p[j] += a[row + j] * vi;
+    let i = start;
+    for (; i + 1 < n; i += 2) {
+      const row0 = i * n;
+      const row1 = row0 + n;
+      const v0 = v[i];
+      const v1 = v[i + 1];
+      const corner = a[row0 + i + 1];
+      let sum0 = a[row0 + i] * v0 + corner * v1;
+      let sum1 = corner * v0 + a[row1 + i + 1] * v1;
+      for (let j = i + 2; j < n; j++) {
+        const x0 = a[row0 + j];
+        const x1 = a[row1 + j];
+        const vj = v[j];
+        sum0 += x0 * vj;
+        sum1 += x1 * vj;
+        p[j] += x0 * v0 + x1 * v1;
       }
-      p[i] += sum;
+      p[i] += sum0;
+      p[i + 1] += sum1;
     }
+    if (i < n) p[i] += a[i * n + i] * v[i];
     // w = 2p − 2(vᵀp)v; B ← B − v wᵀ − w vᵀ (upper triangle).
     let vp = 0;
     for (let i = start; i < n; i++) vp += v[i] * p[i];
     for (let i = start; i < n; i++) p[i] = 2 * p[i] - 2 * vp * v[i];
-    for (let i = start; i < n; i++) {
-      const row = i * n;
-      const vi = v[i];
-      const wi = p[i];
-      for (let j = i; j < n; j++) a[row + j] -= vi * p[j] + wi * v[j];
+    let r = start;
+    for (; r + 1 < n; r += 2) {
+      const row0 = r * n;
+      const row1 = row0 + n;
+      const v0 = v[r];
+      const v1 = v[r + 1];
+      const w0 = p[r];
+      const w1 = p[r + 1];
+      a[row0 + r] -= 2 * v0 * w0;
+      a[row0 + r + 1] -= v0 * w1 + w0 * v1;
+      a[row1 + r + 1] -= 2 * v1 * w1;
+      for (let j = r + 2; j < n; j++) {
+        const vj = v[j];
+        const wj = p[j];
+        a[row0 + j] -= v0 * wj + w0 * vj;
+        a[row1 + j] -= v1 * wj + w1 * vj;
+      }
     }
+    if (r < n) a[r * n + r] -= 2 * v[r] * p[r];
   }
   if (n >= 2) {
     diagonal[n - 2] = a[(n - 2) * n + n - 2];
