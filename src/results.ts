@@ -133,6 +133,8 @@ export interface HessianResult {
   method: 'exact' | 'finite-difference';
   /** The point, for surfaces (models are too large to repeat here). */
   point?: number[];
+  /** ‖∇f‖ at the point: the classification describes a critical point only when this is small. */
+  gradientNorm?: number;
   /** The whole spectrum, ascending (dense path). */
   eigenvalues?: number[];
   /** eigenvectors[k] belongs to eigenvalues[k], when asked. */

@@ -22,6 +22,7 @@ test('a surface config with analyses.hessian validates and gives the spectrum, t
   const hessian = results.hessian!;
   assert.deepEqual(hessian.eigenvalues, [-2, 10]);
   assert.deepEqual(hessian.point, [0, 0]);
+  assert.equal(hessian.gradientNorm, 0);
   assert.equal(hessian.eigenvectors!.length, 2);
   assert.equal(hessian.classification!.kind, 'saddle');
   assert.equal(hessian.classification!.index, 1);

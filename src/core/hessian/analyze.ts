@@ -39,6 +39,7 @@ export function analyzeHessian(objective: Objective, x: Float64Array, settings: 
   const limit = settings.maxDimension ?? DEFAULT_DENSE_LIMIT;
   const target: HessianResult = result ?? { dimension: n, method, products: 0, seconds: 0 };
   if (options.includePoint) target.point = Array.from(x);
+  target.gradientNorm = norm2(gradientAt(objective, x));
   const operator = hessianOperator(objective, x, method, settings.step ?? DEFAULT_FINITE_DIFFERENCE_STEP);
   const seed = options.seed ?? 0;
   const tolerance = settings.classificationTolerance ?? DEFAULT_CLASSIFICATION_TOLERANCE;
@@ -160,4 +161,11 @@ function shiftedPowerIteration(operator: HessianOperator, top: number, bottom: n
   const topPairs = run(top, 1);
   const bottomPairs = run(bottom, -1);
   return { top: topPairs, bottom: bottomPairs, products: operator.products - start, converged };
+}
+
+/** ∇f(x) into a new array. */
+function gradientAt(objective: Objective, x: Float64Array): Float64Array {
+  const gradient = new Float64Array(objective.dim);
+  objective.gradient(x, gradient);
+  return gradient;
 }
