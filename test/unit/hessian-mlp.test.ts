@@ -92,3 +92,10 @@ function multiply(matrix: Float64Array, n: number, v: Float64Array, out: Float64
     out[i] = sum;
   }
 }
+
+test('a saddle-detector event triggers an analysis at its epoch', () => {
+  const history: HessianHistoryEntry[] = [];
+  const training = resolveTrainOptions({ epochs: 4, optimizer: { name: 'sgd', lr: 0.1 }, detector: { threshold: 1e9, window: 2, boost: 1 } }, 0);
+  trainNetwork(problem, { ...training, ...hessianTrainingHooks({ full: true }, history) });
+  assert.deepEqual(history.map((entry) => [entry.epoch, entry.reason]), [[2, 'event']]);
+});
