@@ -99,6 +99,12 @@ export class Card {
     else this.chart.setOption(option, { replaceMerge: ['series', 'title'] });
   }
 
+  /** Shows why the chart is missing, in the readout line. */
+  showError(message: string): void {
+    this.readoutElement.textContent = message;
+    this.readoutElement.classList.add('error');
+  }
+
   /** Redraws only what a replay step changes: every series but the static ones (contour bands, 3-D surface), merged by id. */
   replay(spec: CardSpec): void {
     this.spec = spec;

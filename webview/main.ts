@@ -29,6 +29,7 @@ let narrow = document.body.clientWidth < NARROW_WIDTH;
 const cards = new Map<string, Card>();
 let pageIds = '';
 let playTimer: number | undefined;
+const webglAvailable = document.createElement('canvas').getContext('webgl') !== null;
 
 const app = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
 app.id = 'app';
@@ -136,8 +137,9 @@ function render(fresh: boolean): void {
   tabs.hidden = pages.length === 0;
   layoutTabs(pages);
   const seen = new Set<string>();
-  // The side view shows the small plots only: no WebGL surface in a narrow activity-bar view.
-  const sideView = document.body.dataset.view === 'side';
+  // The side view shows the small plots only: no WebGL surface in a narrow activity-bar view
+  // (nor anywhere WebGL is unavailable, e.g. with the GPU disabled).
+  const sideView = document.body.dataset.view === 'side' || !webglAvailable;
   for (const page of pages) {
     const grid = panelGrid(page.id);
     if (!grid) continue;
@@ -145,7 +147,13 @@ function render(fresh: boolean): void {
       seen.add(spec.id);
       const card = cards.get(spec.id) ?? createCard(spec);
       if (card.element.parentElement !== grid) grid.append(card.element);
-      card.update(spec, fresh);
+      try {
+        card.update(spec, fresh);
+      } catch (error) {
+        // One chart that cannot draw (bad data in a section) must not take the others down.
+        console.error(`chart ${spec.id}:`, error);
+        card.showError(`This chart could not be drawn: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
   }
   for (const [id, card] of cards) {

@@ -83,6 +83,23 @@ describe('surface race webview', () => {
     await loaded.page.locator('vscode-button', { hasText: 'Reset zoom' }).click();
   });
 
+  it('zooms with the wheel and resets the zoom', async () => {
+    const page = loaded.page;
+    const chart = await chartOf(page, 'contour');
+    const box = await chart.boundingBox();
+    assert.ok(box);
+    const whole = await ink(page, chart);
+    await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.5);
+    await page.mouse.wheel(0, -600);
+    await page.waitForTimeout(300);
+    const zoomed = await ink(page, chart, 'contour-zoomed.png');
+    assert.notDeepEqual(zoomed.mean, whole.mean, 'the wheel zooms in');
+    await page.locator('vscode-button', { hasText: 'Reset zoom' }).click();
+    await page.waitForTimeout(300);
+    const reset = await ink(page, chart);
+    assert.deepEqual(reset.mean.map(Math.round), whole.mean.map(Math.round), 'the reset shows the whole domain again');
+  });
+
   it('replays: the slider at step 0 hides the paths, play advances the step', async () => {
     const page = loaded.page;
     const chart = await chartOf(page, 'contour');
