@@ -12,6 +12,7 @@ import type { HostToWebview, RunSummary } from '../protocol';
 import type { ExperimentResults } from '../results';
 import { listRuns, readRunRecord, readRunResults, writeRunFolder } from '../results-store';
 import { log } from './log';
+import type { ExperimentOutcome } from '../pool';
 import { PoolRunner } from './pool-runner';
 import { readSettings, runsFolder } from './settings';
 import { withSettingsDefaults } from './settings-logic';
@@ -46,9 +47,10 @@ export class RunController implements vscode.Disposable {
   readonly onMessage = this.changed.event;
   private readonly structural = new vscode.EventEmitter<void>();
   readonly onStructuralChange = this.structural.event;
-  private running?: { abort: AbortController; summary: RunSummary };
+  private running?: { abort: AbortController; summary: RunSummary; request: RunRequest };
   shown?: ShownRun;
   history: RunSummary[] = [];
+  private disposed = false;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.runner = new PoolRunner(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath);
@@ -71,72 +73,83 @@ export class RunController implements vscode.Disposable {
 
   /** Runs a validated config; resolves with the results folder (also for failed and cancelled runs), or undefined when it could not start. */
   async run(request: RunRequest): Promise<vscode.Uri | undefined> {
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Landscape Lens: running experiments is disabled in an untrusted workspace. Trust the workspace to run it.', 'Manage Workspace Trust').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
-      });
-      return undefined;
-    }
-    if (this.running) {
-      void vscode.window.showWarningMessage(`Landscape Lens: "${this.running.summary.name}" is still running. Cancel it (Landscape Lens: Cancel Run) or wait for it.`);
-      return undefined;
-    }
+    if (!this.canStart()) return undefined;
     const settings = readSettings(request.configUri);
     const config = withSettingsDefaults(request.config, settings);
-    const startedAt = new Date().toISOString();
-    const summary: RunSummary = { id: `running-${Date.now()}`, name: config.name, status: 'running', startedAt };
+    const summary: RunSummary = { id: `running-${Date.now()}`, name: config.name, status: 'running', startedAt: new Date().toISOString() };
     const abort = new AbortController();
-    this.running = { abort, summary };
-    this.shown = { summary, results: { format: 1, name: config.name, seed: config.seed ?? 0, createdAt: startedAt, timings: {}, warnings: [] }, config, baseDir: request.baseDir };
+    this.running = { abort, summary, request };
+    this.shown = { summary, results: emptyResults(config, summary.startedAt), config, baseDir: request.baseDir };
     recordRun(undefined, true);
     void vscode.commands.executeCommand('setContext', 'landscapeLens.running', true);
     log().info(`run "${config.name}"${request.configUri ? ` from ${request.configUri.fsPath}` : ''}: ${JSON.stringify(config)}`);
     this.structural.fire();
     if (settings.autoOpenPanel) void vscode.commands.executeCommand('landscapeLens.showPanel', { preserveFocus: true });
     try {
-      const outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Landscape Lens: ${config.name}`, cancellable: true },
-        async (progress, token) => {
-          token.onCancellationRequested(() => abort.abort());
-          let reported = 0;
-          return this.runner.run(config, settings.workers, {
-            baseDir: request.baseDir,
-            signal: abort.signal,
-            onProgress: (report, soFar) => {
-              const increment = Math.max(0, report.fraction - reported) * 100;
-              reported = Math.max(reported, report.fraction);
-              progress.report({ increment, message: report.message });
-              this.statusBar.update(config.name, reported, report.message);
-              log().info(`  ${Math.round(reported * 100)}% ${report.message}`);
-              if (report.partial && this.shown) {
-                this.shown.results = soFar;
-                this.changed.fire({ type: 'results', results: soFar, final: false, run: summary });
-              }
-              this.changed.fire({ type: 'progress', fraction: reported, message: report.message });
-            },
-          });
-        },
-      );
-      const finishedAt = new Date().toISOString();
-      const record = { name: config.name, status: outcome.status, reason: outcome.reason, startedAt, finishedAt, configPath: request.configUri?.fsPath };
-      const folder = writeRunFolder(runsFolder(this.context, request.configUri), { results: outcome.results, record, configText: request.configText });
-      log().info(`${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''} in ${describeTimings(outcome.results)}; saved ${folder}`);
-      for (const warning of outcome.results.warnings) log().warn(`  ${warning}`);
-      this.running = undefined;
-      this.refreshHistory();
-      this.shown = { summary: this.summaryOf(folder), results: outcome.results, folder, config, baseDir: request.baseDir };
-      void this.context.workspaceState.update(CURRENT_RUN_KEY, folder);
-      recordRun(folder, false);
-      this.structural.fire();
-      this.changed.fire({ type: 'results', results: outcome.results, final: true, run: this.shown.summary });
-      if (outcome.status !== 'completed') void vscode.window.showWarningMessage(`Landscape Lens: "${config.name}" ${outcome.status}: ${outcome.reason ?? ''}. What finished is saved.`);
-      return vscode.Uri.file(folder);
+      const outcome = await this.execute(config, request.baseDir, settings.workers, summary, abort);
+      if (this.disposed) return undefined; // dispose() saved what had finished
+      return vscode.Uri.file(this.save(outcome, config, request, summary));
     } finally {
       this.running = undefined;
       recordRun(undefined, false);
       this.statusBar.hide();
       void vscode.commands.executeCommand('setContext', 'landscapeLens.running', false);
     }
+  }
+
+  /** False, with a message saying why, when the workspace is untrusted or a run is going. */
+  private canStart(): boolean {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Landscape Lens: running experiments is disabled in an untrusted workspace. Trust the workspace to run it.', 'Manage Workspace Trust').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
+      return false;
+    }
+    if (this.running) {
+      void vscode.window.showWarningMessage(`Landscape Lens: "${this.running.summary.name}" is still running. Cancel it (Landscape Lens: Cancel Run) or wait for it.`);
+      return false;
+    }
+    return true;
+  }
+
+  /** The run in the pool under a cancellable notification; progress goes to it, the status bar, the log and the views. */
+  private execute(config: ExperimentConfig, baseDir: string, workers: number, summary: RunSummary, abort: AbortController): Thenable<ExperimentOutcome> {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Landscape Lens: ${config.name}`, cancellable: true }, (progress, token) => {
+      token.onCancellationRequested(() => abort.abort());
+      let reported = 0;
+      return this.runner.run(config, workers, {
+        baseDir,
+        signal: abort.signal,
+        onProgress: (report, soFar) => {
+          progress.report({ increment: Math.max(0, report.fraction - reported) * 100, message: report.message });
+          reported = Math.max(reported, report.fraction);
+          this.statusBar.update(config.name, reported, report.message);
+          log().info(`  ${Math.round(reported * 100)}% ${report.message}`);
+          if (report.partial && this.shown) {
+            this.shown.results = soFar;
+            this.changed.fire({ type: 'results', results: soFar, final: false, run: summary });
+          }
+          this.changed.fire({ type: 'progress', fraction: reported, message: report.message });
+        },
+      });
+    });
+  }
+
+  /** Saves the run's folder, shows it, tells the views; returns the folder. */
+  private save(outcome: ExperimentOutcome, config: ExperimentConfig, request: RunRequest, summary: RunSummary): string {
+    const record = { name: config.name, status: outcome.status, reason: outcome.reason, startedAt: summary.startedAt, finishedAt: new Date().toISOString(), configPath: request.configUri?.fsPath };
+    const folder = writeRunFolder(runsFolder(this.context, request.configUri), { results: outcome.results, record, configText: request.configText });
+    log().info(`${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''} in ${describeTimings(outcome.results)}; saved ${folder}`);
+    for (const warning of outcome.results.warnings) log().warn(`  ${warning}`);
+    this.running = undefined;
+    this.refreshHistory();
+    this.shown = { summary: this.summaryOf(folder), results: outcome.results, folder, config, baseDir: request.baseDir };
+    void this.context.workspaceState.update(CURRENT_RUN_KEY, folder);
+    recordRun(folder, false);
+    this.structural.fire();
+    this.changed.fire({ type: 'results', results: outcome.results, final: true, run: this.shown.summary });
+    if (outcome.status !== 'completed') void vscode.window.showWarningMessage(`Landscape Lens: "${config.name}" ${outcome.status}: ${outcome.reason ?? ''}. What finished is saved.`);
+    return folder;
   }
 
   /** Cancels the run that is going; false when none is. */
@@ -184,13 +197,31 @@ export class RunController implements vscode.Disposable {
     return record ? { id, name: record.name, status: record.status, reason: record.reason, startedAt: record.startedAt, finishedAt: record.finishedAt } : { id, name: id, status: 'completed', startedAt: '' };
   }
 
+  /** On a window close or reload: a run still going is saved as cancelled with what finished, then the pool ends. */
   dispose(): void {
+    this.disposed = true;
+    if (this.running && this.shown) {
+      const { summary, request } = this.running;
+      const reason = 'the window closed or reloaded during the run; the results hold what finished before';
+      const results = { ...this.shown.results, warnings: [...this.shown.results.warnings, `cancelled: ${reason}`] };
+      try {
+        const record = { name: summary.name, status: 'cancelled' as const, reason, startedAt: summary.startedAt, finishedAt: new Date().toISOString(), configPath: request.configUri?.fsPath };
+        const folder = writeRunFolder(runsFolder(this.context, request.configUri), { results, record, configText: request.configText });
+        void this.context.workspaceState.update(CURRENT_RUN_KEY, folder);
+      } catch (error) {
+        log().error(`could not save the interrupted run: ${(error as Error).message}`);
+      }
+    }
     this.running?.abort.abort();
     void this.runner.dispose();
     this.statusBar.dispose();
     this.changed.dispose();
     this.structural.dispose();
   }
+}
+
+function emptyResults(config: ExperimentConfig, createdAt: string): ExperimentResults {
+  return { format: 1, name: config.name, seed: config.seed ?? 0, createdAt, timings: {}, warnings: [] };
 }
 
 function describeTimings(results: ExperimentResults): string {
