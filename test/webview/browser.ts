@@ -59,8 +59,10 @@ export interface LoadedPage {
 }
 
 /** Opens the shell at a viewport width and waits for the webview's ready message. */
-export async function openWebview(browser: Browser, origin: string, width = 1200, height = 900, view: 'panel' | 'side' = 'panel'): Promise<LoadedPage> {
+export async function openWebview(browser: Browser, origin: string, width = 1200, height = 900, view: 'panel' | 'side' = 'panel', savedState?: unknown): Promise<LoadedPage> {
   const page = await browser.newPage({ viewport: { width, height } });
+  // What vscode.getState() returns: the state VS Code kept from an earlier life of the webview.
+  if (savedState !== undefined) await page.addInitScript((state) => Object.assign(globalThis, { __initialState: state }), savedState);
   const errors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());

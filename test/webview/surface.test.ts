@@ -208,6 +208,19 @@ describe('surface race webview', () => {
     await page.close();
   });
 
+  it('restores the view state VS Code kept (replay step, log levels, hidden series)', async () => {
+    const saved = { runId: 'saddle-1', tab: 'surface', step: 10, logLevels: true, legend: { contour: { sgd: false } } };
+    const { page, errors } = await openWebview(browser, origin, 900, 900, 'panel', saved);
+    await hostPost(page, { type: 'results', results: saddle, final: true, run: { id: 'saddle-1', name: 'saddle race', status: 'completed', startedAt: '2026-01-01T00:00:00Z' } });
+    const chart = await chartOf(page, 'contour');
+    assert.equal(await lens(page, 'text', '.step-label'), 'step 10 / 60');
+    assert.equal(await page.locator('#log-levels').evaluate((element) => (element as unknown as { checked: boolean }).checked), true);
+    await ink(page, chart, 'contour-restored.png');
+    assert.deepEqual(((await lens(page, 'state')) as { legend: unknown }).legend, { contour: { sgd: false } });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   for (const width of [300, 700, 1600]) {
     it(`lays out at ${width}px without horizontal overflow`, async () => {
       const { page, errors } = await openWebview(browser, origin, width, 1000);
