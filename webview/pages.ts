@@ -130,7 +130,7 @@ function trainingPage(results: ExperimentResults, context: PageContext): Page | 
   const cards: CardSpec[] = [
     {
       id: 'training',
-      title: 'Training curves',
+      title: `Training curves · ${training.status}`,
       shape: 'tall',
       option: (size) => trainingOption(training, context.theme, context.narrow, size, context.state.view.legend.training),
       csv: () => {

@@ -1,7 +1,8 @@
 /**
- * The optional result sections the charts draw (training, Hessian, landscape), read
- * defensively: a section is drawn when present, and a field missing from an older or partial
- * results.json leaves its chart out instead of breaking the page.
+ * The optional result sections the charts draw (training, Hessian, landscape), in the shapes
+ * the charts use. Training and Hessian follow src/results.ts; the landscape section is read
+ * defensively by the field names of its issue (alphas, betas, loss, accuracy, trajectory,
+ * explainedVariance) until its type lands, so a missing field leaves a chart out.
  */
 import type { ExperimentResults } from '../src/protocol';
 
@@ -28,6 +29,7 @@ export interface TrainingView {
   history: EpochRecord[];
   events: TrainingMark[];
   plateaus: TrainingMark[];
+  status: string;
 }
 
 /** λmax, λmin and the negative count at one epoch of training. */
@@ -74,7 +76,6 @@ type Loose = Record<string, unknown>;
 
 const isRecord = (value: unknown): value is Loose => typeof value === 'object' && value !== null && !Array.isArray(value);
 const numbers = (value: unknown): number[] => (Array.isArray(value) ? value.filter((item): item is number => typeof item === 'number') : []);
-const numberOr = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
 const text = (value: unknown, fallback = ''): string => (typeof value === 'string' ? value : fallback);
 const records = (value: unknown): Loose[] => (Array.isArray(value) ? value.filter(isRecord) : []);
 
@@ -83,27 +84,10 @@ function section(results: ExperimentResults, name: string): Loose | undefined {
   return isRecord(value) ? value : undefined;
 }
 
-function mark(entry: Loose, fallbackKind: string): TrainingMark | undefined {
-  const epoch = numberOr(entry.epoch) ?? numberOr(entry.start) ?? numberOr(entry.startEpoch) ?? numberOr(entry.from);
-  if (epoch === undefined) return undefined;
-  const endEpoch = numberOr(entry.endEpoch) ?? numberOr(entry.end) ?? numberOr(entry.to);
-  const kind = text(entry.kind, text(entry.type, fallbackKind));
-  return { kind, epoch, endEpoch, message: text(entry.message, text(entry.detail, kind)) };
-}
-
-/** "top eigenvector (λ = 1.38)" for a Hessian slice, the direction name otherwise. */
-function sliceLabel(entry: Loose): string {
-  const direction = text(entry.direction, 'slice');
-  const eigenvalue = numberOr(entry.eigenvalue);
-  if (eigenvalue === undefined) return direction;
-  const name = direction === 'top' ? 'top eigenvector' : direction === 'bottom' ? 'most negative eigenvector' : direction;
-  return `${name} (λ = ${Number(eigenvalue.toPrecision(3))})`;
-}
-
 function slicesOf(value: unknown): Slice[] {
   return records(value)
     .map((entry) => ({
-      label: text(entry.label, sliceLabel(entry)),
+      label: text(entry.label, text(entry.direction, 'slice')),
       steps: numbers(entry.steps ?? entry.alphas ?? entry.t),
       loss: numbers(entry.loss ?? entry.values),
       accuracy: Array.isArray(entry.accuracy) ? numbers(entry.accuracy) : undefined,
@@ -111,54 +95,39 @@ function slicesOf(value: unknown): Slice[] {
     .filter((slice) => slice.steps.length > 1 && slice.steps.length === slice.loss.length);
 }
 
-/** The training section, or undefined when the results have none. */
+/** The training section (src/results.ts TrainingResult): plateaus are the events with an end epoch. */
 export function trainingOf(results: ExperimentResults): TrainingView | undefined {
-  const training = section(results, 'training');
+  const training = results.training;
   if (!training) return undefined;
-  const history = records(training.history).map((entry, index): EpochRecord => ({
-    epoch: numberOr(entry.epoch) ?? index + 1,
-    loss: numberOr(entry.loss),
-    testLoss: numberOr(entry.testLoss),
-    trainAccuracy: numberOr(entry.trainAccuracy),
-    testAccuracy: numberOr(entry.testAccuracy),
-    gradientNorm: numberOr(entry.gradientNorm),
-    learningRate: numberOr(entry.learningRate),
-    seconds: numberOr(entry.seconds),
-  }));
-  const allEvents = records(training.events).map((entry) => mark(entry, 'event')).filter((entry): entry is TrainingMark => entry !== undefined);
-  const plateaus = [
-    ...records(training.plateaus).map((entry) => mark(entry, 'plateau')),
-    ...allEvents.filter((entry) => entry.endEpoch !== undefined),
-  ].filter((entry): entry is TrainingMark => entry !== undefined && entry.endEpoch !== undefined);
-  return { history, events: allEvents.filter((entry) => entry.endEpoch === undefined), plateaus };
+  const marks = training.events.map((event): TrainingMark => ({ kind: event.kind, epoch: event.epoch, endEpoch: event.endEpoch, message: event.message }));
+  return {
+    history: training.history,
+    events: marks.filter((mark) => mark.endEpoch === undefined),
+    plateaus: marks.filter((mark) => mark.endEpoch !== undefined),
+    status: training.status,
+  };
 }
 
-/** The Hessian section, or undefined. */
+/** "top eigenvector (λ = 1.38)". */
+function sliceLabel(direction: 'top' | 'bottom', eigenvalue: number): string {
+  return `${direction === 'top' ? 'top eigenvector' : 'most negative eigenvector'} (λ = ${Number(eigenvalue.toPrecision(3))})`;
+}
+
+/** The Hessian section (src/results.ts HessianResult), with the eigenvalues the charts need. */
 export function hessianOf(results: ExperimentResults): HessianView | undefined {
-  const hessian = section(results, 'hessian');
+  const hessian = results.hessian;
   if (!hessian) return undefined;
-  const density = isRecord(hessian.density) ? { grid: numbers(hessian.density.grid), values: numbers(hessian.density.values) } : undefined;
-  const extremes = (value: unknown): number[] => (Array.isArray(value) ? numbers(value.map((item) => (isRecord(item) ? item.value ?? item.eigenvalue : item))) : []);
-  const training = section(results, 'training');
-  const historySource = hessian.history ?? training?.hessian;
-  const history = records(historySource).map((entry, index): SpectrumRecord => ({
-    epoch: numberOr(entry.epoch) ?? index,
-    top: numberOr(entry.top) ?? numberOr(entry.lambdaMax) ?? numberOr(entry.max),
-    bottom: numberOr(entry.bottom) ?? numberOr(entry.lambdaMin) ?? numberOr(entry.min),
-    negativeCount: numberOr(entry.negativeCount) ?? numberOr(entry.index),
-    classification: isRecord(entry.classification) ? text(entry.classification.kind) : text(entry.classification, text(entry.kind)),
-  }));
-  const classification = isRecord(hessian.classification) ? text(hessian.classification.kind) : text(hessian.classification) || undefined;
+  const density = hessian.density && hessian.density.grid.length > 1 && hessian.density.grid.length === hessian.density.values.length ? { grid: hessian.density.grid, values: hessian.density.values } : undefined;
   return {
-    eigenvalues: numbers(hessian.eigenvalues),
-    top: extremes(hessian.top),
-    bottom: extremes(hessian.bottom),
-    trace: numberOr(hessian.trace) ?? (isRecord(hessian.trace) ? numberOr(hessian.trace.estimate ?? hessian.trace.value) : undefined),
-    density: density && density.grid.length > 1 && density.grid.length === density.values.length ? density : undefined,
-    classification,
-    negativeCount: isRecord(hessian.classification) ? numberOr(hessian.classification.index) : undefined,
-    history,
-    slices: slicesOf(hessian.slices),
+    eigenvalues: hessian.eigenvalues ?? [],
+    top: (hessian.top ?? []).map((pair) => pair.value),
+    bottom: (hessian.bottom ?? []).map((pair) => pair.value),
+    trace: hessian.trace ? hessian.trace.exact ?? hessian.trace.estimate : undefined,
+    density,
+    classification: hessian.classification?.kind,
+    negativeCount: hessian.classification?.index,
+    history: (hessian.history ?? []).map((entry) => ({ epoch: entry.epoch, top: entry.lambdaMax, bottom: entry.lambdaMin, negativeCount: entry.negativeCount, classification: entry.kind })),
+    slices: (hessian.slices ?? []).map((slice) => ({ label: sliceLabel(slice.direction, slice.eigenvalue), steps: slice.steps, loss: slice.values })),
   };
 }
 
