@@ -1,4 +1,5 @@
 /** The landscapeLens.* commands. Each validates its arguments: links in the webviews may call some. */
+import { cp } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadConfig, pickConfigUri, toUri } from './config-loading';
@@ -114,7 +115,9 @@ async function exportResults(context: vscode.ExtensionContext, controller: RunCo
     ?? (await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, title: `Export ${path.basename(folder)} into…`, openLabel: 'Export here' }))?.[0];
   if (!destination) return undefined;
   const target = vscode.Uri.joinPath(destination, path.basename(folder));
-  await vscode.workspace.fs.copy(vscode.Uri.file(folder), target, { overwrite: true });
+  // The extension host sees the run folder on its own disk: a plain recursive copy is much faster than the workspace file system's.
+  if (target.scheme === 'file') await cp(folder, target.fsPath, { recursive: true, force: true });
+  else await vscode.workspace.fs.copy(vscode.Uri.file(folder), target, { overwrite: true });
   void vscode.window.showInformationMessage(`Landscape Lens: exported to ${target.fsPath}`);
   return target;
 }
