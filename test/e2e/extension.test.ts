@@ -38,7 +38,7 @@ function optimizerNames(configFile: string): string[] {
   return (config.optimizers ?? []).map((optimizer) => optimizer.label ?? optimizer.name);
 }
 
-/** A chart is drawn: a canvas with more than a background's few colors, or an SVG with shapes. */
+/** A chart is drawn: a visible canvas with more than a background's few colors, or an SVG with shapes. */
 function showsChart(content: WebviewContent): boolean {
   return content.canvases.some((canvas) => canvas.width * canvas.height >= 10_000 && canvas.colors >= 8) || content.svgShapes >= 10;
 }
@@ -113,7 +113,7 @@ describe('Landscape Lens in code-server', { timeout: 900_000 }, () => {
     await screenshot(page, 'e2e-02-run-experiment-panel');
   });
 
-  test("the panel's legend names every optimizer of the config", async () => {
+  test('the panel names every optimizer of the config', async () => {
     const names = optimizerNames(join(workspace, 'saddle-race.landscape.json'));
     assert.ok(names.length > 0);
     const { content } = await waitForWebview(page, (shown) => names.every((name) => shown.text.includes(name)), 30_000);

@@ -99,12 +99,13 @@ export function webviewContentFrames(page: Page): Frame[] {
 
 export interface WebviewContent {
   text: string;
-  canvases: { width: number; height: number; colors: number }[];
+  canvases: { width: number; height: number; colors: number; visible: boolean }[];
   svgShapes: number;
 }
 
 // Runs inside a webview frame (the tests' tsconfig has no DOM types, hence a string). Copies each
-// canvas into a 2-D canvas and counts distinct colors on a sparse pixel grid (up to 64).
+// visible canvas into a 2-D canvas and counts distinct colors on a sparse pixel grid (up to 64);
+// a hidden canvas counts as having none.
 const readWebviewScript = `(() => {
   const labels = Array.from(document.querySelectorAll('[aria-label]')).map((element) => element.getAttribute('aria-label'));
   const canvases = Array.from(document.querySelectorAll('canvas')).map((canvas) => {
@@ -112,16 +113,21 @@ const readWebviewScript = `(() => {
     copy.width = canvas.width;
     copy.height = canvas.height;
     const context = copy.getContext('2d');
-    if (!context || canvas.width === 0 || canvas.height === 0) return { width: canvas.width, height: canvas.height, colors: 0 };
+    const box = canvas.getBoundingClientRect();
+    const visible = box.width > 0 && box.height > 0 && (typeof canvas.checkVisibility !== 'function' || canvas.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }));
+    if (!context || !visible || canvas.width === 0 || canvas.height === 0) return { width: canvas.width, height: canvas.height, colors: 0, visible };
     context.drawImage(canvas, 0, 0);
     const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
     const colors = new Set();
     for (let offset = 0; offset < pixels.length && colors.size < 64; offset += 4 * 7) {
       colors.add(((pixels[offset] << 24) | (pixels[offset + 1] << 16) | (pixels[offset + 2] << 8) | pixels[offset + 3]) >>> 0);
     }
-    return { width: canvas.width, height: canvas.height, colors: colors.size };
+    return { width: canvas.width, height: canvas.height, colors: colors.size, visible };
   });
-  const svgShapes = document.querySelectorAll('svg path, svg circle, svg rect, svg line, svg polyline').length;
+  // Shapes of visible SVGs of chart size (icons do not count).
+  const svgShapes = Array.from(document.querySelectorAll('svg'))
+    .filter((svg) => { const box = svg.getBoundingClientRect(); return box.width * box.height >= 10000; })
+    .reduce((count, svg) => count + svg.querySelectorAll('path, circle, rect, line, polyline').length, 0);
   return { text: (document.body ? document.body.innerText : '') + '\\n' + labels.join('\\n'), canvases, svgShapes };
 })()`;
 
