@@ -60,6 +60,8 @@ export class Card {
     header.append(title, actions);
     const box = document.createElement('div');
     box.className = `chart ${spec.shape ?? 'wide'}`;
+    box.setAttribute('role', 'img');
+    box.setAttribute('aria-label', spec.title);
     this.readoutElement = document.createElement('div');
     this.readoutElement.className = 'readout';
     this.readoutElement.textContent = '\u00a0';

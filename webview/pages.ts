@@ -12,7 +12,7 @@ import { fieldValueAt, fieldRange, prefersLogLevels, type Field } from './charts
 import { surfaceOption } from './charts/surface3d';
 import { raceCurvesOption, raceRows } from './charts/race-curves';
 import { trainingOption, trainingRows } from './charts/training';
-import { densityOption, slicesOption, spectrumHistoryOption, spectrumOption, spectrumValues } from './charts/hessian';
+import { densityOption, layersOption, slicesOption, spectrumHistoryOption, spectrumOption, spectrumValues } from './charts/hessian';
 import { hessianOf, landscapeOf, trainingOf, type Slice } from './sections';
 import { formatNumber, toCsv } from './format';
 
@@ -192,6 +192,16 @@ function hessianPage(results: ExperimentResults, context: PageContext): Page | u
     });
   }
   if (hessian.slices.length > 0) cards.push(slicesCard('eigen-slices', 'Loss along eigenvectors', hessian.slices, 'step along the direction', context));
+  if (hessian.layers.length > 0) {
+    cards.push({
+      id: 'layers',
+      title: 'Per-layer extremes',
+      option: () => layersOption(hessian.layers, context.theme, context.state.view.legend.layers),
+      csv: () => toCsv(['layer', 'lambdaMax', 'lambdaMin', 'trace'], hessian.layers.map((layer) => [layer.name, layer.top, layer.bottom, layer.trace])),
+      json: () => hessian.layers,
+      onLegend: (selected) => context.onLegend('layers', selected),
+    });
+  }
   if (hessian.history.length > 0 && !trainingOf(results)) cards.push(spectrumHistoryCard(hessian.history, context));
   return cards.length > 0 ? { id: 'hessian', title: 'Hessian', replay: false, cards } : undefined;
 }

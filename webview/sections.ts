@@ -60,6 +60,8 @@ export interface HessianView {
   negativeCount?: number;
   history: SpectrumRecord[];
   slices: Slice[];
+  /** Per-layer blocks: each layer's extreme eigenvalues. */
+  layers: { name: string; top?: number; bottom?: number; trace?: number }[];
 }
 
 export interface LandscapeView {
@@ -128,6 +130,12 @@ export function hessianOf(results: ExperimentResults): HessianView | undefined {
     negativeCount: hessian.classification?.index,
     history: (hessian.history ?? []).map((entry) => ({ epoch: entry.epoch, top: entry.lambdaMax, bottom: entry.lambdaMin, negativeCount: entry.negativeCount, classification: entry.kind })),
     slices: (hessian.slices ?? []).map((slice) => ({ label: sliceLabel(slice.direction, slice.eigenvalue), steps: slice.steps, loss: slice.values })),
+    layers: (hessian.layers ?? []).map((layer) => {
+      const eigenvalues = layer.eigenvalues ?? [];
+      const top = layer.top?.[0]?.value ?? eigenvalues[eigenvalues.length - 1];
+      const bottom = layer.bottom?.[0]?.value ?? eigenvalues[0];
+      return { name: layer.name, top, bottom, trace: layer.trace ? layer.trace.exact ?? layer.trace.estimate : undefined };
+    }),
   };
 }
 

@@ -62,7 +62,7 @@ describe('training, Hessian and landscape webview', () => {
   it('draws the Hessian spectrum, the SLQ density and the eigenvector slices', async () => {
     const { page, errors } = await load('training-spirals');
     await showTab(page, 'Hessian');
-    for (const id of ['spectrum', 'density', 'eigen-slices']) {
+    for (const id of ['spectrum', 'density', 'eigen-slices', 'layers']) {
       const chart = await chartOf(page, id);
       assert.ok((await ink(page, chart, `hessian-${id}.png`)).fraction > 0.01, `${id} is blank`);
     }

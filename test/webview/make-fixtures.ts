@@ -57,7 +57,7 @@ const configs: Record<string, unknown> = {
     model: { layers: [2, 12, 12, 2], activation: ['tanh', 'tanh', 'linear'], loss: 'softmax-cross-entropy', init: 'seed' },
     data: { kind: 'synthetic', name: 'spirals', samples: 300, testFraction: 0.2 },
     training: { epochs: 80, batchSize: 32, optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 }, detector: { threshold: 0.05, window: 3, plateauThreshold: 0.002 } },
-    analyses: { hessian: { full: true, trace: true, density: true, every: 10 } },
+    analyses: { hessian: { full: true, trace: true, density: true, every: 10, layers: true } },
   },
   // Slides 6–7: the seed's bias-free 2-4-1 tanh net on y = Σx², full batch (regression: no accuracy).
   'training-sum-of-squares': {

@@ -152,3 +152,20 @@ export function slicesOption(slices: Slice[], xName: string, theme: Theme, selec
     })),
   };
 }
+
+/** Per-layer blocks (PyHessian issue #10): each layer's λmax and λmin side by side. */
+export function layersOption(layers: HessianView['layers'], theme: Theme, selected?: Record<string, boolean>): Option {
+  const names = layers.map((layer) => layer.name);
+  return {
+    ...baseOption(theme),
+    legend: legend(theme, ['λmax', 'λmin'], selected),
+    tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'axis', valueFormatter: (value: number) => formatNumber(value) },
+    grid: { left: 64, right: 20, top: 40, bottom: 56 },
+    xAxis: { type: 'category', data: names, axisLabel: { color: theme.mutedForeground, interval: 0, rotate: names.length > 4 ? 30 : 0 }, axisLine: { lineStyle: { color: theme.border } } },
+    yAxis: valueAxis(theme, 'eigenvalue', { nameGap: 48 }),
+    series: [
+      { type: 'bar', id: 'layer-top', name: 'λmax', data: layers.map((layer) => layer.top ?? null), itemStyle: { color: theme.series[1] } },
+      { type: 'bar', id: 'layer-bottom', name: 'λmin', data: layers.map((layer) => layer.bottom ?? null), itemStyle: { color: theme.critical.saddle } },
+    ],
+  };
+}
