@@ -74,9 +74,12 @@ test('with training, the analysis runs at the trained weights and adds an end en
   assert.equal(results.hessian!.history![0].lambdaMax, results.hessian!.eigenvalues!.at(-1));
 });
 
-test('the dense limit is a warning naming Lanczos, and a cancelled analysis keeps a warning', async () => {
+test('the dense limit is a warning naming Lanczos (the ends are still found), and a cancelled analysis keeps a warning', async () => {
   const limited = await runExperiment({ ...modelConfig, analyses: { hessian: { full: true, maxDimension: 5 } } } as ExperimentConfig, { baseDir: '.' });
   assert.ok(limited.warnings.some((warning) => /maxDimension/.test(warning) && /Lanczos/.test(warning)), JSON.stringify(limited.warnings));
+  assert.equal(limited.hessian!.eigenvalues, undefined);
+  assert.equal(limited.hessian!.top!.length, 1, 'the ends are still found by Lanczos');
+  assert.equal(limited.hessian!.classification!.complete, false);
   let checks = 0;
   const signal = {
     get aborted() {

@@ -2,7 +2,7 @@ import type { HessianAnalysisConfig } from '../../config/types';
 import type { HessianEigenpairResult, HessianResult } from '../../results';
 import { norm2, type Objective } from '../objective';
 import { classifySpectrum, DEFAULT_CLASSIFICATION_TOLERANCE } from './classify';
-import { DEFAULT_DENSE_LIMIT, denseSpectrum } from './dense-spectrum';
+import { DEFAULT_DENSE_LIMIT, denseLimitMessage, denseSpectrum } from './dense-spectrum';
 import { spectralDensity } from './density';
 import { lanczosExtremes, type Eigenpair } from './lanczos';
 import { DEFAULT_FINITE_DIFFERENCE_STEP, hessianOperator, matrixOperator, type HessianOperator, type HessianRunOptions } from './operator';
@@ -24,6 +24,8 @@ export interface AnalyzeOptions extends HessianRunOptions {
   blocks?: ParameterBlock[];
   /** Store the point in the result (surfaces). */
   includePoint?: boolean;
+  /** Receives problems that did not stop the analysis (a dense spectrum refused above maxDimension). */
+  warnings?: string[];
 }
 
 /**
@@ -44,7 +46,9 @@ export function analyzeHessian(objective: Objective, x: Float64Array, settings: 
   const seed = options.seed ?? 0;
   const tolerance = settings.classificationTolerance ?? DEFAULT_CLASSIFICATION_TOLERANCE;
   const asked = settings.top !== undefined || settings.bottom !== undefined;
-  const full = settings.full ?? (!asked && n <= limit);
+  const refused = settings.full === true && n > limit;
+  if (refused) options.warnings?.push(denseLimitMessage(n, limit));
+  const full = refused ? false : (settings.full ?? (!asked && n <= limit));
   // Without the full spectrum and without top/bottom, the two ends are still found, for the classification.
   const wantsExtremes = asked || !full;
   const withVectors = settings.eigenvectors ?? false;
@@ -107,7 +111,7 @@ export function analyzeHessian(objective: Objective, x: Float64Array, settings: 
     for (const block of options.blocks) {
       const restricted = restrictObjective(objective, x, block.offset, block.length);
       const point = x.subarray(block.offset, block.offset + block.length);
-      const layerResult = analyzeHessian(restricted, point, { ...settings, layers: false, slice: false }, { seed, signal: options.signal });
+      const layerResult = analyzeHessian(restricted, point, { ...settings, layers: false, slice: false }, { seed, signal: options.signal, warnings: options.warnings });
       target.layers.push({ ...layerResult, name: block.name, offset: block.offset, length: block.length });
       target.products += layerResult.products;
     }

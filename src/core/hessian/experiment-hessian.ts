@@ -32,6 +32,7 @@ export async function runHessianAnalysis(config: ExperimentConfig, results: Expe
       seed: config.seed ?? 0,
       blocks: subject.blocks,
       includePoint: subject.objective.dim <= 100,
+      warnings: results.warnings,
       signal: context.signal,
       onProgress: (fraction, message) => context.onProgress?.({ fraction, message: `Hessian: ${message}` }),
     }, target);
