@@ -221,6 +221,17 @@ describe('surface race webview', () => {
     await page.close();
   });
 
+  it('chooses logarithmic levels for Rosenbrock\'s valley and marks the diverged run', async () => {
+    const { page, errors } = await openWebview(browser, origin, 1000, 1000);
+    await hostPost(page, { type: 'results', results: fixture('rosenbrock'), final: true });
+    const chart = await chartOf(page, 'contour');
+    assert.equal(await page.locator('#log-levels').evaluate((element) => (element as unknown as { checked: boolean }).checked), true);
+    assert.ok((await ink(page, chart, 'rosenbrock-contour.png')).fraction > 0.3);
+    assert.match(await lens(page, 'text', '#status'), /sgd lr 0\.01 \(diverges\): diverged at step 5/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   for (const width of [300, 700, 1600]) {
     it(`lays out at ${width}px without horizontal overflow`, async () => {
       const { page, errors } = await openWebview(browser, origin, width, 1000);

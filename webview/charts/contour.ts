@@ -202,7 +202,8 @@ function overlaySeries(input: ContourInput, theme: Theme): Option[] {
       label: {
         show: finished && overlay.status !== undefined,
         formatter: `${overlay.label}: ${overlay.status ?? ''}`,
-        position: 'right',
+        // Towards the middle of the plot, so that a label near the right edge is not cut.
+        position: endPoint[0] > (input.field.xs[0] + input.field.xs[input.field.xs.length - 1]) / 2 ? 'left' : 'right',
         color: theme.foreground,
         fontSize: theme.fontSize - 1,
         textBorderColor: theme.background,

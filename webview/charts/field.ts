@@ -65,7 +65,7 @@ export function prefersLogLevels(values: readonly number[], range: FieldRange): 
   const finite = values.filter(Number.isFinite).sort((a, b) => a - b);
   if (finite.length === 0) return false;
   const median = finite[Math.floor(finite.length / 2)];
-  return median - range.min < (range.max - range.min) / 20;
+  return median - range.min < (range.max - range.min) / 10;
 }
 
 /** Bilinear interpolation of the field at (x, y); undefined outside the grid. */
