@@ -1,5 +1,6 @@
 /** The landscapeLens.* commands. Each validates its arguments: links in the webviews may call some. */
-import { cp } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadConfig, pickConfigUri, toUri } from './config-loading';
@@ -88,7 +89,8 @@ async function newFromTemplate(templateId: unknown, folderArgument: unknown): Pr
   }
   let target = vscode.Uri.joinPath(folder, `${template.id}.landscape.json`);
   for (let suffix = 2; await exists(target); suffix++) target = vscode.Uri.joinPath(folder, `${template.id}-${suffix}.landscape.json`);
-  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(template.text));
+  if (target.scheme === 'file') await writeFile(target.fsPath, template.text, { flag: 'wx' });
+  else await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(template.text));
   await vscode.window.showTextDocument(target);
   return target;
 }
@@ -138,6 +140,7 @@ async function runFolderFrom(context: vscode.ExtensionContext, controller: RunCo
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
+  if (uri.scheme === 'file') return existsSync(uri.fsPath);
   try {
     await vscode.workspace.fs.stat(uri);
     return true;
