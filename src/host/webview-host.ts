@@ -16,8 +16,8 @@ import { handleWebviewMessage } from './webview-messages';
 
 type ViewKind = 'panel' | 'side';
 
-/** Commands a page's links may run (command URIs); each validates its own arguments. */
-const LINK_COMMANDS = ['landscapeLens.openResults', 'landscapeLens.optimizerRace', 'landscapeLens.runExperiment', 'landscapeLens.newFromTemplate', 'landscapeLens.cancelRun'];
+/** The only commands a page's links may run (command URIs), the plain view's: each validates its own arguments. */
+const LINK_COMMANDS = ['landscapeLens.openResults', 'landscapeLens.optimizerRace'];
 
 /** Webview options of both views: scripts on, only our resources, only our command links. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
