@@ -14,6 +14,7 @@ import { raceCurvesOption, raceRows } from './charts/race-curves';
 import { trainingOption, trainingRows } from './charts/training';
 import { densityOption, layersOption, slicesOption, spectrumHistoryOption, spectrumOption, spectrumValues } from './charts/hessian';
 import { hessianOf, landscapeOf, trainingOf, type Slice } from './sections';
+import { landscape1dOption, landscapeAxisNames } from './charts/landscape';
 import { formatNumber, toCsv } from './format';
 
 export interface Page {
@@ -210,25 +211,30 @@ function landscapePage(results: ExperimentResults, context: PageContext): Page |
   const landscape = landscapeOf(results);
   if (!landscape || landscape.alphas.length < 2) return undefined;
   const cards: CardSpec[] = [];
-  const variance = landscape.explainedVariance;
-  const axisName = (name: string, index: number): string => (variance?.[index] !== undefined ? `${name} (${(variance[index] * 100).toFixed(1)}% of variance)` : name);
+  const [xName, yName] = landscapeAxisNames(landscape);
+  const json = (): unknown => (results as unknown as Record<string, unknown>).landscape;
+  const partial = landscape.complete ? '' : ' (partial)';
   if (landscape.betas.length >= 2 && landscape.loss.length === landscape.alphas.length * landscape.betas.length) {
     const field: Field = { xs: landscape.alphas, ys: landscape.betas, values: landscape.loss };
+    const accuracy = landscape.accuracy && landscape.accuracy.length === field.values.length ? { ...field, values: landscape.accuracy } : undefined;
     const trajectory = landscape.trajectory;
+    const path = trajectory?.alpha.map((alpha, k) => [alpha, trajectory.beta[k]]) ?? [];
     const overlays: Overlay[] = trajectory
-      ? [{ label: 'training path', points: trajectory.alpha.map((alpha, k) => [alpha, trajectory.beta[k]]), notes: trajectory.residual?.map((residual) => `projection residual ${formatNumber(residual)}`) }]
+      ? [{ label: 'training path (projected)', points: path, values: path.map(([alpha, beta]) => fieldValueAt(field, alpha, beta) ?? NaN), notes: trajectory.residual?.map((residual) => `off the plane: ${(residual * 100).toFixed(1)}% of the step`) }]
       : [];
     cards.push({
       id: 'landscape',
-      title: 'Loss landscape',
+      title: `Loss landscape${partial}`,
       shape: 'square',
       option: (size) =>
-        contourOption({ field, xName: axisName('α', 0), yName: axisName('β', 1), logLevels: logLevels(context, field), levelCount: 24, overlays, step: Number.MAX_SAFE_INTEGER, legendSelected: context.state.view.legend.landscape, narrow: context.narrow, size }, context.theme),
+        contourOption({ field, xName, yName, logLevels: logLevels(context, field), levelCount: 24, overlays, step: Number.MAX_SAFE_INTEGER, legendSelected: context.state.view.legend.landscape, narrow: context.narrow, size }, context.theme),
       csv: () => fieldCsv(field, ['alpha', 'beta', 'loss']),
-      json: () => (results as unknown as Record<string, unknown>).landscape,
+      json,
       readout: ([alpha, beta]) => {
         const value = fieldValueAt(field, alpha, beta);
-        return value === undefined ? undefined : `α ${formatNumber(alpha)}   β ${formatNumber(beta)}   loss ${formatNumber(value)}`;
+        if (value === undefined) return undefined;
+        const correct = accuracy && fieldValueAt(accuracy, alpha, beta);
+        return `α ${formatNumber(alpha)}   β ${formatNumber(beta)}   loss ${formatNumber(value)}${correct !== undefined && correct !== null ? `   accuracy ${(correct * 100).toFixed(1)}%` : ''}`;
       },
       onLegend: (selected) => context.onLegend('landscape', selected),
     });
@@ -237,15 +243,22 @@ function landscapePage(results: ExperimentResults, context: PageContext): Page |
       title: 'Loss landscape, 3-D',
       webgl: true,
       shape: 'square',
-      option: () => surfaceOption({ field, xName: 'α', yName: 'β', zName: 'loss', overlays: [], step: 0 }, context.theme),
+      option: () => surfaceOption({ field, xName: xName.split(' (')[0], yName: yName.split(' (')[0], zName: 'loss', overlays, step: Number.MAX_SAFE_INTEGER, legendSelected: context.state.view.legend.landscape3d }, context.theme),
       csv: () => fieldCsv(field, ['alpha', 'beta', 'loss']),
-      json: () => (results as unknown as Record<string, unknown>).landscape,
+      json,
+      onLegend: (selected) => context.onLegend('landscape3d', selected),
     });
   } else {
-    const slice: Slice = { label: 'loss', steps: landscape.alphas, loss: landscape.loss.slice(0, landscape.alphas.length), accuracy: landscape.accuracy };
-    cards.push(slicesCard('landscape-1d', 'Loss along the direction', [slice, ...landscape.slices], axisName('α', 0), context));
+    cards.push({
+      id: 'landscape-1d',
+      title: `${landscape.directions === 'interpolation' ? 'Loss from the initial to the final weights' : 'Loss along the direction'}${partial}`,
+      option: () => landscape1dOption(landscape, context.theme, context.state.view.legend['landscape-1d']),
+      csv: () => toCsv(['alpha', 'loss', 'accuracy'], landscape.alphas.map((alpha, index) => [alpha, landscape.loss[index], landscape.accuracy?.[index]])),
+      json,
+      onLegend: (selected) => context.onLegend('landscape-1d', selected),
+    });
   }
-  if (landscape.slices.length > 0 && landscape.betas.length >= 2) cards.push(slicesCard('landscape-slices', '1-D slices', landscape.slices, 'α', context));
+  if (landscape.slices.length > 0) cards.push(slicesCard('landscape-slices', '1-D slices', landscape.slices, 'α', context));
   return { id: 'landscape', title: 'Landscape', replay: false, cards };
 }
 

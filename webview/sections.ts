@@ -65,12 +65,18 @@ export interface HessianView {
 }
 
 export interface LandscapeView {
+  directions: string;
+  dimensions: number;
   alphas: number[];
   betas: number[];
+  /** Row-major over betas: loss[j * alphas.length + i] at (alphas[i], betas[j]); NaN where not computed. */
   loss: number[];
   accuracy?: number[];
   trajectory?: { alpha: number[]; beta: number[]; residual?: number[] };
   explainedVariance?: number[];
+  /** Hessian directions: the eigenvalues of d₁ and d₂. */
+  eigenvalues?: number[];
+  complete: boolean;
   slices: Slice[];
 }
 
@@ -139,20 +145,50 @@ export function hessianOf(results: ExperimentResults): HessianView | undefined {
   };
 }
 
-/** The landscape section, or undefined. */
+/** Every stride-th entry of a row-major grid (a progressive level's computed points). */
+function subsample(values: number[], columns: number, rows: number, stride: number): number[] {
+  const kept: number[] = [];
+  for (let j = 0; j < rows; j += stride) for (let i = 0; i < columns; i += stride) kept.push(values[j * columns + i]);
+  return kept;
+}
+
+const every = (values: number[], stride: number): number[] => values.filter((_, index) => index % stride === 0);
+
+/**
+ * The landscape section, or undefined. A progressive level (stride > 1) is reduced to the
+ * points it computed, so a coarse grid draws as a coarse plot, not as holes.
+ */
 export function landscapeOf(results: ExperimentResults): LandscapeView | undefined {
   const landscape = section(results, 'landscape');
   if (!landscape) return undefined;
+  const alphas = numbers(landscape.alphas);
+  const betas = numbers(landscape.betas);
+  const gridValues = (value: unknown): number[] => (Array.isArray(value) ? value.map((item) => (typeof item === 'number' ? item : NaN)) : []);
+  let loss = gridValues(landscape.loss);
+  let accuracy = Array.isArray(landscape.accuracy) ? gridValues(landscape.accuracy) : undefined;
+  const stride = typeof landscape.stride === 'number' && landscape.stride > 1 ? Math.floor(landscape.stride) : 1;
+  let xs = alphas;
+  let ys = betas;
+  if (stride > 1 && loss.length === alphas.length * betas.length) {
+    loss = subsample(loss, alphas.length, betas.length, stride);
+    accuracy = accuracy && subsample(accuracy, alphas.length, betas.length, stride);
+    xs = every(alphas, stride);
+    ys = betas.length > 1 ? every(betas, stride) : betas;
+  }
   const trajectory = isRecord(landscape.trajectory)
     ? { alpha: numbers(landscape.trajectory.alpha), beta: numbers(landscape.trajectory.beta), residual: Array.isArray(landscape.trajectory.residual) ? numbers(landscape.trajectory.residual) : undefined }
     : undefined;
   return {
-    alphas: numbers(landscape.alphas),
-    betas: numbers(landscape.betas),
-    loss: numbers(landscape.loss),
-    accuracy: Array.isArray(landscape.accuracy) ? numbers(landscape.accuracy) : undefined,
+    directions: text(landscape.directions, 'random'),
+    dimensions: typeof landscape.dimensions === 'number' ? landscape.dimensions : betas.length > 1 ? 2 : 1,
+    alphas: xs,
+    betas: ys,
+    loss,
+    accuracy,
     trajectory: trajectory && trajectory.alpha.length > 0 ? trajectory : undefined,
     explainedVariance: Array.isArray(landscape.explainedVariance) ? numbers(landscape.explainedVariance) : undefined,
+    eigenvalues: Array.isArray(landscape.eigenvalues) ? numbers(landscape.eigenvalues) : undefined,
+    complete: landscape.complete !== false,
     slices: slicesOf(landscape.slices),
   };
 }
