@@ -62,6 +62,8 @@ export interface ExperimentResults {
   training?: TrainingResult;
   /** Hessian analysis (analyses.hessian): spectrum, extremes, trace, density, classification. */
   hessian?: HessianResult;
+  /** Loss landscape (analyses.landscape): the loss on a plane or line through the weights, the training path projected on it. */
+  landscape?: LandscapeResult;
   /** Seconds spent per phase. */
   timings: Record<string, number>;
   /** Problems met while running that did not stop the run (e.g. a diverged optimizer). */
@@ -151,7 +153,7 @@ export interface HessianResult {
   density?: {
     grid: number[];
     values: number[];
-    convention: { width: number; widthConvention: 'variance' | 'standard-deviation'; scaleWidthByRange: boolean; sigma: number };
+    convention: { width: number; widthConvention: 'variance' | 'standard-deviation'; scaleWidthByRange: boolean; sigma: number; sampling: 'cell-average' };
     steps: number;
     probes: number;
     integral: number;
@@ -192,4 +194,33 @@ export interface HessianHistoryEntry {
   /** Eigenvalues below −threshold among those computed. */
   negativeCount: number;
   kind: CriticalPointKind;
+}
+
+/**
+ * The loss on a line or plane through the weights, θ(α, β) = θ* + α·d₁ + β·d₂ (Li et al. 2018).
+ * Grids are row-major: loss[j·alphas.length + i] at (alphas[i], betas[j]); null where not
+ * computed (a cancelled run). While refining, partial results hold a coarser grid (stride > 1).
+ */
+export interface LandscapeResult {
+  directions: 'random' | 'pca' | 'hessian' | 'interpolation';
+  normalization: 'filter' | 'layer' | 'model' | 'unit' | 'none';
+  dimensions: 1 | 2;
+  alphas: number[];
+  /** [0] for a 1-D line. */
+  betas: number[];
+  loss: (number | null)[];
+  /** Classification accuracy in [0, 1] at each point (classifiers only). */
+  accuracy?: (number | null)[];
+  /** Rows of data the loss is averaged over. */
+  samples: number;
+  /** The training path projected on the plane (least squares); residual is the share of each step's displacement off the plane. */
+  trajectory?: { alpha: number[]; beta: number[]; residual: number[] };
+  /** PCA directions: the fraction of the path's variance along each axis. */
+  explainedVariance?: number[];
+  /** Hessian directions: the eigenvalues of d₁ (largest) and d₂ (most negative). */
+  eigenvalues?: number[];
+  /** Grid step of this level in points of the final grid (1 = the full resolution). */
+  stride: number;
+  /** False when cancelled part-way. */
+  complete: boolean;
 }

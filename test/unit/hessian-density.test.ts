@@ -45,7 +45,7 @@ test('SLQ density integrates to 1 and its first moment matches trace/n', () => {
   let frobenius = 0;
   for (const value of matrix) frobenius += value * value;
   assert.ok(Math.abs(secondMoment - 0.02 ** 2 - frobenius / n) < 0.1 * (frobenius / n), `${secondMoment} vs ${frobenius / n}`);
-  assert.deepEqual(density.convention, { width: 0.02, widthConvention: 'standard-deviation', scaleWidthByRange: false, sigma: 0.02 });
+  assert.deepEqual(density.convention, { width: 0.02, widthConvention: 'standard-deviation', scaleWidthByRange: false, sigma: 0.02, sampling: 'cell-average' });
 });
 
 test('SLQ recovers a spectrum with few distinct eigenvalues exactly (Lanczos stops on the invariant subspace)', () => {
@@ -65,4 +65,18 @@ test('a quadratic objective and its matrix give the same density', () => {
   const fromObjective = spectralDensity({ dim: n, products: 0, apply: (v, out) => objective.hessianVectorProduct!(new Float64Array(n), v, out) }, { steps: 10 });
   const fromMatrix = spectralDensity(matrixOperator(matrix, n), { steps: 10 });
   assert.deepEqual(fromObjective.nodes, fromMatrix.nodes);
+});
+
+test('a grid much coarser than σ still carries the whole mass, in the cells of the nodes', () => {
+  const size = 30;
+  const diagonal = new Float64Array(size * size);
+  for (let i = 0; i < size; i++) diagonal[i * size + i] = i < 10 ? -100 : 900;
+  const density = spectralDensity(matrixOperator(diagonal, size), { steps: 10, gridSize: 50 });
+  const spacing = density.grid[1] - density.grid[0];
+  assert.ok(density.convention.sigma < spacing / 100, 'σ ≪ Δ');
+  assert.ok(Math.abs(density.integral - 1) < 1e-12, `integral ${density.integral}`);
+  const massNear = (value: number) => density.values.reduce((sum, v, j) => sum + (Math.abs(density.grid[j] - value) <= spacing ? v * spacing : 0), 0);
+  const negativeWeight = density.weights[0][density.nodes[0].findIndex((node) => node < 0)];
+  assert.ok(Math.abs(massNear(-100) - negativeWeight) < 1e-12);
+  assert.ok(Math.abs(massNear(900) - (1 - negativeWeight)) < 1e-12);
 });

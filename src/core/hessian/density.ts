@@ -1,6 +1,7 @@
 import { Random } from '../random';
 import { checkCancelled, dot, fillRademacher, type HessianOperator, type HessianRunOptions } from './operator';
 import { symmetricEigenInPlace } from './symmetric-eigen';
+import { erf } from '../nn/erf';
 
 /** What the Gaussian width means: PyHessian's sigma_squared is a variance; others give a standard deviation. */
 export type WidthConvention = 'variance' | 'standard-deviation';
@@ -32,6 +33,8 @@ export interface SpectralDensity {
     scaleWidthByRange: boolean;
     /** The standard deviation σ of the Gaussians actually used. */
     sigma: number;
+    /** values are the smoothed density averaged over each grid cell (centred on the grid point). */
+    sampling: 'cell-average';
   };
   steps: number;
   probes: number;
@@ -39,7 +42,7 @@ export interface SpectralDensity {
   nodes: number[][];
   /** Their weights τ = (first component of the Ritz vector)², summing to 1 per probe. */
   weights: number[][];
-  /** Trapezoid ∫ρ over the grid: 1 when the grid resolves σ. */
+  /** Σρⱼ·Δ: the mass on the grid (1 up to rounding). */
   integral: number;
 }
 
@@ -105,7 +108,13 @@ export function lanczosQuadrature(operator: HessianOperator, start: Float64Array
   return { nodes: Array.from(values), weights: Array.from(values, (_, k) => vectors![k * m] ** 2) };
 }
 
-/** ρ(λ) = (1/m) Σ_probes Σᵢ τᵢ exp(−(λ − θᵢ)²/(2σ²))/√(2πσ²) on a grid padded by max(0.01, 5σ) beyond the mean extreme nodes (PyHessian's density_generate without its renormalization). */
+/**
+ * ρ(λ) = (1/m) Σ_probes Σᵢ τᵢ·N(λ; θᵢ, σ²) averaged over each grid cell, ρⱼ = (1/Δ)∫_cell ρ: the
+ * Gaussian's mass in the cell by erf differences, so Σρⱼ·Δ = 1 however coarse the grid (PyHessian
+ * samples the Gaussians at the grid points and renormalizes, which loses peaks narrower than Δ).
+ * The grid spans the extreme nodes padded by max(0.01, 5σ); σ² = width (variance) or width²,
+ * times max(1, mean λmax − mean λmin) when scaleWidthByRange, as PyHessian's density_generate.
+ */
 export function smoothDensity(nodes: number[][], weights: number[][], options: DensityOptions = {}): Pick<SpectralDensity, 'grid' | 'values' | 'convention' | 'integral'> {
   const width = options.width ?? 1e-5;
   const widthConvention = options.widthConvention ?? 'variance';
@@ -122,17 +131,21 @@ export function smoothDensity(nodes: number[][], weights: number[][], options: D
   const spacing = (high - low) / (gridSize - 1);
   const grid = Array.from({ length: gridSize }, (_, j) => low + j * spacing);
   const values = new Array<number>(gridSize).fill(0);
-  const normalizer = 1 / (nodes.length * Math.sqrt(2 * Math.PI * variance));
+  const scale = 1 / (sigma * Math.SQRT2);
   nodes.forEach((list, probe) => {
     list.forEach((node, i) => {
-      const weight = weights[probe][i] * normalizer;
-      // Only grid points within 12σ contribute more than e⁻⁷² of the peak.
+      const weight = weights[probe][i] / (nodes.length * spacing);
+      // Cells beyond 12σ hold less than 1e-32 of the mass.
       const first = Math.max(0, Math.floor((node - 12 * sigma - low) / spacing));
       const last = Math.min(gridSize - 1, Math.ceil((node + 12 * sigma - low) / spacing));
-      for (let j = first; j <= last; j++) values[j] += weight * Math.exp(-((grid[j] - node) ** 2) / (2 * variance));
+      let lower = erf((grid[first] - 0.5 * spacing - node) * scale);
+      for (let j = first; j <= last; j++) {
+        const upper = erf((grid[j] + 0.5 * spacing - node) * scale);
+        values[j] += 0.5 * weight * (upper - lower);
+        lower = upper;
+      }
     });
   });
-  let integral = 0;
-  for (let j = 1; j < gridSize; j++) integral += 0.5 * (values[j] + values[j - 1]) * spacing;
-  return { grid, values, convention: { width, widthConvention, scaleWidthByRange, sigma }, integral };
+  const integral = values.reduce((sum, value) => sum + value * spacing, 0);
+  return { grid, values, convention: { width, widthConvention, scaleWidthByRange, sigma, sampling: 'cell-average' }, integral };
 }
