@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, buildBundle, chartOf, fixture, hostPost, ink, launch, openWebview, posted, serve, violations, type LoadedPage } from './browser';
+import { ARTIFACTS, buildBundle, chartOf, fixture, hostPost, ink, launch, lens, openWebview, posted, serve, violations, type LoadedPage } from './browser';
 
 async function showTab(page: Page, title: string): Promise<void> {
   await page.locator('vscode-tab-header', { hasText: title }).click();
@@ -67,6 +67,7 @@ describe('training, Hessian and landscape webview', () => {
       assert.ok((await ink(page, chart, `hessian-${id}.png`)).fraction > 0.01, `${id} is blank`);
     }
     await page.screenshot({ path: `${ARTIFACTS}/hessian-page.png`, fullPage: true });
+    assert.equal(((await lens(page, 'state')) as { tab?: string }).tab, 'hessian', 'the chosen tab is kept for the next restore');
     assert.deepEqual(errors, []);
     assert.deepEqual(await violations(page), []);
     await page.close();
