@@ -54,14 +54,21 @@ export async function quickInputVisible(page: Page): Promise<boolean> {
   return page.locator(quickInput).isVisible();
 }
 
-/** Accepts the default of every quick pick / input box the command shows, up to `maxPrompts`. */
+/**
+ * Accepts the default of every quick pick / input box the command shows, up to `maxPrompts`:
+ * waits up to 4 s for the first prompt and 2 s for each next one.
+ */
 export async function acceptPrompts(page: Page, maxPrompts = 6): Promise<number> {
   let accepted = 0;
   for (let prompt = 0; prompt < maxPrompts; prompt++) {
-    await page.waitForTimeout(1_000);
+    const deadline = Date.now() + (prompt === 0 ? 4_000 : 2_000);
+    while (Date.now() < deadline && !(await quickInputVisible(page))) await page.waitForTimeout(200);
     if (!(await quickInputVisible(page))) break;
+    // Give a pick's items a moment to arrive before accepting the focused one.
+    await page.waitForTimeout(500);
     await page.keyboard.press('Enter');
     accepted += 1;
+    await page.waitForTimeout(300);
   }
   return accepted;
 }
