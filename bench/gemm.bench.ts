@@ -1,5 +1,6 @@
 // GEMM throughput of the plain-JS and WebAssembly SIMD kernels on the MLP's shapes, in GFLOP/s
-// (2·m·n·k flops per product, median of repeats). Run: node --import tsx bench/gemm.bench.ts
+// (2·m·n·k flops per product, median of repeats, per second of this process's CPU time, which
+// is steadier than wall time on a shared machine). Run: node --import tsx bench/gemm.bench.ts
 // Compare with numpy: /usr/bin/python3 bench/gemm_numpy.py
 import { gemmJs, gemmNTJs, plain, transposed, type GemmKernel, type GemmNTKernel } from '../src/core/linalg/gemm';
 import { createWasmGemm } from '../src/core/linalg/gemm-wasm';
@@ -11,6 +12,11 @@ const shapes: [string, number, number, number, boolean][] = [
   ['forward 1000×784·784×100', 1000, 100, 784, false],
   ['square 512³', 512, 512, 512, false],
 ];
+
+function cpuSeconds(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -27,9 +33,9 @@ function measure(kernel: GemmKernel, allocate: (n: number) => Float64Array, m: n
   const repeats = Math.max(3, Math.ceil(2e8 / flops));
   const times: number[] = [];
   for (let round = 0; round < 7; round++) {
-    const start = performance.now();
+    const start = cpuSeconds();
     for (let r = 0; r < repeats; r++) kernel(m, n, k, op, b, 0, c, 0, false);
-    times.push((performance.now() - start) / 1000 / repeats);
+    times.push((cpuSeconds() - start) / repeats);
   }
   return flops / median(times) / 1e9;
 }
@@ -52,9 +58,9 @@ function measureNT(kernel: GemmNTKernel, allocate: (n: number) => Float64Array, 
   const repeats = Math.max(3, Math.ceil(2e8 / flops));
   const times: number[] = [];
   for (let round = 0; round < 7; round++) {
-    const start = performance.now();
+    const start = cpuSeconds();
     for (let r = 0; r < repeats; r++) kernel(m, n, k, a, 0, b, 0, c, 0, false);
-    times.push((performance.now() - start) / 1000 / repeats);
+    times.push((cpuSeconds() - start) / repeats);
   }
   return flops / median(times) / 1e9;
 }

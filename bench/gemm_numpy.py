@@ -1,4 +1,5 @@
-"""numpy (OpenBLAS) GEMM throughput on the shapes of bench/gemm.bench.ts, GFLOP/s, median of repeats.
+"""numpy (OpenBLAS) GEMM throughput on the shapes of bench/gemm.bench.ts, GFLOP/s, median of repeats,
+per second of process CPU time (as the TypeScript benchmark).
 Run: OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/gemm_numpy.py
 """
 import time
@@ -15,8 +16,19 @@ for label, m, n, k, transpose in SHAPES:
     repeats = max(3, int(2e8 / (2 * m * n * k)))
     times = []
     for _ in range(7):
-        start = time.perf_counter()
+        start = time.process_time()
         for _ in range(repeats):
             op @ b
-        times.append((time.perf_counter() - start) / repeats)
+        times.append((time.process_time() - start) / repeats)
     print(f'{label:30s} numpy {2 * m * n * k / np.median(times) / 1e9:6.2f} GFLOP/s')
+a = rng.standard_normal((32, 784))
+w = rng.standard_normal((100, 784))
+for m in (32, 1000):
+    x = rng.standard_normal((m, 784))
+    times = []
+    for _ in range(7):
+        start = time.process_time()
+        for _ in range(50):
+            x @ w.T
+        times.append((time.process_time() - start) / 50)
+    print(f'{"x.W^T %dx784.(100x784)^T" % m:30s} numpy {2 * m * 100 * 784 / np.median(times) / 1e9:6.2f} GFLOP/s')
