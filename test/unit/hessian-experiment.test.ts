@@ -90,3 +90,12 @@ test('the dense limit is a warning naming Lanczos (the ends are still found), an
   assert.ok(cancelled.warnings.some((warning) => /Hessian analysis cancelled/.test(warning)), JSON.stringify(cancelled.warnings));
   assert.equal(cancelled.hessian!.eigenvalues, undefined);
 });
+
+test('every N epochs and at the end, the history gains λmax, λmin, the negative count and the kind', async () => {
+  const config = { ...modelConfig, training: { epochs: 4, optimizer: { name: 'sgd', lr: 0.01 }, detector: false }, analyses: { hessian: { full: true, every: 2 } } } as ExperimentConfig;
+  const results = await runExperiment(config, { baseDir: '.' });
+  const history = results.hessian!.history!;
+  assert.deepEqual(history.map((entry) => [entry.epoch, entry.reason]), [[2, 'every'], [4, 'every'], [4, 'end']]);
+  assert.equal(history[1].lambdaMax, history[2].lambdaMax, 'epoch 4 and the end analyse the same weights');
+  assert.equal(history[2].negativeCount, results.hessian!.classification!.index);
+});

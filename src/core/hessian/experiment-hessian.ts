@@ -5,6 +5,7 @@ import { buildNetworkObjective } from '../nn/build';
 import type { MlpLayout } from '../nn/layout';
 import type { TrainingRun } from '../nn/train';
 import type { Objective } from '../objective';
+import type { Cancellation } from '../cancellation';
 import { RACE_DEFAULTS, surfaceFromConfig } from '../surfaces/race';
 import { analyzeHessian, type ParameterBlock } from './analyze';
 import { HessianCancelled } from './operator';
@@ -36,9 +37,6 @@ export async function runHessianAnalysis(config: ExperimentConfig, results: Expe
       signal: context.signal,
       onProgress: (fraction, message) => context.onProgress?.({ fraction, message: `Hessian: ${message}` }),
     }, target);
-    if (training && settings.every !== undefined) {
-      results.warnings.push('analyses.hessian.every: the training loop does not yet call the Hessian hooks (hessianTrainingHooks), so only the end of training was analysed');
-    }
     if (training && target.classification) target.history = [...(target.history ?? []), historyEntry(training.result.history.length, 'end', target)];
   } catch (caught) {
     if (caught instanceof HessianCancelled) results.warnings.push('Hessian analysis cancelled: the results hold the parts that finished');
@@ -91,7 +89,7 @@ function historyEntry(epoch: number, reason: HessianHistoryEntry['reason'], anal
  * epoch of each detector event, the extremes of the spectrum (dense when small and asked,
  * else Lanczos top 1 / bottom 1 unless top/bottom say more) go into `history`.
  */
-export function hessianTrainingHooks(settings: HessianAnalysisConfig, history: HessianHistoryEntry[], seed = 0): {
+export function hessianTrainingHooks(settings: HessianAnalysisConfig, history: HessianHistoryEntry[], seed = 0, options: { signal?: Cancellation; warnings?: string[] } = {}): {
   onEpochEnd: (epoch: number, parameters: Float64Array, objective: Objective) => void;
   onEvent: (event: TrainingEvent) => void;
 } {
@@ -110,7 +108,27 @@ export function hessianTrainingHooks(settings: HessianAnalysisConfig, history: H
       if (!due && !eventPending) return;
       const reason = eventPending ? 'event' : 'every';
       eventPending = false;
-      history.push(historyEntry(epoch, reason, analyzeHessian(objective, parameters, quick, { seed })));
+      try {
+        history.push(historyEntry(epoch, reason, analyzeHessian(objective, parameters, quick, { seed, signal: options.signal })));
+      } catch (caught) {
+        // A cancelled analysis stops here; training sees the same signal and stops too.
+        if (caught instanceof HessianCancelled) return;
+        if (!(caught instanceof Error)) throw caught;
+        options.warnings?.push(`Hessian analysis at epoch ${epoch}: ${caught.message}`);
+      }
     },
   };
+}
+
+/**
+ * The training hooks of an experiment's analyses.hessian (none without it): analyses every N
+ * epochs and at detector events, recorded in results.hessian.history as training runs.
+ */
+export function hessianExperimentHooks(config: ExperimentConfig, results: ExperimentResults, context: ExperimentContext): Partial<ReturnType<typeof hessianTrainingHooks>> {
+  const settings = config.analyses?.hessian;
+  if (!settings || !config.model) return {};
+  const target: HessianResult = results.hessian ?? { dimension: 0, method: settings.method ?? 'exact', products: 0, seconds: 0 };
+  results.hessian = target;
+  target.history ??= [];
+  return hessianTrainingHooks(settings, target.history, config.seed ?? 0, { signal: context.signal, warnings: results.warnings });
 }
