@@ -1,5 +1,6 @@
 import type { Cancellation } from './cancellation';
 import type { PlaneRunner } from './landscape/grid';
+import { landscapeTrainingHooks, runLandscapeAnalysis } from './landscape/analysis';
 import { runSurfaceRace } from './surfaces/race';
 import { runNetworkExperiment } from './nn/experiment-network';
 import { hessianExperimentHooks, runHessianAnalysis } from './hessian/experiment-hessian';
@@ -31,8 +32,9 @@ export async function runExperiment(config: ExperimentConfig, context: Experimen
   };
   if (config.surface) runSurfaceRace(config, results, context);
   // Without a training section, a Hessian analysis looks at the initial or imported weights.
-  const training = config.model && (config.training || !config.analyses?.hessian) ? await runNetworkExperiment(config, results, context, hessianExperimentHooks(config, results, context)) : undefined;
+  const training = config.model && (config.training || !config.analyses?.hessian) ? await runNetworkExperiment(config, results, context, { ...landscapeTrainingHooks(config), ...hessianExperimentHooks(config, results, context) }) : undefined;
   await runHessianAnalysis(config, results, context, training);
+  await runLandscapeAnalysis(config, results, context, training);
   if (context.signal?.aborted) results.warnings.push('cancelled: the results hold what finished before the cancel');
   return results;
 }
