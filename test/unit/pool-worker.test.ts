@@ -88,3 +88,21 @@ test('an experiment runs in a worker and streams progress; a missing worker bund
   assert.equal(failed.status, 'failed');
   assert.match(failed.reason ?? '', /worker crashed/);
 });
+
+test("an experiment's landscape grid is spread over the pool and equals the in-thread grid", async () => {
+  const config = {
+    name: 'xor-landscape',
+    seed: 3,
+    model: { layers: [2, 6, 2], activation: 'tanh' as const },
+    data: { kind: 'synthetic' as const, name: 'xor' as const, samples: 120 },
+    training: { epochs: 4 },
+    analyses: { landscape: { resolution: 11 } },
+  };
+  const levels: number[] = [];
+  const outcome = await pool.runExperiment(config, folder, (report) => report.partial?.landscape && levels.push(report.partial.landscape.stride)).result;
+  assert.equal(outcome.status, 'completed', outcome.reason);
+  const { runExperiment } = await import('../../src/core/experiment');
+  const inThread = await runExperiment(config, { baseDir: folder });
+  assert.deepEqual(outcome.results.landscape?.loss, inThread.landscape?.loss);
+  assert.deepEqual(levels, [2, 1]);
+});
