@@ -128,7 +128,11 @@ export function gemmKernelName(): 'wasm-simd' | 'js' {
   return backend().name;
 }
 
-/** A zeroed Float64Array the active kernels read in place (in the WebAssembly memory when that backend is active). */
+/**
+ * A zeroed Float64Array the active kernels read in place (in the WebAssembly memory when that
+ * backend is active). Its block is reused once the array itself is garbage collected, so keep
+ * the array alive as long as any subarray of it is in use.
+ */
 export function allocateMatrix(length: number): Float64Array {
   return backend().allocate(length);
 }
