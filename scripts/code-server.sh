@@ -27,6 +27,13 @@ if [[ -f "$MARKER" && -f "$PACKAGE/out/node/entry.js" ]]; then
   exit 0
 fi
 
+# code-server 4.100.3 is the newest release built for Node 20 (later ones need Node 22 or 24).
+node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo none)"
+if [[ "$node_major" != 20 ]]; then
+  echo "[code-server] code-server $VERSION needs Node 20, but node is ${node_major}: install Node 20 (Debian 12: apt-get install nodejs npm)." >&2
+  exit 1
+fi
+
 mkdir -p "$LOGS"
 started=$(date +%s)
 
