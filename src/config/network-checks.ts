@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolveDataPath, type DataConfig } from '../core/data/load';
+import { OPTIMIZER_DEFAULTS } from '../core/optimizers';
 import type { ConfigIssue, ExperimentConfig } from './types';
 
 /** What the data will look like, when it can be known without loading it. */
@@ -50,6 +51,13 @@ export function networkIssues(config: ExperimentConfig, baseDir: string): Config
   }
   if (shape.regressionOutputs !== undefined && (model.loss === 'softmax-cross-entropy' || model.loss === 'sigmoid-bce')) {
     error('/model/loss', `${model.loss} needs class labels but the data is a regression set: use "mse"`);
+  }
+  const optimizer = training?.optimizer;
+  if (optimizer) {
+    const allowed = new Set([...Object.keys(OPTIMIZER_DEFAULTS[optimizer.name] ?? {}), 'name', 'label', 'schedule']);
+    for (const key of Object.keys(optimizer)) {
+      if (!allowed.has(key)) error(`/training/optimizer/${key}`, `"${key}" is not a parameter of ${optimizer.name}: its parameters are ${[...allowed].filter((k) => k !== 'name').join(', ')}`);
+    }
   }
   if (training?.optimizer?.name === 'newton' || training?.optimizer?.name === 'saddle-free-newton') {
     issues.push({ path: '/training/optimizer/name', message: 'Newton methods build the dense Hessian: only practical for networks with a few hundred parameters', severity: 'warning' });

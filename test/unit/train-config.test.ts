@@ -14,5 +14,6 @@ it('network config checks name the field and the fix: widths against the data, a
   const files = messages({ model: { layers: [784, 10], weights: 'w.safetensors' }, data: { kind: 'idx', images: 'train-images-idx3-ubyte.gz', labels: 'train-labels-idx1-ubyte.gz' } });
   assert.equal(files.length, 3);
   assert.ok(files.every((m) => m.includes('does not exist; paths are relative to the config file')));
+  assert.deepEqual(messages({ model: { layers: [784, 10] }, data: { kind: 'mnist-sample' }, training: { optimizer: { name: 'adam', momentum: 0.9 } } }).map((m) => m.split(':')[0]), ['/training/optimizer/momentum']);
   assert.deepEqual(messages({ data: { kind: 'mnist-sample' } }), ['/model: network training needs "model": add e.g. {"layers": [2, 8, 2], "activation": "tanh"}']);
 });
