@@ -40,6 +40,16 @@ describe('training targets', () => {
   });
 });
 
+describe('second-order optimizers', () => {
+  it('saddle-free Newton trains a small net through the exact Hessian-vector products, full batch and mini-batch', () => {
+    for (const batchSize of [0, 16]) {
+      const run = train({ layers: [2, 4, 2] }, { kind: 'synthetic', name: 'xor', samples: 80 }, { epochs: 20, batchSize, optimizer: { name: 'saddle-free-newton', damping: 0.1 } });
+      const history = run.result.history;
+      assert.ok(history.at(-1)!.loss < 0.5 * history[0].loss, `batch ${batchSize}: ${history[0].loss} → ${history.at(-1)!.loss}`);
+    }
+  });
+});
+
 describe('saddle monitoring', () => {
   it('detects the flat start of a tiny-init net, boosts the learning rate, marks plateaus and stops early', () => {
     const run = train(
