@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { runExperiment } from '../../src/core/experiment';
 import { validateConfigValue } from '../../src/config/validate';
 import type { ExperimentConfig } from '../../src/config/types';
+import type { ProgressReport } from '../../src/results';
 
 const surfaceConfig = {
   name: 'saddle-hessian',
@@ -18,8 +19,12 @@ const surfaceConfig = {
 test('a surface config with analyses.hessian validates and gives the spectrum, trace, density, classification and slices at start', async () => {
   const validated = validateConfigValue(surfaceConfig, '.');
   assert.deepEqual(validated.issues, []);
-  const results = await runExperiment(validated.config!, { baseDir: '.' });
+  const reports: ProgressReport[] = [];
+  const results = await runExperiment(validated.config!, { baseDir: '.', onProgress: (report) => reports.push(report) });
   const hessian = results.hessian!;
+  const last = reports.filter((report) => report.message.startsWith('Hessian')).at(-1)!;
+  assert.equal(last.fraction, 1);
+  assert.deepEqual(last.partial!.hessian!.eigenvalues, [-2, 10], 'the last report carries the results');
   assert.deepEqual(hessian.eigenvalues, [-2, 10]);
   assert.deepEqual(hessian.point, [0, 0]);
   assert.equal(hessian.gradientNorm, 0);

@@ -29,13 +29,20 @@ export async function runHessianAnalysis(config: ExperimentConfig, results: Expe
       return;
     }
     target.dimension = subject.objective.dim;
+    let lastPartial = performance.now();
     analyzeHessian(subject.objective, subject.point, settings, {
       seed: config.seed ?? 0,
       blocks: subject.blocks,
       includePoint: subject.objective.dim <= 100,
       warnings: results.warnings,
       signal: context.signal,
-      onProgress: (fraction, message) => context.onProgress?.({ fraction, message: `Hessian: ${message}` }),
+      onProgress: (fraction, message) => {
+        // The results so far ride along at most twice a second (and with the last report).
+        const now = performance.now();
+        const partial = now - lastPartial >= 500 || fraction === 1 ? { hessian: { ...target } } : undefined;
+        if (partial) lastPartial = now;
+        context.onProgress?.({ fraction, message: `Hessian: ${message}`, partial });
+      },
     }, target);
     if (training && target.classification) target.history = [...(target.history ?? []), historyEntry(training.result.history.length, 'end', target)];
   } catch (caught) {
