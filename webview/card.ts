@@ -35,6 +35,7 @@ export class Card {
   readonly chart: EChartsType;
   private spec: CardSpec;
   private readonly readoutElement: HTMLElement;
+  private readonly titleElement: HTMLElement;
   private readonly resizeObserver: ResizeObserver;
   private pressedAt: [number, number] | undefined;
 
@@ -46,6 +47,7 @@ export class Card {
     const header = document.createElement('header');
     const title = document.createElement('h3');
     title.textContent = spec.title;
+    this.titleElement = title;
     const actions = document.createElement('div');
     actions.className = 'actions';
     for (const format of ['png', 'svg', 'csv', 'json'] as const) {
@@ -96,6 +98,7 @@ export class Card {
   /** Redraws from the spec: `fresh` rebuilds every component (a theme change), otherwise series merge by id. */
   update(spec: CardSpec, fresh = false): void {
     this.spec = spec;
+    this.titleElement.textContent = spec.title;
     const option = spec.option({ width: this.chart.getWidth(), height: this.chart.getHeight() });
     if (fresh) this.chart.setOption(option, { notMerge: true });
     else this.chart.setOption(option, { replaceMerge: ['series', 'title'] });

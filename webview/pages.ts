@@ -6,7 +6,7 @@ import type { ExperimentResults } from '../src/protocol';
 import type { TrajectoryResult } from './result-types';
 import type { CardSpec } from './card';
 import type { AppState } from './state';
-import type { Theme } from './theme';
+import type { Theme } from './palette';
 import { contourOption, type Overlay } from './charts/contour';
 import { fieldValueAt, fieldRange, prefersLogLevels, type Field } from './charts/field';
 import { surfaceOption } from './charts/surface3d';
@@ -213,7 +213,7 @@ function landscapePage(results: ExperimentResults, context: PageContext): Page |
   const cards: CardSpec[] = [];
   const [xName, yName] = landscapeAxisNames(landscape);
   const json = (): unknown => (results as unknown as Record<string, unknown>).landscape;
-  const partial = landscape.complete ? '' : ' (partial)';
+  const partial = landscape.stride > 1 ? ` (refining: every ${landscape.stride}th point)` : landscape.complete ? '' : ' (partial)';
   if (landscape.betas.length >= 2 && landscape.loss.length === landscape.alphas.length * landscape.betas.length) {
     const field: Field = { xs: landscape.alphas, ys: landscape.betas, values: landscape.loss };
     const accuracy = landscape.accuracy && landscape.accuracy.length === field.values.length ? { ...field, values: landscape.accuracy } : undefined;
@@ -258,7 +258,6 @@ function landscapePage(results: ExperimentResults, context: PageContext): Page |
       onLegend: (selected) => context.onLegend('landscape-1d', selected),
     });
   }
-  if (landscape.slices.length > 0) cards.push(slicesCard('landscape-slices', '1-D slices', landscape.slices, 'α', context));
   return { id: 'landscape', title: 'Landscape', replay: false, cards };
 }
 

@@ -1,8 +1,7 @@
 /**
- * The optional result sections the charts draw (training, Hessian, landscape), in the shapes
- * the charts use. Training and Hessian follow src/results.ts; the landscape section is read
- * defensively by the field names of its issue (alphas, betas, loss, accuracy, trajectory,
- * explainedVariance) until its type lands, so a missing field leaves a chart out.
+ * The optional result sections the charts draw (training, Hessian, landscape of src/results.ts),
+ * in the shapes the charts use: each section is drawn when present, each optional field adds
+ * its chart when present.
  */
 import type { ExperimentResults } from '../src/protocol';
 
@@ -76,31 +75,9 @@ export interface LandscapeView {
   explainedVariance?: number[];
   /** Hessian directions: the eigenvalues of d₁ and d₂. */
   eigenvalues?: number[];
+  /** A coarse level of the progressive refinement (the axes are already the coarse ones) while > 1. */
+  stride: number;
   complete: boolean;
-  slices: Slice[];
-}
-
-type Loose = Record<string, unknown>;
-
-const isRecord = (value: unknown): value is Loose => typeof value === 'object' && value !== null && !Array.isArray(value);
-const numbers = (value: unknown): number[] => (Array.isArray(value) ? value.filter((item): item is number => typeof item === 'number') : []);
-const text = (value: unknown, fallback = ''): string => (typeof value === 'string' ? value : fallback);
-const records = (value: unknown): Loose[] => (Array.isArray(value) ? value.filter(isRecord) : []);
-
-function section(results: ExperimentResults, name: string): Loose | undefined {
-  const value = (results as unknown as Loose)[name];
-  return isRecord(value) ? value : undefined;
-}
-
-function slicesOf(value: unknown): Slice[] {
-  return records(value)
-    .map((entry) => ({
-      label: text(entry.label, text(entry.direction, 'slice')),
-      steps: numbers(entry.steps ?? entry.alphas ?? entry.t),
-      loss: numbers(entry.loss ?? entry.values),
-      accuracy: Array.isArray(entry.accuracy) ? numbers(entry.accuracy) : undefined,
-    }))
-    .filter((slice) => slice.steps.length > 1 && slice.steps.length === slice.loss.length);
 }
 
 /** The training section (src/results.ts TrainingResult): plateaus are the events with an end epoch. */
@@ -145,50 +122,22 @@ export function hessianOf(results: ExperimentResults): HessianView | undefined {
   };
 }
 
-/** Every stride-th entry of a row-major grid (a progressive level's computed points). */
-function subsample(values: number[], columns: number, rows: number, stride: number): number[] {
-  const kept: number[] = [];
-  for (let j = 0; j < rows; j += stride) for (let i = 0; i < columns; i += stride) kept.push(values[j * columns + i]);
-  return kept;
-}
-
-const every = (values: number[], stride: number): number[] => values.filter((_, index) => index % stride === 0);
-
-/**
- * The landscape section, or undefined. A progressive level (stride > 1) is reduced to the
- * points it computed, so a coarse grid draws as a coarse plot, not as holes.
- */
+/** The landscape section (src/results.ts LandscapeResult); points not computed (null) become NaN. */
 export function landscapeOf(results: ExperimentResults): LandscapeView | undefined {
-  const landscape = section(results, 'landscape');
+  const landscape = results.landscape;
   if (!landscape) return undefined;
-  const alphas = numbers(landscape.alphas);
-  const betas = numbers(landscape.betas);
-  const gridValues = (value: unknown): number[] => (Array.isArray(value) ? value.map((item) => (typeof item === 'number' ? item : NaN)) : []);
-  let loss = gridValues(landscape.loss);
-  let accuracy = Array.isArray(landscape.accuracy) ? gridValues(landscape.accuracy) : undefined;
-  const stride = typeof landscape.stride === 'number' && landscape.stride > 1 ? Math.floor(landscape.stride) : 1;
-  let xs = alphas;
-  let ys = betas;
-  if (stride > 1 && loss.length === alphas.length * betas.length) {
-    loss = subsample(loss, alphas.length, betas.length, stride);
-    accuracy = accuracy && subsample(accuracy, alphas.length, betas.length, stride);
-    xs = every(alphas, stride);
-    ys = betas.length > 1 ? every(betas, stride) : betas;
-  }
-  const trajectory = isRecord(landscape.trajectory)
-    ? { alpha: numbers(landscape.trajectory.alpha), beta: numbers(landscape.trajectory.beta), residual: Array.isArray(landscape.trajectory.residual) ? numbers(landscape.trajectory.residual) : undefined }
-    : undefined;
+  const gridValues = (values: (number | null)[]): number[] => values.map((value) => (value === null ? NaN : value));
   return {
-    directions: text(landscape.directions, 'random'),
-    dimensions: typeof landscape.dimensions === 'number' ? landscape.dimensions : betas.length > 1 ? 2 : 1,
-    alphas: xs,
-    betas: ys,
-    loss,
-    accuracy,
-    trajectory: trajectory && trajectory.alpha.length > 0 ? trajectory : undefined,
-    explainedVariance: Array.isArray(landscape.explainedVariance) ? numbers(landscape.explainedVariance) : undefined,
-    eigenvalues: Array.isArray(landscape.eigenvalues) ? numbers(landscape.eigenvalues) : undefined,
-    complete: landscape.complete !== false,
-    slices: slicesOf(landscape.slices),
+    directions: landscape.directions,
+    dimensions: landscape.dimensions,
+    alphas: landscape.alphas,
+    betas: landscape.betas,
+    loss: gridValues(landscape.loss),
+    accuracy: landscape.accuracy && gridValues(landscape.accuracy),
+    trajectory: landscape.trajectory && landscape.trajectory.alpha.length > 0 ? landscape.trajectory : undefined,
+    explainedVariance: landscape.explainedVariance,
+    eigenvalues: landscape.eigenvalues,
+    stride: landscape.stride,
+    complete: landscape.complete,
   };
 }

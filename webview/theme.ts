@@ -2,28 +2,9 @@
  * Colours and fonts from VS Code's theme variables (`--vscode-*`), re-read whenever the body's
  * theme class changes (vscode-light, vscode-dark, vscode-high-contrast, vscode-high-contrast-light).
  */
+import type { Theme } from './palette';
 
-export interface Theme {
-  kind: 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
-  background: string;
-  foreground: string;
-  mutedForeground: string;
-  border: string;
-  gridLine: string;
-  tooltipBackground: string;
-  tooltipBorder: string;
-  fontFamily: string;
-  fontSize: number;
-  /** One colour per optimizer / series, from VS Code's `charts.*` colours first. */
-  series: string[];
-  /** Colour ramp of the contour fill and the 3-D surface, low to high. */
-  ramp: string[];
-  /** Marker colours of critical points by kind. */
-  critical: Record<'minimum' | 'saddle' | 'maximum' | 'degenerate', string>;
-  /** Shading of plateau regions and event lines in training curves. */
-  plateau: string;
-  event: string;
-}
+export type { Theme } from './palette';
 
 // Viridis, sampled at 9 stops (perceptually uniform, readable for colour-blind users).
 const VIRIDIS = ['#440154', '#472d7b', '#3b528b', '#2c728e', '#21918c', '#28ae80', '#5ec962', '#addc30', '#fde725'];

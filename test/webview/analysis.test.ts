@@ -1,7 +1,6 @@
 /** Training, Hessian and landscape charts in headless chromium, from fixture results the engine produced. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { ARTIFACTS, buildBundle, chartOf, fixture, hostPost, ink, launch, lens, openWebview, posted, serve, violations, type LoadedPage } from './browser';
@@ -73,14 +72,51 @@ describe('training, Hessian and landscape webview', () => {
     await page.close();
   });
 
-  it('draws the loss landscape with the projected trajectory', { skip: !existsSync('test/fixtures/results-landscape.json') && 'no landscape fixture yet' }, async () => {
+  it('draws the loss landscape on the PCA plane with the projected training path, and its 3-D surface', async () => {
     const { page, errors } = await load('landscape');
     await showTab(page, 'Landscape');
     const chart = await chartOf(page, 'landscape');
     assert.ok((await ink(page, chart, 'landscape-contour.png')).fraction > 0.3);
+    const surface = await chartOf(page, 'landscape3d');
+    await page.waitForTimeout(300);
+    assert.ok((await ink(page, surface, 'landscape-3d.png')).fraction > 0.1);
+    const box = await chart.boundingBox();
+    assert.ok(box);
+    await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.5);
+    assert.match(await lens(page, 'text', 'section.card[data-chart="landscape"] .readout'), /^α -?[\d.e-]+ +β -?[\d.e-]+ +loss [\d.e-]+ +accuracy [\d.]+%$/);
+    await page.mouse.click(box.x + box.width * 0.45, box.y + box.height * 0.5);
+    assert.equal((await posted(page)).filter((message) => message.type === 'setStart').length, 0, 'a landscape has no start point to move');
     await page.screenshot({ path: `${ARTIFACTS}/landscape-page.png`, fullPage: true });
     assert.deepEqual(errors, []);
     assert.deepEqual(await violations(page), []);
+    await page.close();
+  });
+
+  it('sharpens a streamed landscape in place: the coarse level first, then the full grid', async () => {
+    const { page, errors } = await load('landscape-partial', 900);
+    await showTab(page, 'Landscape');
+    const chart = await chartOf(page, 'landscape');
+    assert.match(await lens(page, 'text', 'section.card[data-chart="landscape"] h3'), /refining: every 8th point/);
+    const coarse = await ink(page, chart, 'landscape-coarse.png');
+    await hostPost(page, { type: 'results', results: fixture('landscape'), final: true, run: { id: 'landscape-partial', name: 'landscape', status: 'completed', startedAt: '2026-01-01T00:00:00Z' } });
+    await page.waitForTimeout(300);
+    const fine = await ink(page, chart, 'landscape-fine.png');
+    assert.notDeepEqual(fine.mean, coarse.mean);
+    assert.equal(await lens(page, 'text', 'section.card[data-chart="landscape"] h3'), 'Loss landscape');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('draws the 1-D interpolation from the initial to the final weights with the accuracy', async () => {
+    const { page, errors } = await load('landscape-interpolation', 700);
+    await showTab(page, 'Landscape');
+    const chart = await chartOf(page, 'landscape-1d');
+    assert.ok((await ink(page, chart, 'landscape-interpolation.png')).fraction > 0.02);
+    await page.locator('section.card[data-chart="landscape-1d"] vscode-button[data-export="csv"]').click();
+    const csv = (await posted(page)).find((message) => message.type === 'saveFile')?.data as string;
+    assert.equal(csv.split('\n')[0], 'alpha,loss,accuracy');
+    assert.equal(csv.trim().split('\n').length, 1 + 41);
+    assert.deepEqual(errors, []);
     await page.close();
   });
 });

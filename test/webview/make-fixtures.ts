@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { validateConfigValue } from '../../src/config/validate';
 import { runExperiment } from '../../src/core/experiment';
+import type { ExperimentResults } from '../../src/results';
 
 const configs: Record<string, unknown> = {
   'saddle-race': {
@@ -67,7 +68,28 @@ const configs: Record<string, unknown> = {
     data: { kind: 'synthetic', name: 'sum-of-squares', samples: 100, testFraction: 0 },
     training: { epochs: 300, batchSize: 0, optimizer: { name: 'sgd', lr: 0.01 } },
   },
+  // Slide 9 done as Li et al. 2018: the loss on the PCA plane of the training path, with the path projected on it.
+  landscape: {
+    name: 'spirals landscape (PCA plane)',
+    seed: 4,
+    model: { layers: [2, 12, 12, 2], activation: ['tanh', 'tanh', 'linear'], loss: 'softmax-cross-entropy', init: 'seed' },
+    data: { kind: 'synthetic', name: 'spirals', samples: 300, testFraction: 0.2 },
+    training: { epochs: 40, batchSize: 32, optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 }, detector: false },
+    analyses: { landscape: { directions: 'pca', resolution: 33 } },
+  },
+  // Goodfellow et al. 2015: the loss on the line from the initial to the final weights.
+  'landscape-interpolation': {
+    name: 'spirals interpolation',
+    seed: 4,
+    model: { layers: [2, 12, 12, 2], activation: ['tanh', 'tanh', 'linear'], loss: 'softmax-cross-entropy', init: 'seed' },
+    data: { kind: 'synthetic', name: 'spirals', samples: 300, testFraction: 0.2 },
+    training: { epochs: 40, batchSize: 32, optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 }, detector: false },
+    analyses: { landscape: { directions: 'interpolation', resolution: 41 } },
+  },
 };
+
+/** Runs whose first streamed partial is kept too, as the host would post it while the run goes on. */
+const KEEP_FIRST_PARTIAL = new Set(['landscape']);
 
 async function main(): Promise<void> {
 const only = process.argv.slice(2);
@@ -76,7 +98,17 @@ for (const [name, config] of Object.entries(configs)) {
   const validated = validateConfigValue(config, process.cwd());
   const errors = validated.issues.filter((issue) => issue.severity === 'error');
   if (!validated.config || errors.length > 0) throw new Error(`${name}: ${JSON.stringify(errors)}`);
-  const results = await runExperiment(validated.config, { baseDir: process.cwd() });
+  let firstPartial: Partial<ExperimentResults> | undefined;
+  const results = await runExperiment(validated.config, {
+    baseDir: process.cwd(),
+    onProgress: (report) => {
+      if (!firstPartial && report.partial?.landscape) firstPartial = report.partial;
+    },
+  });
+  if (KEEP_FIRST_PARTIAL.has(name) && firstPartial) {
+    const streamed = { ...results, ...firstPartial, timings: {}, warnings: [] };
+    writeFileSync(`test/fixtures/results-${name}-partial.json`, JSON.stringify(streamed) + '\n');
+  }
   writeFileSync(`test/fixtures/results-${name}.json`, JSON.stringify(results) + '\n');
   console.log(`test/fixtures/results-${name}.json`, Object.keys(results).join(', '));
 }

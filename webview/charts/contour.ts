@@ -4,7 +4,7 @@
  * (visualMap), then optimizer trajectories and critical points on top.
  */
 import type { CriticalPointKind, CriticalPointResult } from '../result-types';
-import type { Theme } from '../theme';
+import type { Theme } from '../palette';
 import { formatNumber, formatPoint } from '../format';
 import { baseOption, insideZoom, legend, valueAxis, type Option } from './common';
 import { contourBands, contourLevels, fieldRange, logOffset, type Band, type Field } from './field';

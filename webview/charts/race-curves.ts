@@ -1,6 +1,6 @@
 /** The race over steps: each optimizer's objective value and gradient norm (log axis) against the step. */
 import type { TrajectoryResult } from '../result-types';
-import type { Theme } from '../theme';
+import type { Theme } from '../palette';
 import { formatNumber } from '../format';
 import { baseOption, insideZoom, legend, positiveOrGap, valueAxis, type Option } from './common';
 

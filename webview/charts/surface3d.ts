@@ -2,7 +2,7 @@
  * The 3-D surface (echarts-gl) with the trajectories drawn on it at their objective values,
  * rotatable and zoomable with the mouse (slides 1 and 9 of the seed).
  */
-import type { Theme } from '../theme';
+import type { Theme } from '../palette';
 import { formatNumber } from '../format';
 import { baseOption, legend, type Option } from './common';
 import { fieldRange, type Field } from './field';

@@ -3,7 +3,7 @@
  * train/test accuracy, gradient norm (log), learning rate; plateau regions shaded and the
  * detector's events marked, with their epochs in the tooltip.
  */
-import type { Theme } from '../theme';
+import type { Theme } from '../palette';
 import type { TrainingView } from '../sections';
 import { formatNumber } from '../format';
 import { baseOption, insideZoom, legend, positiveOrGap, valueAxis, type Option } from './common';
