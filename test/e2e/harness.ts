@@ -105,6 +105,8 @@ export interface CodeServer {
   readonly url: string;
   /** Everything the server printed so far. */
   output(): string;
+  /** Resolves with the exit code (or signal) when the server process ends. */
+  readonly exited: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -141,6 +143,7 @@ export async function startCodeServer(profile: Profile, folder: string, timeoutM
     origin,
     url: `${origin}/?folder=${encodeURIComponent(folder)}`,
     output: () => log,
+    exited: new Promise((resolveExit) => child.once('exit', (code, signal) => resolveExit(String(code ?? signal)))),
     stop: () => stopProcessGroup(child),
   };
   try {

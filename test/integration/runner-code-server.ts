@@ -67,9 +67,19 @@ export async function runSuiteInCodeServer(options: SuiteOptions): Promise<Suite
     const timedOut = new Promise<number>((resolveTimeout) => {
       timer = setTimeout(() => resolveTimeout(-1), options.timeoutMs);
     });
-    const exitCode = await Promise.race([exited, timedOut]);
+    let finished = false;
+    const serverDied = server.exited.then((how) => {
+      if (!finished) log.push(`[runner] code-server exited (${how}) before the suite finished`);
+      return 1;
+    });
+    const pageCrashed = new Promise<number>((resolveCrash) => page.once('crash', () => {
+      if (!finished) log.push('[runner] the workbench page crashed');
+      resolveCrash(1);
+    }));
+    const exitCode = await Promise.race([exited, timedOut, serverDied, pageCrashed]);
+    finished = true;
     clearTimeout(timer);
-    if (exitCode !== 0) {
+    if (exitCode !== 0 && !page.isClosed()) {
       const shot = await screenshot(page, exitCode === -1 ? 'integration-timeout' : 'integration-failed').catch(() => '');
       log.push(exitCode === -1 ? `[runner] the suite did not finish within ${options.timeoutMs} ms` : `[runner] the suite exited with code ${exitCode}`);
       if (shot) log.push(`[runner] screenshot: ${shot}`);
