@@ -3,7 +3,7 @@
  * with a nonce, media/webview.css, the webview bundle (dist/webview.js) rendering into
  * <div id="app">, and the host's plain view of the shown run in <section id="plain-results">.
  * The plain view shows while #app is empty (no bundle, or one that failed to load) and hides
- * by CSS once the bundle draws. The side view's quick-race links always show. No `vscode` here.
+ * by CSS once the bundle draws. The side view's quick-race links always show, on top. No `vscode` here.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -19,8 +19,8 @@ export interface ShellOptions {
   title: string;
   /** Escaped HTML of the plain view (plain-view-logic). */
   plainHtml: string;
-  /** Escaped HTML always shown below (the side view's quick-race links). */
-  footerHtml?: string;
+  /** Escaped HTML always shown above the bundle's view (the side view's quick-race links). */
+  headerHtml?: string;
   nonce?: string;
 }
 
@@ -67,11 +67,11 @@ export function shellHtml(options: ShellOptions): string {
 <style nonce="${nonce}">${STYLE}</style>
 </head>
 <body data-view="${options.view}">
-<div id="app"></div>
+${options.headerHtml ? `<section id="quick-race">\n${options.headerHtml}\n</section>\n` : ''}<div id="app"></div>
 <section id="plain-results">
 ${options.plainHtml}
 </section>
-${options.footerHtml ? `<section id="quick-race">\n${options.footerHtml}\n</section>\n` : ''}<script nonce="${nonce}" src="${options.scriptUri}"></script>
+<script nonce="${nonce}" src="${options.scriptUri}"></script>
 </body>
 </html>`;
 }

@@ -39,7 +39,7 @@ export function connectWebview(webview: vscode.Webview, kind: ViewKind, extensio
       view: kind,
       title: kind === 'panel' ? 'Landscape Lens results' : 'Landscape Lens',
       plainHtml: plainHtml(kind, controller),
-      footerHtml: kind === 'side' ? `<h3>Quick race</h3>${raceControlsHtml()}` : undefined,
+      headerHtml: kind === 'side' ? `<h3>Quick race</h3>${raceControlsHtml()}` : undefined,
     });
   };
   const post = (message: HostToWebview) => {

@@ -24,12 +24,11 @@ test('the page has a strict CSP: nonce-only scripts, no eval, nothing remote', (
   assert.match(policy, /default-src 'none'/);
   assert.match(policy, new RegExp(`script-src 'nonce-${nonce.replace(/[+/]/g, '\\$&')}'`));
   assert.doesNotMatch(policy, /unsafe-(eval|inline)|https?:\/\/(?!webview\.example)/);
-  const html = shellHtml({ cspSource: 'https://webview.example', scriptUri: 'https://webview.example/dist/webview.js', styleUri: 'https://webview.example/media/webview.css', view: 'side', title: 'T', plainHtml: '<p>plain</p>', footerHtml: '<ul>race</ul>', nonce });
+  const html = shellHtml({ cspSource: 'https://webview.example', scriptUri: 'https://webview.example/dist/webview.js', styleUri: 'https://webview.example/media/webview.css', view: 'side', title: 'T', plainHtml: '<p>plain</p>', headerHtml: '<ul>race</ul>', nonce });
   assert.equal(html.match(/<script /g)?.length, 1);
   assert.match(html, new RegExp(`<script nonce="${nonce.replace(/[+/]/g, '\\$&')}" src="https://webview.example/dist/webview.js">`));
-  assert.match(html, /<body data-view="side">\n<div id="app"><\/div>/, 'the bundle\'s root is empty, so the plain view shows until it draws');
+  assert.match(html, /<body data-view="side">\n<section id="quick-race">\n<ul>race<\/ul>\n<\/section>\n<div id="app"><\/div>\n<section id="plain-results">/, 'the bundle\'s root is empty, so the plain view shows until it draws');
   assert.match(html, /#app:not\(:empty\) ~ #plain-results \{ display: none; \}/);
-  assert.match(html, /<section id="quick-race">\n<ul>race<\/ul>/);
 });
 
 test('results render as escaped tables of every kind', () => {
