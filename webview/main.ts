@@ -11,7 +11,7 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import type { HostToWebview } from '../src/protocol';
 import { Card, type CardSpec, type ExportFormat } from './card';
 import { requestExport } from './export';
-import { pagesOf, type Page, type PageContext } from './pages';
+import { pagesOf, type Page, type PageContext } from './pages/index';
 import { createReplayControls } from './replay';
 import { initialViewState, replayLength, type AppState } from './state';
 import { readTheme, watchTheme, type Theme } from './theme';

@@ -1,0 +1,82 @@
+/** The training and Hessian pages. */
+import type { ExperimentResults } from '../../src/protocol';
+import type { CardSpec } from '../card';
+import { trainingOption, trainingRows } from '../charts/training';
+import { densityOption, layersOption, spectrumHistoryOption, spectrumOption, spectrumValues } from '../charts/hessian';
+import { hessianOf, trainingOf } from '../sections';
+import { toCsv } from '../format';
+import { slicesCard, type Page, type PageContext } from './common';
+
+/** The training page, or undefined without a training history. */
+export function trainingPage(results: ExperimentResults, context: PageContext): Page | undefined {
+  const training = trainingOf(results);
+  if (!training || training.history.length === 0) return undefined;
+  const hessian = hessianOf(results);
+  const cards: CardSpec[] = [
+    {
+      id: 'training',
+      title: `Training curves · ${training.status}`,
+      shape: 'tall',
+      option: (size) => trainingOption(training, context.theme, context.narrow, size, context.state.view.legend.training),
+      csv: () => {
+        const { header, rows } = trainingRows(training);
+        return toCsv(header, rows);
+      },
+      json: () => (results as unknown as Record<string, unknown>).training,
+      onLegend: (selected) => context.onLegend('training', selected),
+    },
+  ];
+  if (hessian && hessian.history.length > 0) cards.push(spectrumHistoryCard(hessian.history, context));
+  return { id: 'training', title: 'Training', replay: false, cards };
+}
+
+function spectrumHistoryCard(history: NonNullable<ReturnType<typeof hessianOf>>['history'], context: PageContext): CardSpec {
+  return {
+    id: 'spectrum-history',
+    title: 'Hessian extremes over training',
+    option: () => spectrumHistoryOption(history, context.theme, context.state.view.legend['spectrum-history']),
+    csv: () => toCsv(['epoch', 'lambdaMax', 'lambdaMin', 'negativeCount', 'classification'], history.map((record) => [record.epoch, record.top, record.bottom, record.negativeCount, record.classification])),
+    json: () => history,
+    onLegend: (selected) => context.onLegend('spectrum-history', selected),
+  };
+}
+
+/** The Hessian page, or undefined without a Hessian section. */
+export function hessianPage(results: ExperimentResults, context: PageContext): Page | undefined {
+  const hessian = hessianOf(results);
+  if (!hessian) return undefined;
+  const cards: CardSpec[] = [];
+  const values = spectrumValues(hessian);
+  if (values.length > 0) {
+    cards.push({
+      id: 'spectrum',
+      title: hessian.eigenvalues.length > 0 ? 'Hessian spectrum' : 'Extreme eigenvalues',
+      option: () => spectrumOption(hessian, context.theme),
+      csv: () => toCsv(['index', 'eigenvalue'], values.map((value, index) => [index, value])),
+      json: () => ({ eigenvalues: hessian.eigenvalues, top: hessian.top, bottom: hessian.bottom, trace: hessian.trace, classification: hessian.classification }),
+    });
+  }
+  const density = hessian.density;
+  if (density) {
+    cards.push({
+      id: 'density',
+      title: 'Spectral density (stochastic Lanczos quadrature)',
+      option: () => densityOption(density, context.theme),
+      csv: () => toCsv(['eigenvalue', 'density'], density.grid.map((lambda, index) => [lambda, density.values[index]])),
+      json: () => density,
+    });
+  }
+  if (hessian.slices.length > 0) cards.push(slicesCard('eigen-slices', 'Loss along eigenvectors', hessian.slices, 'step along the direction', context));
+  if (hessian.layers.length > 0) {
+    cards.push({
+      id: 'layers',
+      title: 'Per-layer extremes',
+      option: () => layersOption(hessian.layers, context.theme, context.state.view.legend.layers),
+      csv: () => toCsv(['layer', 'lambdaMax', 'lambdaMin', 'trace'], hessian.layers.map((layer) => [layer.name, layer.top, layer.bottom, layer.trace])),
+      json: () => hessian.layers,
+      onLegend: (selected) => context.onLegend('layers', selected),
+    });
+  }
+  if (hessian.history.length > 0 && !trainingOf(results)) cards.push(spectrumHistoryCard(hessian.history, context));
+  return cards.length > 0 ? { id: 'hessian', title: 'Hessian', replay: false, cards } : undefined;
+}

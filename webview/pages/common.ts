@@ -1,0 +1,58 @@
+/** What every page builder shares: the page and context types, and the helpers of field charts. */
+import type { CardSpec } from '../card';
+import type { AppState } from '../state';
+import type { Theme } from '../palette';
+import { fieldRange, prefersLogLevels, type Field } from '../charts/field';
+import { slicesOption } from '../charts/hessian';
+import type { Slice } from '../sections';
+import { toCsv } from '../format';
+
+export interface Page {
+  id: 'surface' | 'training' | 'hessian' | 'landscape';
+  title: string;
+  /** The page has trajectories to replay. */
+  replay: boolean;
+  cards: CardSpec[];
+}
+
+/** What the page builders need besides the state: layout and the actions a chart can trigger. */
+export interface PageContext {
+  state: AppState;
+  theme: Theme;
+  narrow: boolean;
+  step: number;
+  pendingStart?: [number, number];
+  onStart: (point: [number, number]) => void;
+  onLegend: (chartId: string, selected: Record<string, boolean>) => void;
+}
+
+/** Logarithmic contour levels: the user's choice, else what the field's shape asks for. */
+export function logLevels(context: PageContext, field: Field): boolean {
+  return context.state.view.logLevels ?? prefersLogLevels(field.values, fieldRange(field.values));
+}
+
+/** The field's value range widened by a tenth on each side. */
+export function paddedRange(values: number[]): { min: number; max: number } {
+  const range = fieldRange(values);
+  const pad = (range.max - range.min) * 0.1;
+  return { min: range.min - pad, max: range.max + pad };
+}
+
+/** A grid as x, y, value rows. */
+export function fieldCsv(field: Field, names: [string, string, string]): string {
+  const rows: number[][] = [];
+  field.ys.forEach((y, j) => field.xs.forEach((x, i) => rows.push([x, y, field.values[j * field.xs.length + i]])));
+  return toCsv(names, rows);
+}
+
+/** A card of 1-D curves (loss along directions). */
+export function slicesCard(id: string, title: string, slices: Slice[], xName: string, context: PageContext): CardSpec {
+  return {
+    id,
+    title,
+    option: () => slicesOption(slices, xName, context.theme, context.state.view.legend[id]),
+    csv: () => toCsv(['slice', 'step', 'loss', 'accuracy'], slices.flatMap((slice) => slice.steps.map((step, k) => [slice.label, step, slice.loss[k], slice.accuracy?.[k]]))),
+    json: () => slices,
+    onLegend: (selected) => context.onLegend(id, selected),
+  };
+}

@@ -1,0 +1,83 @@
+/** The surface race page: contour with trajectories and critical points, the 3-D surface, the race over steps. */
+import type { ExperimentResults } from '../../src/protocol';
+import type { TrajectoryResult } from '../result-types';
+import type { CardSpec } from '../card';
+import { contourOption, type Overlay } from '../charts/contour';
+import { fieldValueAt, type Field } from '../charts/field';
+import { surfaceOption } from '../charts/surface3d';
+import { raceCurvesOption, raceRows } from '../charts/race-curves';
+import { formatNumber, toCsv } from '../format';
+import { fieldCsv, logLevels, paddedRange, type Page, type PageContext } from './common';
+
+/** Each trajectory as a path over the contour, with its gradient norm, learning rate and curvature in the tooltip. */
+function overlaysOf(trajectories: TrajectoryResult[]): Overlay[] {
+  return trajectories.map((trajectory) => ({
+    label: trajectory.label,
+    points: trajectory.points,
+    values: trajectory.values,
+    notes: trajectory.points.map((_, step) => {
+      const eigenvalues = trajectory.hessianEigenvalues?.[step];
+      const curvature = eigenvalues ? `\nHessian eigenvalues ${eigenvalues.map((lambda) => formatNumber(lambda, 3)).join(', ')}` : '';
+      return `‖gradient‖ ${formatNumber(trajectory.gradientNorms[step])}   lr ${formatNumber(trajectory.learningRates[step] ?? NaN)}${curvature}`;
+    }),
+    status: trajectory.status,
+    diverged: trajectory.status.startsWith('diverged'),
+  }));
+}
+
+/** The page of a surface race, or undefined when the results hold none. */
+export function surfacePage(results: ExperimentResults, context: PageContext): Page | undefined {
+  const { theme, narrow, step } = context;
+  const trajectories = results.trajectories ?? [];
+  const surface = results.surface;
+  if (!surface && trajectories.length === 0) return undefined;
+  const overlays = overlaysOf(trajectories);
+  const legend = context.state.view.legend;
+  const cards: CardSpec[] = [];
+  if (surface) {
+    const field: Field = surface.grid;
+    cards.push({
+      id: 'contour',
+      title: `${surface.name}: ${surface.formula}`,
+      shape: 'square',
+      option: (size) =>
+        contourOption(
+          { field, xName: 'x', yName: 'y', logLevels: logLevels(context, field), levelCount: 24, overlays, criticalPoints: results.criticalPoints, step, pendingStart: context.pendingStart, legendSelected: legend.contour, narrow, size },
+          theme,
+        ),
+      csv: () => fieldCsv(field, ['x', 'y', 'value']),
+      json: () => ({ surface, trajectories, criticalPoints: results.criticalPoints }),
+      onPlotClick: context.onStart,
+      readout: ([x, y]) => {
+        const value = fieldValueAt(field, x, y);
+        return value === undefined ? undefined : `x ${formatNumber(x)}   y ${formatNumber(y)}   f ${formatNumber(value)}   · click to restart the race here`;
+      },
+      onLegend: (selected) => context.onLegend('contour', selected),
+    });
+    cards.push({
+      id: 'surface3d',
+      title: '3-D surface',
+      webgl: true,
+      shape: 'square',
+      option: () => surfaceOption({ field, xName: 'x', yName: 'y', zName: 'f', overlays, step, legendSelected: legend.surface3d }, theme),
+      csv: () => fieldCsv(field, ['x', 'y', 'value']),
+      json: () => ({ surface, trajectories }),
+      onLegend: (selected) => context.onLegend('surface3d', selected),
+    });
+  }
+  if (trajectories.length > 0) {
+    cards.push({
+      id: 'race',
+      title: 'Objective and gradient norm by step',
+      shape: 'tall',
+      option: () => raceCurvesOption(trajectories, step, theme, legend.race, surface ? paddedRange(surface.grid.values) : undefined),
+      csv: () => {
+        const { header, rows } = raceRows(trajectories);
+        return toCsv(header, rows);
+      },
+      json: () => trajectories,
+      onLegend: (selected) => context.onLegend('race', selected),
+    });
+  }
+  return { id: 'surface', title: 'Surface race', replay: trajectories.length > 0, cards };
+}
