@@ -11,3 +11,7 @@ declare module 'echarts-gl/lib/chart/surface/install' {
   import type { EChartsExtensionInstaller } from 'echarts/types/dist/shared';
   export const install: EChartsExtensionInstaller;
 }
+declare module 'echarts-gl/lib/chart/scatter3D/install' {
+  import type { EChartsExtensionInstaller } from 'echarts/types/dist/shared';
+  export const install: EChartsExtensionInstaller;
+}

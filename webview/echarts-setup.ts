@@ -16,6 +16,7 @@ import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 // The install modules directly: echarts-gl's index modules pull in every GL chart.
 import { install as Grid3DComponent } from 'echarts-gl/lib/component/grid3D/install';
 import { install as Line3DChart } from 'echarts-gl/lib/chart/line3D/install';
+import { install as Scatter3DChart } from 'echarts-gl/lib/chart/scatter3D/install';
 import { install as SurfaceChart } from 'echarts-gl/lib/chart/surface/install';
 
 echarts.use([
@@ -37,6 +38,7 @@ echarts.use([
   SVGRenderer,
   Grid3DComponent,
   Line3DChart,
+  Scatter3DChart,
   SurfaceChart,
 ]);
 

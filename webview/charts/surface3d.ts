@@ -3,6 +3,7 @@
  * rotatable and zoomable with the mouse (slides 1 and 9 of the seed).
  */
 import type { Theme } from '../palette';
+import type { CriticalPointKind, CriticalPointResult } from '../result-types';
 import { formatNumber } from '../format';
 import { baseOption, legend, type Option } from './common';
 import { fieldRange, type Field } from './field';
@@ -15,6 +16,8 @@ export interface SurfaceInput {
   zName: string;
   overlays: Overlay[];
   step: number;
+  /** Critical points, marked on the surface by kind. */
+  criticalPoints?: CriticalPointResult[];
   legendSelected?: Record<string, boolean>;
 }
 
@@ -46,9 +49,19 @@ export function surfaceOption(input: SurfaceInput, theme: Theme): Option {
       lineStyle: { width: 4, color: colour, opacity: 1 },
     };
   });
+  const kinds: CriticalPointKind[] = [...new Set((input.criticalPoints ?? []).map((point) => point.kind))];
+  const critical = kinds.map((kind) => ({
+    type: 'scatter3D',
+    id: `critical3d-${kind}`,
+    name: kind,
+    symbol: kind === 'saddle' ? 'diamond' : kind === 'maximum' ? 'triangle' : 'circle',
+    symbolSize: 12,
+    itemStyle: { color: theme.critical[kind], borderColor: theme.background, borderWidth: 1 },
+    data: (input.criticalPoints ?? []).filter((point) => point.kind === kind).map((point) => [point.point[0], point.point[1], point.value + lift]),
+  }));
   return {
     ...baseOption(theme),
-    legend: legend(theme, input.overlays.map((overlay) => overlay.label), input.legendSelected),
+    legend: legend(theme, [...input.overlays.map((overlay) => overlay.label), ...kinds], input.legendSelected),
     tooltip: {},
     visualMap: {
       show: false,
@@ -85,6 +98,7 @@ export function surfaceOption(input: SurfaceInput, theme: Theme): Option {
         silent: true,
       },
       ...lines,
+      ...critical,
     ],
   };
 }

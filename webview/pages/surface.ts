@@ -59,7 +59,7 @@ export function surfacePage(results: ExperimentResults, context: PageContext): P
       title: '3-D surface',
       webgl: true,
       shape: 'square',
-      option: () => surfaceOption({ field, xName: 'x', yName: 'y', zName: 'f', overlays, step, legendSelected: legend.surface3d }, theme),
+      option: () => surfaceOption({ field, xName: 'x', yName: 'y', zName: 'f', overlays, step, criticalPoints: results.criticalPoints, legendSelected: legend.surface3d }, theme),
       csv: () => fieldCsv(field, ['x', 'y', 'value']),
       json: () => ({ surface, trajectories }),
       onLegend: (selected) => context.onLegend('surface3d', selected),
