@@ -62,6 +62,10 @@ const replay = createReplayControls({
   },
 });
 
+function cancelRun(): void {
+  post({ type: 'cancelRun' });
+}
+
 function save(): void {
   persistState(state.view);
 }
@@ -130,7 +134,7 @@ function panelGrid(pageId: string): HTMLElement | null {
 /** Draws everything from the state; `fresh` rebuilds each chart's option from scratch (theme or layout change). */
 function render(fresh: boolean): void {
   document.body.classList.toggle('narrow', narrow);
-  renderStatus(statusElement, state);
+  renderStatus(statusElement, state, cancelRun);
   renderHistory(historyElement, state, (id) => post({ type: 'openRun', id }));
   const pages = pagesOf(context());
   emptyElement.hidden = pages.length > 0;
@@ -229,7 +233,7 @@ function receive(message: HostToWebview): void {
     }
     case 'progress':
       state.progress = { fraction: message.fraction, message: message.message };
-      renderStatus(statusElement, state);
+      renderStatus(statusElement, state, cancelRun);
       return;
     case 'history':
       state.history = message.runs;

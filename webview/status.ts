@@ -1,8 +1,8 @@
 /** The header line (run name, status, progress, warnings) and the list of past runs. */
 import type { AppState } from './state';
 
-/** Shows the run's name and state, the progress while it runs, and its warnings. */
-export function renderStatus(element: HTMLElement, state: AppState): void {
+/** Shows the run's name and state, the progress and a Cancel button while it runs, and its warnings. */
+export function renderStatus(element: HTMLElement, state: AppState, cancel: () => void): void {
   element.replaceChildren();
   const results = state.results;
   if (!results && !state.progress) {
@@ -26,6 +26,15 @@ export function renderStatus(element: HTMLElement, state: AppState): void {
     message.className = 'progress-message';
     message.textContent = state.progress.message;
     element.append(progress, message);
+  }
+  if (status === 'running') {
+    const button = document.createElement('vscode-button');
+    button.id = 'cancel-run';
+    button.setAttribute('secondary', '');
+    button.textContent = 'Cancel';
+    button.title = 'Cancel the run (what finished is kept)';
+    button.addEventListener('click', cancel);
+    element.append(button);
   }
   for (const warning of results?.warnings ?? []) {
     const line = document.createElement('p');

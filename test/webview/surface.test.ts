@@ -173,6 +173,8 @@ describe('surface race webview', () => {
     await hostPost(page, { type: 'results', results: partial, final: false, run: { id: 'stream', name: 'saddle race', status: 'running', startedAt: '2026-01-01T00:00:00Z' } });
     const chart = await chartOf(page, 'contour');
     assert.match(await lens(page, 'text', '#status'), /running/);
+    await page.locator('#cancel-run').click();
+    assert.equal((await posted(page)).filter((message) => message.type === 'cancelRun').length, 1);
     const canvas = await chart.locator('canvas').first().elementHandle();
     const early = await ink(page, chart);
     await hostPost(page, { type: 'results', results: saddle, final: true, run: { id: 'stream', name: 'saddle race', status: 'completed', startedAt: '2026-01-01T00:00:00Z' } });
@@ -182,6 +184,7 @@ describe('surface race webview', () => {
     assert.notDeepEqual(late.mean, early.mean, 'the new trajectories were drawn');
     assert.equal(await page.locator('section.card[data-chart="contour"]').count(), 1);
     assert.match(await lens(page, 'text', '#status'), /completed/);
+    assert.equal(await page.locator('#cancel-run').count(), 0);
     assert.deepEqual(errors, []);
     await page.close();
   });
