@@ -1,26 +1,31 @@
 // AssemblyScript source of the WebAssembly SIMD GEMM (compiled by scripts/build-wasm.mjs).
 // C[m×n] (+)= op(A)[m×k]·B[k×n]: B and C row-major (contiguous rows), op(A) read through
 // element strides (aRow, aCol) so that A or Aᵀ needs no copy. f64x2 lanes, a 4×4 register tile
-// (8 accumulators), k split in blocks of KC so the B panel stays in cache, no allocation.
+// (8 accumulators), k split in blocks of KC so the B panel stays in cache, no allocation; the
+// first k block stores its tiles without reading C.
 
 const KC: i32 = 256;
 
 export function gemm(m: i32, n: i32, k: i32, a: usize, aRow: i32, aCol: i32, b: usize, c: usize, accumulate: i32): void {
-  if (accumulate == 0) memory.fill(c, 0, (<usize>m * <usize>n) << 3);
   const aRowB = <usize>aRow << 3;
   const aColB = <usize>aCol << 3;
   const nB = <usize>n << 3;
+  const tiled = m & ~3;
+  // Tiles of the first k block store their sums (no zero fill, no read of C); rows past the
+  // last full tile accumulate, so they start from zero.
+  if (accumulate == 0) memory.fill(c + <usize>tiled * nB, 0, <usize>(m - tiled) * nB);
   for (let p0: i32 = 0; p0 < k; p0 += KC) {
     const kc = min(KC, k - p0);
+    const overwrite = accumulate == 0 && p0 == 0;
     let i: i32 = 0;
-    for (; i + 4 <= m; i += 4) {
+    for (; i < tiled; i += 4) {
       const aPanel = a + <usize>i * aRowB + <usize>p0 * aColB;
       const bPanel = b + <usize>p0 * nB;
       const cRow = c + <usize>i * nB;
       let j: i32 = 0;
-      for (; j + 4 <= n; j += 4) tile4x4(kc, aPanel, aRowB, aColB, bPanel + (<usize>j << 3), nB, cRow + (<usize>j << 3));
-      for (; j + 2 <= n; j += 2) tile4x2(kc, aPanel, aRowB, aColB, bPanel + (<usize>j << 3), nB, cRow + (<usize>j << 3));
-      if (j < n) tile4x1(kc, aPanel, aRowB, aColB, bPanel + (<usize>j << 3), nB, cRow + (<usize>j << 3));
+      for (; j + 4 <= n; j += 4) tile4x4(kc, aPanel, aRowB, aColB, bPanel + (<usize>j << 3), nB, cRow + (<usize>j << 3), overwrite);
+      for (; j + 2 <= n; j += 2) tile4x2(kc, aPanel, aRowB, aColB, bPanel + (<usize>j << 3), nB, cRow + (<usize>j << 3), overwrite);
+      if (j < n) tile4x1(kc, aPanel, aRowB, aColB, bPanel + (<usize>j << 3), nB, cRow + (<usize>j << 3), overwrite);
     }
     for (; i < m; i++) {
       const aRowPtr = a + <usize>i * aRowB + <usize>p0 * aColB;
@@ -45,7 +50,7 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, aRow: i32, aCol: i32, b: 
 
 // @ts-expect-error: decorator
 @inline
-function tile4x4(kc: i32, aPtr: usize, aRowB: usize, aColB: usize, bPtr: usize, nB: usize, cPtr: usize): void {
+function tile4x4(kc: i32, aPtr: usize, aRowB: usize, aColB: usize, bPtr: usize, nB: usize, cPtr: usize, overwrite: bool): void {
   let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
   let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
   for (let p: i32 = 0; p < kc; p++) {
@@ -66,22 +71,29 @@ function tile4x4(kc: i32, aPtr: usize, aRowB: usize, aColB: usize, bPtr: usize, 
     aPtr += aColB;
     bPtr += nB;
   }
-  v128.store(cPtr, f64x2.add(v128.load(cPtr), c00));
-  v128.store(cPtr, f64x2.add(v128.load(cPtr, 16), c01), 16);
-  cPtr += nB;
-  v128.store(cPtr, f64x2.add(v128.load(cPtr), c10));
-  v128.store(cPtr, f64x2.add(v128.load(cPtr, 16), c11), 16);
-  cPtr += nB;
-  v128.store(cPtr, f64x2.add(v128.load(cPtr), c20));
-  v128.store(cPtr, f64x2.add(v128.load(cPtr, 16), c21), 16);
-  cPtr += nB;
-  v128.store(cPtr, f64x2.add(v128.load(cPtr), c30));
-  v128.store(cPtr, f64x2.add(v128.load(cPtr, 16), c31), 16);
+  if (!overwrite) {
+    c00 = f64x2.add(v128.load(cPtr), c00);
+    c01 = f64x2.add(v128.load(cPtr, 16), c01);
+    c10 = f64x2.add(v128.load(cPtr + nB), c10);
+    c11 = f64x2.add(v128.load(cPtr + nB, 16), c11);
+    c20 = f64x2.add(v128.load(cPtr + 2 * nB), c20);
+    c21 = f64x2.add(v128.load(cPtr + 2 * nB, 16), c21);
+    c30 = f64x2.add(v128.load(cPtr + 3 * nB), c30);
+    c31 = f64x2.add(v128.load(cPtr + 3 * nB, 16), c31);
+  }
+  v128.store(cPtr, c00);
+  v128.store(cPtr, c01, 16);
+  v128.store(cPtr + nB, c10);
+  v128.store(cPtr + nB, c11, 16);
+  v128.store(cPtr + 2 * nB, c20);
+  v128.store(cPtr + 2 * nB, c21, 16);
+  v128.store(cPtr + 3 * nB, c30);
+  v128.store(cPtr + 3 * nB, c31, 16);
 }
 
 // @ts-expect-error: decorator
 @inline
-function tile4x2(kc: i32, aPtr: usize, aRowB: usize, aColB: usize, bPtr: usize, nB: usize, cPtr: usize): void {
+function tile4x2(kc: i32, aPtr: usize, aRowB: usize, aColB: usize, bPtr: usize, nB: usize, cPtr: usize, overwrite: bool): void {
   let c0 = f64x2.splat(0), c1 = f64x2.splat(0), c2 = f64x2.splat(0), c3 = f64x2.splat(0);
   for (let p: i32 = 0; p < kc; p++) {
     const b0 = v128.load(bPtr);
@@ -92,18 +104,21 @@ function tile4x2(kc: i32, aPtr: usize, aRowB: usize, aColB: usize, bPtr: usize, 
     aPtr += aColB;
     bPtr += nB;
   }
-  v128.store(cPtr, f64x2.add(v128.load(cPtr), c0));
-  cPtr += nB;
-  v128.store(cPtr, f64x2.add(v128.load(cPtr), c1));
-  cPtr += nB;
-  v128.store(cPtr, f64x2.add(v128.load(cPtr), c2));
-  cPtr += nB;
-  v128.store(cPtr, f64x2.add(v128.load(cPtr), c3));
+  if (!overwrite) {
+    c0 = f64x2.add(v128.load(cPtr), c0);
+    c1 = f64x2.add(v128.load(cPtr + nB), c1);
+    c2 = f64x2.add(v128.load(cPtr + 2 * nB), c2);
+    c3 = f64x2.add(v128.load(cPtr + 3 * nB), c3);
+  }
+  v128.store(cPtr, c0);
+  v128.store(cPtr + nB, c1);
+  v128.store(cPtr + 2 * nB, c2);
+  v128.store(cPtr + 3 * nB, c3);
 }
 
 // @ts-expect-error: decorator
 @inline
-function tile4x1(kc: i32, aPtr: usize, aRowB: usize, aColB: usize, bPtr: usize, nB: usize, cPtr: usize): void {
+function tile4x1(kc: i32, aPtr: usize, aRowB: usize, aColB: usize, bPtr: usize, nB: usize, cPtr: usize, overwrite: bool): void {
   let c0: f64 = 0, c1: f64 = 0, c2: f64 = 0, c3: f64 = 0;
   for (let p: i32 = 0; p < kc; p++) {
     const bv = load<f64>(bPtr);
@@ -114,10 +129,16 @@ function tile4x1(kc: i32, aPtr: usize, aRowB: usize, aColB: usize, bPtr: usize, 
     aPtr += aColB;
     bPtr += nB;
   }
-  store<f64>(cPtr, load<f64>(cPtr) + c0);
-  store<f64>(cPtr + nB, load<f64>(cPtr + nB) + c1);
-  store<f64>(cPtr + 2 * nB, load<f64>(cPtr + 2 * nB) + c2);
-  store<f64>(cPtr + 3 * nB, load<f64>(cPtr + 3 * nB) + c3);
+  if (!overwrite) {
+    c0 += load<f64>(cPtr);
+    c1 += load<f64>(cPtr + nB);
+    c2 += load<f64>(cPtr + 2 * nB);
+    c3 += load<f64>(cPtr + 3 * nB);
+  }
+  store<f64>(cPtr, c0);
+  store<f64>(cPtr + nB, c1);
+  store<f64>(cPtr + 2 * nB, c2);
+  store<f64>(cPtr + 3 * nB, c3);
 }
 
 // C[m×n] (+)= A[m×k]·B[n×k]ᵀ with A and B row-major: dot products along contiguous rows, a 2×4
