@@ -60,26 +60,31 @@ async function main(): Promise<void> {
   await esbuild.build({ entryPoints: ['src/worker.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'es2022', outfile: workerPath, logLevel: 'error' });
 
   const points = resolution * resolution;
-  const rows: { name: string; seconds: number; firstLevel?: number; loss?: Float64Array }[] = [];
+  const rows: { name: string; seconds: number; cpuSeconds: number; firstLevel?: number; loss?: Float64Array }[] = [];
+  // CPU time of the whole process (worker threads included): steadier than wall time on a shared machine
+  const cpu = () => {
+    const usage = process.cpuUsage();
+    return (usage.user + usage.system) / 1e6;
+  };
   
   {
-    const started = performance.now();
+    const [started, cpuStarted] = [performance.now(), cpu()];
     const grid = await computePlaneGrid(plane, serialPlaneRunner);
-    rows.push({ name: 'engine, this thread', seconds: (performance.now() - started) / 1000, loss: grid.loss });
+    rows.push({ name: 'engine, this thread', seconds: (performance.now() - started) / 1000, cpuSeconds: cpu() - cpuStarted, loss: grid.loss });
   }
   for (const size of [1, 2]) {
     const pool = new WorkerPool({ workerPath, size });
     await pool.computeGrid({ ...plane, problem: { kind: 'surface', name: 'saddle' }, origin: new Float64Array(2), directions: [Float64Array.of(1, 0), Float64Array.of(0, 1)] }).result; // start the workers
-    const started = performance.now();
+    const [started, cpuStarted] = [performance.now(), cpu()];
     let firstLevel: number | undefined;
     const outcome = await pool.computeGrid(plane, () => (firstLevel ??= (performance.now() - started) / 1000)).result;
-    rows.push({ name: `engine, pool of ${size}`, seconds: (performance.now() - started) / 1000, firstLevel, loss: outcome.grid.loss });
+    rows.push({ name: `engine, pool of ${size}`, seconds: (performance.now() - started) / 1000, cpuSeconds: cpu() - cpuStarted, firstLevel, loss: outcome.grid.loss });
     await pool.close();
   }
   for (const threads of ['1', '2']) {
     const output = execFileSync('/usr/bin/python3', ['bench/landscape_numpy.py', folder, String(resolution)], { env: { ...process.env, OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads }, maxBuffer: 1 << 26 }).toString();
-    const numpy = JSON.parse(output) as { seconds: number; loss: number[] };
-    rows.push({ name: `seed numpy loop, BLAS threads ${threads}`, seconds: numpy.seconds, loss: Float64Array.from(numpy.loss) });
+    const numpy = JSON.parse(output) as { seconds: number; cpuSeconds: number; loss: number[] };
+    rows.push({ name: `seed numpy loop, BLAS threads ${threads}`, seconds: numpy.seconds, cpuSeconds: numpy.cpuSeconds, loss: Float64Array.from(numpy.loss) });
   }
 
   const reference = rows[rows.length - 2].loss!;
@@ -88,12 +93,12 @@ async function main(): Promise<void> {
     let maxDifference = 0;
     row.loss?.forEach((value, i) => (maxDifference = Math.max(maxDifference, Math.abs(value - reference[i]))));
     const first = row.firstLevel === undefined ? '' : `, first level after ${(1000 * row.firstLevel).toFixed(0)} ms`;
-    console.log(`${row.name.padEnd(34)} ${row.seconds.toFixed(2).padStart(7)} s  ${((1000 * row.seconds) / points).toFixed(3)} ms/point  max |Δloss| vs numpy ${maxDifference.toExponential(1)}${first}`);
+    console.log(`${row.name.padEnd(34)} wall ${row.seconds.toFixed(2).padStart(6)} s (${((1000 * row.seconds) / points).toFixed(2)} ms/point)  CPU ${row.cpuSeconds.toFixed(2).padStart(6)} s  max |Δloss| vs numpy ${maxDifference.toExponential(1)}${first}`);
   }
-  const numpyOne = rows.find((row) => row.name.includes('threads 1'))!.seconds;
-  const pool1 = rows.find((row) => row.name.endsWith('pool of 1'))!.seconds;
-  const pool2 = rows.find((row) => row.name.endsWith('pool of 2'))!.seconds;
-  console.log(`engine pool of 1 / numpy (1 thread): ${(pool1 / numpyOne).toFixed(3)}; pool of 2 / numpy: ${(pool2 / numpyOne).toFixed(3)}; speed-up 1 → 2 workers: ${(pool1 / pool2).toFixed(2)}×`);
+  const find = (suffix: string) => rows.find((row) => row.name.endsWith(suffix))!;
+  const [numpyOne, pool1, pool2] = [find('threads 1'), find('pool of 1'), find('pool of 2')];
+  console.log(`wall: pool of 1 / numpy (1 thread) ${(pool1.seconds / numpyOne.seconds).toFixed(3)}; pool of 2 / numpy ${(pool2.seconds / numpyOne.seconds).toFixed(3)}; speed-up 1 → 2 workers ${(pool1.seconds / pool2.seconds).toFixed(2)}×`);
+  console.log(`CPU:  pool of 1 / numpy (1 thread) ${(pool1.cpuSeconds / numpyOne.cpuSeconds).toFixed(3)}; pool of 2 CPU / pool of 1 CPU ${(pool2.cpuSeconds / pool1.cpuSeconds).toFixed(2)} (1 = no parallel overhead)`);
 }
 
 void main();

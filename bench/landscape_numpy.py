@@ -1,7 +1,7 @@
 """The seed's slide-9 loss-landscape loop in numpy, timed, on the data, weights and directions
 bench/landscape.bench.ts writes: a 784-100-10 sigmoid net (slide 11's forward, X @ W + b, sigmoid on
 both layers) and slide 9's loss np.mean((pred - y)**2) at every point of an n x n grid.
-Prints JSON: seconds, ms per point and the loss grid (to check the engine's values).
+Prints JSON: wall and CPU seconds, ms per point and the loss grid (to check the engine's values).
 Run through bench/landscape.bench.ts, or: OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/landscape_numpy.py FOLDER N
 """
 import json
@@ -49,8 +49,8 @@ def visualize_loss_landscape(model, X, y, center_weights, radius=1.0, points=20)
     return grid, grid, losses
 
 
-started = time.perf_counter()
+started, cpu_started = time.perf_counter(), time.process_time()
 _, _, losses = visualize_loss_landscape(Model(), X, y, center_weights, 1.0, points)
-seconds = time.perf_counter() - started
+seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
 # losses[i, j] is (alpha_i, beta_j); the engine's grid is row-major over beta: transpose
-print(json.dumps({'seconds': seconds, 'msPerPoint': 1000 * seconds / points ** 2, 'loss': losses.T.ravel().tolist()}))
+print(json.dumps({'seconds': seconds, 'cpuSeconds': cpu_seconds, 'msPerPoint': 1000 * seconds / points ** 2, 'loss': losses.T.ravel().tolist()}))

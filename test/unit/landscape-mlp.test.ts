@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mlpPlaneEvaluator } from '../../src/core/landscape/mlp-plane';
 import { planePoint } from '../../src/core/landscape/evaluator';
+import { RowActivation } from '../../src/core/landscape/row-activation';
 import type { MlpProblem, PlaneSpec } from '../../src/core/landscape/types';
 import { Mlp, mlpObjective } from '../../src/core/nn/mlp';
 import { Random } from '../../src/core/random';
@@ -59,4 +60,29 @@ test('fast MLP plane accuracy counts argmax matches', () => {
 test('a wrong-sized origin is a clear error', () => {
   const { problem, spec } = problemAndPlane(['tanh', 'tanh', 'linear'], 'mse', false);
   assert.throws(() => mlpPlaneEvaluator(problem, { ...spec, origin: new Float64Array(3) }), /origin has 3 entries, the network 6-5-4-3 has \d+ parameters/);
+});
+
+test('the row recurrence of sigmoid and tanh matches direct evaluation along 40 evenly spaced points, saturated units included', () => {
+  const random = new Random(11);
+  const count = 200;
+  const rowBase = random.fillGaussian(new Float64Array(count), 0, 3);
+  const slope = random.fillGaussian(new Float64Array(count), 0, 3);
+  rowBase[0] = 800; // e^(−z) underflows at the start of the row
+  slope[0] = -30;
+  rowBase[1] = -400; // tanh's e^(−2z) overflows
+  const alphas = Array.from({ length: 40 }, (_, i) => -1 + i / 13);
+  for (const name of ['sigmoid', 'tanh'] as const) {
+    const row = new RowActivation(name, rowBase, slope);
+    const out = new Float64Array(count);
+    let worst = 0;
+    for (const alpha of alphas) {
+      row.evaluate(alpha, out);
+      for (let i = 0; i < count; i++) {
+        const z = rowBase[i] + alpha * slope[i];
+        const exact = name === 'sigmoid' ? 1 / (1 + Math.exp(-z)) : Math.tanh(z);
+        worst = Math.max(worst, Math.abs(out[i] - exact));
+      }
+    }
+    assert.ok(worst < 1e-13, `${name}: worst error ${worst}`);
+  }
 });

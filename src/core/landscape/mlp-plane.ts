@@ -1,5 +1,7 @@
 import { applyActivationInPlace } from './activation';
 import type { PlaneEvaluator } from './evaluator';
+import { RowActivation } from './row-activation';
+import { allocateMatrix, gemmNT } from '../linalg/gemm';
 import type { ActivationName } from '../nn/activations';
 import { mlpLayout, type LayerLayout, type MlpSpec } from '../nn/layout';
 import { createLoss } from '../nn/losses';
@@ -22,19 +24,23 @@ export function mlpPlaneEvaluator(problem: MlpProblem, spec: PlaneSpec): PlaneEv
   const [base, alongFirst, alongSecond] = firstLayerProducts(problem.inputs, samples, layers[0], vectors);
   const labels = problem.classifier ? targetLabels(problem.targets, samples, outputs) : undefined;
   const rest = layers.slice(1);
-  const packedWeights = rest.map((layer) => new Float64Array(layer.outputs * (layer.inputs + 1)));
-  const layerOutputs = layers.map((layer) => new Float64Array(samples * layer.outputs));
+  // later layers' weights at θ(α, β) and every layer's output, in the GEMM kernel's memory (no copies)
+  const restWeights = rest.map((layer) => allocateMatrix(layer.outputs * layer.inputs));
+  const restBiases = rest.map((layer) => new Float64Array(layer.outputs));
+  const layerOutputs = layers.map((layer) => allocateMatrix(samples * layer.outputs));
   const rowBase = new Float64Array(samples * layers[0].outputs);
+  const firstActivation = new RowActivation(activations[0], rowBase, alongFirst);
 
   /** Loss and accuracy at θ(α, β), given rowBase = P₀ + βP₂. */
   function evaluatePoint(alpha: number, beta: number): [number, number] {
-    const first = layerOutputs[0];
-    for (let i = 0; i < first.length; i++) first[i] = rowBase[i] + alpha * alongFirst[i];
-    applyActivationInPlace(activations[0], first, first.length);
+    firstActivation.evaluate(alpha, layerOutputs[0]);
     for (let l = 0; l < rest.length; l++) {
-      packLayer(rest[l], vectors, alpha, beta, packedWeights[l]);
-      denseForward(layerOutputs[l], samples, rest[l], packedWeights[l], layerOutputs[l + 1]);
-      applyActivationInPlace(activations[l + 1], layerOutputs[l + 1], layerOutputs[l + 1].length);
+      const layer = rest[l];
+      const output = layerOutputs[l + 1];
+      interpolateLayer(layer, vectors, alpha, beta, restWeights[l], restBiases[l]);
+      gemmNT(samples, layer.outputs, layer.inputs, layerOutputs[l], 0, restWeights[l], 0, output, 0, false);
+      addBias(output, restBiases[l], samples);
+      applyActivationInPlace(activations[l + 1], output, output.length);
     }
     const output = layerOutputs[layerOutputs.length - 1];
     const value = loss.evaluate(output, problem.targets, samples, outputs, samples, null);
@@ -45,6 +51,7 @@ export function mlpPlaneEvaluator(problem: MlpProblem, spec: PlaneSpec): PlaneEv
     evaluateSegment(segment, signal) {
       const beta = spec.betas[segment.row];
       for (let i = 0; i < rowBase.length; i++) rowBase[i] = base[i] + beta * alongSecond[i];
+      firstActivation.reset();
       const values: SegmentValues = { row: segment.row, columns: segment.columns, loss: [], accuracy: labels ? [] : undefined };
       for (const column of segment.columns) {
         if (signal?.aborted) return undefined;
@@ -90,32 +97,23 @@ export function firstLayerProducts(inputs: Float64Array, samples: number, layer:
   });
 }
 
-/** One layer's [W | b] at θ(α, β) = origin + α·d₁ + β·d₂, packed row-major [out × (in + 1)]. */
-function packLayer(layer: LayerLayout, [origin, first, second]: Float64Array[], alpha: number, beta: number, out: Float64Array): void {
-  const { inputs, outputs, weightOffset, biasOffset } = layer;
-  for (let j = 0; j < outputs; j++) {
-    for (let k = 0; k < inputs; k++) {
-      const index = weightOffset + j * inputs + k;
-      out[j * (inputs + 1) + k] = origin[index] + alpha * first[index] + beta * second[index];
-    }
-    const bias = biasOffset + j;
-    out[j * (inputs + 1) + inputs] = biasOffset < 0 ? 0 : origin[bias] + alpha * first[bias] + beta * second[bias];
+/** One layer's W and b at θ(α, β) = origin + α·d₁ + β·d₂ (W row-major [out × in]). */
+function interpolateLayer(layer: LayerLayout, [origin, first, second]: Float64Array[], alpha: number, beta: number, weights: Float64Array, bias: Float64Array): void {
+  const size = layer.inputs * layer.outputs;
+  for (let i = 0; i < size; i++) {
+    const index = layer.weightOffset + i;
+    weights[i] = origin[index] + alpha * first[index] + beta * second[index];
+  }
+  for (let j = 0; j < layer.outputs; j++) {
+    const index = layer.biasOffset + j;
+    bias[j] = layer.biasOffset < 0 ? 0 : origin[index] + alpha * first[index] + beta * second[index];
   }
 }
 
-/** out[n, j] = Σₖ in[n, k]·W[j, k] + b[j] with packed [W | b]. */
-function denseForward(input: Float64Array, samples: number, layer: LayerLayout, packed: Float64Array, out: Float64Array): void {
-  const { inputs, outputs } = layer;
-  const stride = inputs + 1;
-  for (let n = 0; n < samples; n++) {
-    const inputOffset = n * inputs;
-    for (let j = 0; j < outputs; j++) {
-      const weights = j * stride;
-      let sum = packed[weights + inputs];
-      for (let k = 0; k < inputs; k++) sum += input[inputOffset + k] * packed[weights + k];
-      out[n * outputs + j] = sum;
-    }
-  }
+/** out[n, j] += b[j] for every sample n. */
+function addBias(out: Float64Array, bias: Float64Array, samples: number): void {
+  const outputs = bias.length;
+  for (let n = 0; n < samples; n++) for (let j = 0; j < outputs; j++) out[n * outputs + j] += bias[j];
 }
 
 /** Class of each sample: argmax of its target row, or target ≥ 0.5 for one output. */
