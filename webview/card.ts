@@ -21,6 +21,8 @@ export interface CardSpec {
   onPlotClick?: (point: [number, number]) => void;
   /** The readout text for the pointer at data coordinates (value under the cursor), or undefined outside. */
   readout?: (point: [number, number]) => string | undefined;
+  /** What the readout line says while the pointer is elsewhere (how to use the chart). */
+  hint?: string;
   /** Called when the user toggles a legend entry. */
   onLegend?: (selected: Record<string, boolean>) => void;
 }
@@ -66,7 +68,7 @@ export class Card {
     box.setAttribute('aria-label', spec.title);
     this.readoutElement = document.createElement('div');
     this.readoutElement.className = 'readout';
-    this.readoutElement.textContent = '\u00a0';
+    this.readoutElement.textContent = spec.hint ?? '\u00a0';
     this.element.append(header, box, this.readoutElement);
     this.chart = echarts.init(box, undefined, { renderer: 'canvas' });
     this.resizeObserver = new ResizeObserver(() => {
@@ -146,10 +148,10 @@ export class Card {
     zr.on('mousemove', (event) => {
       if (!this.spec.readout) return;
       const point = this.dataPoint(event.offsetX, event.offsetY);
-      this.readoutElement.textContent = (point && this.spec.readout(point)) || '\u00a0';
+      this.readoutElement.textContent = (point && this.spec.readout(point)) || this.spec.hint || '\u00a0';
     });
     zr.on('globalout', () => {
-      if (this.spec.readout) this.readoutElement.textContent = '\u00a0';
+      if (this.spec.readout) this.readoutElement.textContent = this.spec.hint ?? '\u00a0';
     });
     this.chart.on('legendselectchanged', (event) => {
       this.spec.onLegend?.((event as { selected: Record<string, boolean> }).selected);

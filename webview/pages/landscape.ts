@@ -39,6 +39,7 @@ export function landscapePage(results: ExperimentResults, context: PageContext):
         const correct = accuracy && fieldValueAt(accuracy, alpha, beta);
         return `α ${formatNumber(alpha)}   β ${formatNumber(beta)}   loss ${formatNumber(value)}${correct !== undefined && correct !== null ? `   accuracy ${(correct * 100).toFixed(1)}%` : ''}`;
       },
+      hint: 'Hover for the loss under the pointer · wheel to zoom, drag to pan',
       onLegend: (selected) => context.onLegend('landscape', selected),
     });
     cards.push({
