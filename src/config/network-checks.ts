@@ -49,8 +49,8 @@ export function networkIssues(config: ExperimentConfig, baseDir: string): Config
   if (outputs !== undefined && shape.regressionOutputs !== undefined && outputs !== shape.regressionOutputs) {
     error(`/model/layers/${layers!.length - 1}`, `the data has ${shape.regressionOutputs} target column(s), so the last width must be ${shape.regressionOutputs} (it is ${outputs})`);
   }
-  if (shape.regressionOutputs !== undefined && (model.loss === 'softmax-cross-entropy' || model.loss === 'sigmoid-bce')) {
-    error('/model/loss', `${model.loss} needs class labels but the data is a regression set: use "mse"`);
+  if (shape.regressionOutputs === 1 && model.loss === 'softmax-cross-entropy') {
+    error('/model/loss', 'softmax-cross-entropy needs a class column (data.label) or several one-hot target columns, not one numeric target: use "mse"');
   }
   const optimizer = training?.optimizer;
   if (optimizer) {

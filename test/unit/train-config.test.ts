@@ -10,7 +10,7 @@ it('network config checks name the field and the fix: widths against the data, a
   assert.ok(wrong.some((m) => m.startsWith('/model/layers/2: the data has 2 classes, so the last width must be 2 (or 1 with sigmoid-bce)')));
   assert.ok(wrong.some((m) => m.startsWith('/model/activation: 1 activations for 2 layers')));
   const regression = messages({ model: { layers: [3, 1], loss: 'softmax-cross-entropy' }, data: { kind: 'synthetic', name: 'sum-of-squares', dimension: 3 } });
-  assert.deepEqual(regression, ['/model/loss: softmax-cross-entropy needs class labels but the data is a regression set: use "mse"']);
+  assert.deepEqual(regression, ['/model/loss: softmax-cross-entropy needs a class column (data.label) or several one-hot target columns, not one numeric target: use "mse"']);
   const files = messages({ model: { layers: [784, 10], weights: 'w.safetensors' }, data: { kind: 'idx', images: 'train-images-idx3-ubyte.gz', labels: 'train-labels-idx1-ubyte.gz' } });
   assert.equal(files.length, 3);
   assert.ok(files.every((m) => m.includes('does not exist; paths are relative to the config file')));
