@@ -147,10 +147,14 @@ function render(fresh: boolean): void {
   for (const page of pages) {
     const grid = panelGrid(page.id);
     if (!grid) continue;
+    let order = 0;
     for (const spec of page.cards.filter((card) => !(sideView && card.webgl))) {
       seen.add(spec.id);
       const card = cards.get(spec.id) ?? createCard(spec);
-      if (card.element.parentElement !== grid) grid.append(card.element);
+      // Cards keep the page's order even when a streamed section arrives after a later one.
+      const position = grid.children[order];
+      if (position !== card.element) grid.insertBefore(card.element, position ?? null);
+      order += 1;
       try {
         card.update(spec, fresh);
       } catch (error) {

@@ -168,10 +168,15 @@ describe('surface race webview', () => {
 
   it('updates in place while a run streams: partial results grow the same chart', async () => {
     const { page, errors } = await openWebview(browser, origin, 900, 900);
-    const partial = { ...saddle, trajectories: saddle.trajectories.slice(0, 2) };
-    await hostPost(page, { type: 'progress', fraction: 0.3, message: 'momentum: diverged at step 53' });
+    // As the engine streams a race: the trajectories first, the surface's grid after them.
+    const partial = { ...saddle, trajectories: saddle.trajectories.slice(0, 2), surface: undefined, criticalPoints: undefined };
     await hostPost(page, { type: 'results', results: partial, final: false, run: { id: 'stream', name: 'saddle race', status: 'running', startedAt: '2026-01-01T00:00:00Z' } });
+    await chartOf(page, 'race');
+    const withSurface = { ...saddle, trajectories: saddle.trajectories.slice(0, 2) };
+    await hostPost(page, { type: 'progress', fraction: 0.3, message: 'momentum: diverged at step 53' });
+    await hostPost(page, { type: 'results', results: withSurface, final: false, run: { id: 'stream', name: 'saddle race', status: 'running', startedAt: '2026-01-01T00:00:00Z' } });
     const chart = await chartOf(page, 'contour');
+    assert.deepEqual(await page.locator('section.card').evaluateAll((cards) => cards.map((card) => (card as unknown as { dataset: { chart: string } }).dataset.chart)), ['contour', 'surface3d', 'race'], 'the page keeps its order');
     assert.match(await lens(page, 'text', '#status'), /running/);
     await page.locator('#cancel-run').click();
     assert.equal((await posted(page)).filter((message) => message.type === 'cancelRun').length, 1);
