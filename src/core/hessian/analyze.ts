@@ -28,6 +28,20 @@ export interface AnalyzeOptions extends HessianRunOptions {
   warnings?: string[];
 }
 
+/** What every stage of one analysis shares. */
+interface Analysis {
+  objective: Objective;
+  x: Float64Array;
+  settings: HessianAnalysisConfig;
+  options: AnalyzeOptions;
+  operator: HessianOperator;
+  target: HessianResult;
+  seed: number;
+  withVectors: boolean;
+  tolerance: number;
+  step: (fraction: number, message: string) => void;
+}
+
 /**
  * Everything analyses.hessian asks for at one point x: the dense spectrum (small models), the
  * top/bottom eigenpairs (Lanczos or power iteration), Hutchinson's trace, the SLQ density, the
@@ -42,83 +56,103 @@ export function analyzeHessian(objective: Objective, x: Float64Array, settings: 
   const target: HessianResult = result ?? { dimension: n, method, products: 0, seconds: 0 };
   if (options.includePoint) target.point = Array.from(x);
   target.gradientNorm = norm2(gradientAt(objective, x));
-  const operator = hessianOperator(objective, x, method, settings.step ?? DEFAULT_FINITE_DIFFERENCE_STEP);
-  const seed = options.seed ?? 0;
-  const tolerance = settings.classificationTolerance ?? DEFAULT_CLASSIFICATION_TOLERANCE;
+  const analysis: Analysis = {
+    objective,
+    x,
+    settings,
+    options,
+    target,
+    operator: hessianOperator(objective, x, method, settings.step ?? DEFAULT_FINITE_DIFFERENCE_STEP),
+    seed: options.seed ?? 0,
+    withVectors: settings.eigenvectors ?? false,
+    tolerance: settings.classificationTolerance ?? DEFAULT_CLASSIFICATION_TOLERANCE,
+    step: (fraction, message) => options.onProgress?.(fraction, message),
+  };
+  const finish = () => {
+    target.products = analysis.operator.products;
+    target.seconds = (performance.now() - started) / 1000;
+  };
   const asked = settings.top !== undefined || settings.bottom !== undefined;
   const refused = settings.full === true && n > limit;
   if (refused) options.warnings?.push(denseLimitMessage(n, limit));
   const full = refused ? false : (settings.full ?? (!asked && n <= limit));
+  let ends = full ? denseStage(analysis, limit) : { top: [] as Eigenpair[], bottom: [] as Eigenpair[] };
   // Without the full spectrum and without top/bottom, the two ends are still found, for the classification.
-  const wantsExtremes = asked || !full;
-  const withVectors = settings.eigenvectors ?? false;
-  const step = (fraction: number, message: string) => options.onProgress?.(fraction, message);
-  const finish = () => {
-    target.products = operator.products;
-    target.seconds = (performance.now() - started) / 1000;
-  };
-  let topPairs: Eigenpair[] = [];
-  let bottomPairs: Eigenpair[] = [];
-  if (full) {
-    const spectrum = denseSpectrum(objective, x, { maxDimension: limit, eigenvectors: withVectors, method, step: settings.step, signal: options.signal, onProgress: (f) => step(0.5 * f, 'dense Hessian') });
-    const values = spectrum.eigenvalues;
-    target.eigenvalues = Array.from(values);
-    if (withVectors) target.eigenvectors = Array.from(values, (_, k) => Array.from(spectrum.eigenvectors!.subarray(k * n, k * n + n)));
-    // The extreme eigenvectors (for the slices) by Lanczos on the dense matrix: n² per product, no objective calls.
-    const ends = lanczosExtremes(matrixOperator(spectrum.hessian, n), { top: 1, bottom: 1, tolerance: 1e-10, seed });
-    topPairs = ends.top;
-    bottomPairs = ends.bottom;
-    target.classification = classifySpectrum(values, tolerance, true);
-  }
-  if (wantsExtremes) {
-    const top = settings.top ?? (asked ? 0 : 1);
-    const bottom = settings.bottom ?? (asked ? 0 : 1);
-    if (settings.solver === 'power') {
-      const power = shiftedPowerIteration(operator, top, bottom, settings.tolerance, seed, options);
-      topPairs = power.top;
-      bottomPairs = power.bottom;
-      target.top = topPairs.map((p) => pairResult(p, withVectors));
-      target.bottom = bottomPairs.map((p) => pairResult(p, withVectors));
-      target.solver = { name: 'power', products: power.products, converged: power.converged };
-    } else {
-      const lanczos = lanczosExtremes(operator, { top, bottom, tolerance: settings.tolerance, maxProducts: settings.maxProducts, seed, signal: options.signal, onProgress: (f) => step(0.5 + 0.2 * f, 'Lanczos') });
-      if (top > 0) topPairs = lanczos.top;
-      if (bottom > 0) bottomPairs = lanczos.bottom;
-      target.top = lanczos.top.map((p) => pairResult(p, withVectors));
-      target.bottom = lanczos.bottom.map((p) => pairResult(p, withVectors));
-      target.solver = { name: 'lanczos', products: lanczos.products, restarts: lanczos.restarts, converged: lanczos.converged };
-    }
-    // Both ends are needed to classify from a partial spectrum (one end alone cannot tell a saddle from an extremum).
-    if (!full && topPairs.length > 0 && bottomPairs.length > 0) target.classification = classifySpectrum([...topPairs, ...bottomPairs].map((p) => p.value), tolerance, false);
-  }
+  if (asked || !full) ends = extremesStage(analysis, settings.top ?? (asked ? 0 : 1), settings.bottom ?? (asked ? 0 : 1), full, ends);
   finish();
+  traceAndDensityStage(analysis, finish);
+  if (settings.slice ?? true) addSlices(objective, x, settings, ends.top[0], ends.bottom[0], target);
+  if (settings.layers && options.blocks) layersStage(analysis, options.blocks);
+  target.seconds = (performance.now() - started) / 1000;
+  analysis.step(1, 'Hessian analysis done');
+  return target;
+}
+
+/** The whole spectrum from the dense Hessian, its classification, and its extreme eigenpairs (for the slices). */
+function denseStage(analysis: Analysis, limit: number): { top: Eigenpair[]; bottom: Eigenpair[] } {
+  const { objective, x, settings, target, withVectors } = analysis;
+  const n = objective.dim;
+  const spectrum = denseSpectrum(objective, x, { maxDimension: limit, eigenvectors: withVectors, method: target.method, step: settings.step, signal: analysis.options.signal, onProgress: (f) => analysis.step(0.5 * f, 'dense Hessian') });
+  const values = spectrum.eigenvalues;
+  target.eigenvalues = Array.from(values);
+  if (withVectors) target.eigenvectors = Array.from(values, (_, k) => Array.from(spectrum.eigenvectors!.subarray(k * n, k * n + n)));
+  target.classification = classifySpectrum(values, analysis.tolerance, true);
+  // The extreme eigenvectors by Lanczos on the dense matrix: n² per product, no objective calls.
+  return lanczosExtremes(matrixOperator(spectrum.hessian, n), { top: 1, bottom: 1, tolerance: 1e-10, seed: analysis.seed });
+}
+
+/** The top and bottom eigenpairs by Lanczos or power iteration; classifies from both ends when the dense path did not run. */
+function extremesStage(analysis: Analysis, top: number, bottom: number, full: boolean, ends: { top: Eigenpair[]; bottom: Eigenpair[] }): { top: Eigenpair[]; bottom: Eigenpair[] } {
+  const { settings, target, operator, seed, options, withVectors } = analysis;
+  let found: { top: Eigenpair[]; bottom: Eigenpair[] };
+  if (settings.solver === 'power') {
+    const power = shiftedPowerIteration(operator, top, bottom, settings.tolerance, seed, options);
+    found = power;
+    target.solver = { name: 'power', products: power.products, converged: power.converged };
+  } else {
+    const lanczos = lanczosExtremes(operator, { top, bottom, tolerance: settings.tolerance, maxProducts: settings.maxProducts, seed, signal: options.signal, onProgress: (f) => analysis.step(0.5 + 0.2 * f, 'Lanczos') });
+    found = lanczos;
+    target.solver = { name: 'lanczos', products: lanczos.products, restarts: lanczos.restarts, converged: lanczos.converged };
+  }
+  target.top = found.top.map((p) => pairResult(p, withVectors));
+  target.bottom = found.bottom.map((p) => pairResult(p, withVectors));
+  const merged = { top: top > 0 ? found.top : ends.top, bottom: bottom > 0 ? found.bottom : ends.bottom };
+  // Both ends are needed to classify from a partial spectrum (one end alone cannot tell a saddle from an extremum).
+  if (!full && merged.top.length > 0 && merged.bottom.length > 0) {
+    target.classification = classifySpectrum([...merged.top, ...merged.bottom].map((p) => p.value), analysis.tolerance, false);
+  }
+  return merged;
+}
+
+/** Hutchinson's trace (with Σλ when the spectrum is known) and the SLQ density, as asked. */
+function traceAndDensityStage(analysis: Analysis, finish: () => void): void {
+  const { settings, target, operator, seed, options } = analysis;
   if (settings.trace) {
     const traceSettings = settings.trace === true ? {} : settings.trace;
-    const estimate = hutchinsonTrace(operator, { ...traceSettings, seed, signal: options.signal, onProgress: (f) => step(0.7 + 0.1 * f, 'trace') });
+    const estimate = hutchinsonTrace(operator, { ...traceSettings, seed, signal: options.signal, onProgress: (f) => analysis.step(0.7 + 0.1 * f, 'trace') });
     target.trace = { estimate: estimate.trace, standardError: estimate.standardError, probes: estimate.probes };
     if (target.eigenvalues) target.trace.exact = target.eigenvalues.reduce((sum, value) => sum + value, 0);
     finish();
   }
   if (settings.density) {
     const densitySettings = settings.density === true ? {} : settings.density;
-    const { grid, values, convention, steps, probes, integral } = spectralDensity(operator, { ...densitySettings, seed, signal: options.signal, onProgress: (f) => step(0.8 + 0.15 * f, 'density') });
+    const { grid, values, convention, steps, probes, integral } = spectralDensity(operator, { ...densitySettings, seed, signal: options.signal, onProgress: (f) => analysis.step(0.8 + 0.15 * f, 'density') });
     target.density = { grid, values, convention, steps, probes, integral };
     finish();
   }
-  if (settings.slice ?? true) addSlices(objective, x, settings, topPairs[0], bottomPairs[0], target);
-  if (settings.layers && options.blocks) {
-    target.layers = [];
-    for (const block of options.blocks) {
-      const restricted = restrictObjective(objective, x, block.offset, block.length);
-      const point = x.subarray(block.offset, block.offset + block.length);
-      const layerResult = analyzeHessian(restricted, point, { ...settings, layers: false, slice: false }, { seed, signal: options.signal, warnings: options.warnings });
-      target.layers.push({ ...layerResult, name: block.name, offset: block.offset, length: block.length });
-      target.products += layerResult.products;
-    }
+}
+
+/** The same analysis on each block's restriction P·H·Pᵀ (no slices, no nested layers). */
+function layersStage(analysis: Analysis, blocks: ParameterBlock[]): void {
+  const { objective, x, settings, target, seed, options } = analysis;
+  target.layers = [];
+  for (const block of blocks) {
+    const restricted = restrictObjective(objective, x, block.offset, block.length);
+    const point = x.subarray(block.offset, block.offset + block.length);
+    const layerResult = analyzeHessian(restricted, point, { ...settings, layers: false, slice: false }, { seed, signal: options.signal, warnings: options.warnings });
+    target.layers.push({ ...layerResult, name: block.name, offset: block.offset, length: block.length });
+    target.products += layerResult.products;
   }
-  target.seconds = (performance.now() - started) / 1000;
-  step(1, 'Hessian analysis done');
-  return target;
 }
 
 function pairResult(pair: Eigenpair, withVector: boolean): HessianEigenpairResult {
