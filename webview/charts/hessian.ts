@@ -123,7 +123,7 @@ export function spectrumHistoryOption(history: SpectrumRecord[], theme: Theme, s
     legend: legend(theme, ['λmax', 'λmin', 'negative count'], selected),
     tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'axis', valueFormatter: (value: number) => formatNumber(value) },
     grid: { left: 64, right: 56, top: 40, bottom: 44 },
-    xAxis: valueAxis(theme, 'epoch', { min: 'dataMin', max: 'dataMax' }),
+    xAxis: valueAxis(theme, 'epoch', { min: 0, max: 'dataMax', scale: false }),
     yAxis: [valueAxis(theme, 'eigenvalue', { nameGap: 48 }), valueAxis(theme, 'negative', { minInterval: 1, splitLine: { show: false }, nameGap: 36 })],
     series: [line('λmax', (record) => record.top, theme.series[1], 0), line('λmin', (record) => record.bottom, theme.critical.saddle, 0), line('negative count', (record) => record.negativeCount, theme.series[2], 1)],
   };
