@@ -30,47 +30,69 @@ import { createWasmGemm } from './gemm-wasm';
 const BLOCK_K = 128;
 
 /**
- * C[m×n] = op(A)[m×k]·B[k×n] (+ C when accumulate): four rows of C at a time, k in blocks so a
- * panel of B stays in cache, the inner loop streaming one row of B into four rows of C.
+ * C[m×n] = op(A)[m×k]·B[k×n] (+ C when accumulate): k in blocks so a panel of B stays in cache,
+ * 4×4 tiles of C held in 16 local accumulators over the block; leftover rows and columns by a
+ * row-streaming loop.
  */
 export const gemmJs: GemmKernel = (m, n, k, a, b, bOffset, c, cOffset, accumulate) => {
-  const { data: ad, offset: ao, rowStride: ars, colStride: acs } = a;
   if (!accumulate) c.fill(0, cOffset, cOffset + m * n);
+  const tiledRows = m & ~3;
+  const tiledColumns = n & ~3;
   for (let p0 = 0; p0 < k; p0 += BLOCK_K) {
     const p1 = Math.min(k, p0 + BLOCK_K);
-    let i = 0;
-    for (; i + 4 <= m; i += 4) {
-      const c0 = cOffset + i * n;
-      const c1 = c0 + n;
-      const c2 = c1 + n;
-      const c3 = c2 + n;
-      for (let p = p0; p < p1; p++) {
-        const base = ao + i * ars + p * acs;
-        const a0 = ad[base];
-        const a1 = ad[base + ars];
-        const a2 = ad[base + 2 * ars];
-        const a3 = ad[base + 3 * ars];
-        const bRow = bOffset + p * n;
-        for (let j = 0; j < n; j++) {
-          const bv = b[bRow + j];
-          c[c0 + j] += a0 * bv;
-          c[c1 + j] += a1 * bv;
-          c[c2 + j] += a2 * bv;
-          c[c3 + j] += a3 * bv;
-        }
-      }
+    for (let i = 0; i < tiledRows; i += 4) {
+      for (let j = 0; j < tiledColumns; j += 4) tile4x4Js(a, i, j, p0, p1, b, bOffset, n, c, cOffset);
+      if (tiledColumns < n) streamRows(a, i, i + 4, tiledColumns, n, p0, p1, b, bOffset, c, cOffset);
     }
-    for (; i < m; i++) {
-      const cRow = cOffset + i * n;
-      for (let p = p0; p < p1; p++) {
-        const av = ad[ao + i * ars + p * acs];
-        if (av === 0) continue;
-        const bRow = bOffset + p * n;
-        for (let j = 0; j < n; j++) c[cRow + j] += av * b[bRow + j];
-      }
-    }
+    if (tiledRows < m) streamRows(a, tiledRows, m, 0, n, p0, p1, b, bOffset, c, cOffset);
   }
 };
+
+/** C[i..i+4, j..j+4] += Σ_{p0 ≤ p < p1} op(A)[i.., p]·B[p, j..]. */
+function tile4x4Js(a: StridedMatrix, i: number, j: number, p0: number, p1: number, b: Float64Array, bOffset: number, n: number, c: Float64Array, cOffset: number): void {
+  const { data, offset, rowStride, colStride } = a;
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  let aAt = offset + i * rowStride + p0 * colStride;
+  let bAt = bOffset + p0 * n + j;
+  for (let p = p0; p < p1; p++) {
+    const a0 = data[aAt];
+    const a1 = data[aAt + rowStride];
+    const a2 = data[aAt + 2 * rowStride];
+    const a3 = data[aAt + 3 * rowStride];
+    const b0 = b[bAt];
+    const b1 = b[bAt + 1];
+    const b2 = b[bAt + 2];
+    const b3 = b[bAt + 3];
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    aAt += colStride;
+    bAt += n;
+  }
+  let at = cOffset + i * n + j;
+  c[at] += c00; c[at + 1] += c01; c[at + 2] += c02; c[at + 3] += c03;
+  at += n;
+  c[at] += c10; c[at + 1] += c11; c[at + 2] += c12; c[at + 3] += c13;
+  at += n;
+  c[at] += c20; c[at + 1] += c21; c[at + 2] += c22; c[at + 3] += c23;
+  at += n;
+  c[at] += c30; c[at + 1] += c31; c[at + 2] += c32; c[at + 3] += c33;
+}
+
+/** C[i0..i1, j0..n] += Σ_{p0 ≤ p < p1} op(A)[i, p]·B[p, j], one row of C streaming one row of B. */
+function streamRows(a: StridedMatrix, i0: number, i1: number, j0: number, n: number, p0: number, p1: number, b: Float64Array, bOffset: number, c: Float64Array, cOffset: number): void {
+  for (let i = i0; i < i1; i++) {
+    const cRow = cOffset + i * n;
+    for (let p = p0; p < p1; p++) {
+      const av = a.data[a.offset + i * a.rowStride + p * a.colStride];
+      if (av === 0) continue;
+      const bRow = bOffset + p * n;
+      for (let j = j0; j < n; j++) c[cRow + j] += av * b[bRow + j];
+    }
+  }
+}
 
 /** C[m×n] (+)= A[m×k]·B[n×k]ᵀ, A and B row-major at their offsets (a layer's forward product x·Wᵀ). */
 export type GemmNTKernel = (m: number, n: number, k: number, a: Float64Array, aOffset: number, b: Float64Array, bOffset: number, c: Float64Array, cOffset: number, accumulate: boolean) => void;
