@@ -6,7 +6,7 @@ import { createOptimizer, resolveOptimizerSpec, scheduledLearningRate, type Opti
 import { Random } from '../random';
 import type { EpochRecord, TrainingEvent, TrainingResult } from '../../results';
 import type { DetectorConfig, EarlyStoppingConfig, TrainingConfig } from './config';
-import { asBatch, type NetworkProblem } from './build';
+import type { NetworkProblem } from './build';
 import { evaluateNetwork } from './metrics';
 import { mlpObjective, type Batch } from './mlp';
 
@@ -89,7 +89,6 @@ export function trainNetwork(problem: NetworkProblem, options: TrainOptions): Tr
   const gradient = allocateMatrix(network.dim);
   const epochGradient = allocateMatrix(network.dim);
   const gather = new BatchGatherer(train.features, train.outputs, batchSize);
-  const whole = asBatch(train);
   let step = 0;
   let saddle = false;
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
@@ -102,7 +101,7 @@ export function trainNetwork(problem: NetworkProblem, options: TrainOptions): Tr
     let gradientNorm: number;
     let wasSaddle = saddle;
     if (fullBatch) {
-      network.lossAndGradient(parameters, whole, train.rows, gradient);
+      problem.objective.gradient(parameters, gradient);
       gradientNorm = norm2(gradient);
       wasSaddle = saddle;
       saddle = detector?.update(gradientNorm) ?? false;
