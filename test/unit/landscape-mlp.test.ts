@@ -12,7 +12,7 @@ function problemAndPlane(activations: string[], loss: string, sparse: boolean): 
   const sizes = [6, 5, 4, 3];
   const samples = 9;
   const inputs = random.fillGaussian(new Float64Array(samples * sizes[0]));
-  if (sparse) for (let i = 0; i < inputs.length; i += 3) inputs[i] = 0;
+  if (sparse) for (let i = 0; i < inputs.length; i++) if (i % 3 !== 0) inputs[i] = 0; // two thirds zeros: the sparse path
   const targets = new Float64Array(samples * 3);
   for (let n = 0; n < samples; n++) targets[n * 3 + (n % 3)] = 1;
   const spec = { sizes, activations, bias: true, loss };
@@ -27,8 +27,8 @@ for (const [activations, loss] of [
   [['sigmoid', 'sigmoid', 'sigmoid'], 'mse'],
   [['gelu', 'softplus', 'linear'], 'sigmoid-bce'],
 ] as [string[], string][]) {
-  test(`fast MLP plane (${activations.join('/')}, ${loss}) equals the network's loss evaluated at each point`, () => {
-    const { problem, spec, network } = problemAndPlane(activations, loss, true);
+  for (const sparse of [true, false]) test(`fast MLP plane (${activations.join('/')}, ${loss}, ${sparse ? 'sparse' : 'dense'} inputs) equals the network's loss evaluated at each point`, () => {
+    const { problem, spec, network } = problemAndPlane(activations, loss, sparse);
     const objective = mlpObjective(network, { inputs: problem.inputs, targets: problem.targets, rows: problem.samples });
     const evaluator = mlpPlaneEvaluator(problem, spec);
     const point = new Float64Array(network.dim);
