@@ -12,7 +12,7 @@ function problemAndPlane(activations: string[], loss: string, sparse: boolean): 
   const sizes = [6, 5, 4, 3];
   const samples = 9;
   const inputs = random.fillGaussian(new Float64Array(samples * sizes[0]));
-  if (sparse) for (let i = 0; i < inputs.length; i++) if (i % 3 !== 0) inputs[i] = 0; // two thirds zeros: the sparse path
+  if (sparse) for (let i = 0; i < inputs.length; i++) if (i % 3 !== 0) inputs[i] = 0;
   const targets = new Float64Array(samples * 3);
   for (let n = 0; n < samples; n++) targets[n * 3 + (n % 3)] = 1;
   const spec = { sizes, activations, bias: true, loss };

@@ -64,40 +64,15 @@ export function mlpPlaneEvaluator(problem: MlpProblem, spec: PlaneSpec): PlaneEv
   };
 }
 
-/**
- * P_v = X·W_vᵀ + b_v for the first layer's slice of each vector v (origin, d₁, d₂), as one product
- * X·[W₀; W₁; W₂]ᵀ: through the GEMM kernel for dense inputs, skipping zero inputs for sparse ones
- * (raw MNIST pixels are ~80% zeros).
- */
+/** P_v = X·W_vᵀ + b_v for the first layer's slice of each vector v (origin, d₁, d₂), as one product X·[W₀; W₁; W₂]ᵀ through the GEMM kernel. */
 export function firstLayerProducts(inputs: Float64Array, samples: number, layer: LayerLayout, vectors: Float64Array[]): Float64Array[] {
   const { inputs: width, outputs } = layer;
   const stacked = vectors.length * outputs;
   const size = width * outputs;
-  let zeros = 0;
-  for (let i = 0; i < samples * width; i++) if (inputs[i] === 0) zeros++;
+  const weights = allocateMatrix(stacked * width);
+  vectors.forEach((vector, v) => weights.set(vector.subarray(layer.weightOffset, layer.weightOffset + size), v * size));
   const products = new Float64Array(samples * stacked);
-  if (zeros < 0.5 * samples * width) {
-    const weights = allocateMatrix(stacked * width);
-    vectors.forEach((vector, v) => weights.set(vector.subarray(layer.weightOffset, layer.weightOffset + size), v * size));
-    gemmNT(samples, stacked, width, inputs, 0, weights, 0, products, 0, false);
-  } else {
-    // weightsT[k·stacked + v·outputs + j] = W_v[j, k]: one contiguous row of all three per input
-    const weightsT = new Float64Array(width * stacked);
-    vectors.forEach((vector, v) => {
-      for (let j = 0; j < outputs; j++) {
-        for (let k = 0; k < width; k++) weightsT[k * stacked + v * outputs + j] = vector[layer.weightOffset + j * width + k];
-      }
-    });
-    for (let n = 0; n < samples; n++) {
-      const out = n * stacked;
-      for (let k = 0; k < width; k++) {
-        const x = inputs[n * width + k];
-        if (x === 0) continue;
-        const row = k * stacked;
-        for (let j = 0; j < stacked; j++) products[out + j] += x * weightsT[row + j];
-      }
-    }
-  }
+  gemmNT(samples, stacked, width, inputs, 0, weights, 0, products, 0, false);
   return vectors.map((vector, v) => {
     const result = new Float64Array(samples * outputs);
     for (let n = 0; n < samples; n++) {
