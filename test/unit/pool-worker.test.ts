@@ -106,3 +106,30 @@ test("an experiment's landscape grid is spread over the pool and equals the in-t
   assert.deepEqual(outcome.results.landscape?.loss, inThread.landscape?.loss);
   assert.deepEqual(levels, [2, 1]);
 });
+
+test('cancelling an experiment mid-landscape stops within 100 ms and keeps the finished grid points', async () => {
+  const config = {
+    name: 'xor-cancel',
+    seed: 1,
+    model: { layers: [2, 16, 2], activation: 'tanh' as const },
+    data: { kind: 'synthetic' as const, name: 'xor' as const, samples: 400 },
+    training: { epochs: 2 },
+    analyses: { landscape: { resolution: 301 } },
+  };
+  let cancelledAt = 0;
+  const handle = pool.runExperiment(config, folder, (report) => {
+    if (report.partial?.landscape && !cancelledAt) {
+      cancelledAt = performance.now();
+      handle.cancel();
+    }
+  });
+  const outcome = await handle.result;
+  const elapsed = performance.now() - cancelledAt;
+  assert.ok(cancelledAt > 0, 'a coarse level arrived before the end');
+  assert.ok(elapsed < 100, `stopped ${elapsed.toFixed(1)} ms after cancel`);
+  assert.equal(outcome.status, 'cancelled');
+  const landscape = outcome.results.landscape;
+  assert.ok(landscape && !landscape.complete);
+  const finished = landscape.loss.filter((value) => value !== null).length;
+  assert.ok(finished >= 64 && finished < 301 * 301, `${finished} points kept`);
+});
