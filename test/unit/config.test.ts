@@ -58,7 +58,7 @@ test('semantic errors: wrong optimizer parameter, bad expression, empty domain, 
 });
 
 test('the schema documents every field, surface and torch default the engine uses', () => {
-  const definitions = (schema as { $defs: Record<string, { properties: Record<string, { enum?: string[]; default?: unknown; description?: string }> }> }).$defs;
+  const definitions = (schema as unknown as { $defs: Record<string, { properties: Record<string, { enum?: string[]; default?: unknown; description?: string }> }> }).$defs;
   const optimizer = definitions.optimizer.properties;
   assert.deepEqual(new Set(optimizer.name.enum), new Set(Object.keys(OPTIMIZER_DEFAULTS)));
   assert.deepEqual(new Set(definitions.surface.properties.name.enum), new Set(SURFACE_NAMES));
