@@ -1,8 +1,11 @@
-// `npm start`: builds, then opens the extension under development with examples/ as the workspace:
-// in desktop VS Code (`code --extensionDevelopmentPath`) when `code` is on the PATH, otherwise in
-// code-server on 127.0.0.1 (installed offline by scripts/code-server.sh), printing the URL.
+// `npm start`: builds, runs the default experiment (examples/saddle-race.landscape.json) through
+// the CLI and prints where its results are, then opens the extension under development with
+// examples/ as the workspace (the run shows in the side view's history): in desktop VS Code
+// (`code --extensionDevelopmentPath`) when `code` is on the PATH, otherwise in code-server on
+// 127.0.0.1 (installed offline by scripts/code-server.sh), printing the URL.
 //
-//   node scripts/start.mjs [--code-server] [--port N]
+//   node scripts/start.mjs [--no-open] [--code-server] [--port N]
+//     --no-open       stop after the default experiment (no editor)
 //     --code-server   use code-server even when `code` is on the PATH
 //     --port N        code-server's port (default: LANDSCAPE_LENS_PORT, else a free one)
 import { spawn, spawnSync } from 'node:child_process';
@@ -14,7 +17,7 @@ import { parseArgs } from 'node:util';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const examples = join(repoRoot, 'examples');
-const { values } = parseArgs({ options: { 'code-server': { type: 'boolean', default: false }, port: { type: 'string' } } });
+const { values } = parseArgs({ options: { 'no-open': { type: 'boolean', default: false }, 'code-server': { type: 'boolean', default: false }, port: { type: 'string' } } });
 
 function fail(message) {
   console.error(`[start] ${message}`);
@@ -46,6 +49,12 @@ function freePort() {
 
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: repoRoot, stdio: 'inherit' });
 if (build.status !== 0) fail('the build failed (node scripts/build.mjs); fix the errors above and run npm start again.');
+
+const defaultExperiment = join(examples, 'saddle-race.landscape.json');
+console.log(`[start] running the default experiment: ${defaultExperiment}`);
+const run = spawnSync(process.execPath, [join(repoRoot, 'dist/cli.js'), 'run', defaultExperiment, '--quiet'], { cwd: repoRoot, stdio: 'inherit' });
+if (run.status !== 0) fail(`the default experiment did not finish (exit ${run.status ?? run.signal}); see above.`);
+if (values['no-open']) process.exit(0);
 
 const code = values['code-server'] ? undefined : onPath('code');
 if (code) {

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { validateConfigText } from './config/validate';
 import type { ConfigIssue } from './config/types';
-import { runExperiment } from './core/experiment';
-import { runFolderName, writeResults } from './results-store';
+import { WorkerPool } from './pool';
+import { runFolderName, writeResults, type RunRecord } from './results-store';
 import type { ExperimentResults } from './results';
 
 const USAGE = `Landscape Lens: loss landscapes, saddle points and Hessian spectra from the command line.
@@ -13,10 +13,13 @@ Usage:
   landscape-lens run <config.landscape.json> [--out <dir>] [--quiet]
       Validate and run an experiment; write results.json and a CSV per trajectory to <dir>
       (default: .landscape-lens/runs/<time>-<name> beside the config).
+      The run happens in worker threads (--workers <n>, default one per core); Ctrl+C cancels
+      it and keeps what finished.
   landscape-lens validate <config.landscape.json>
       Check a config against the schema and the semantic rules; print every problem.
 
-Exit codes: 0 done, 1 the run failed, 2 the config (or the command line) is wrong.`;
+Exit codes: 0 done, 1 the run failed (what finished is saved), 2 the config (or the command line)
+is wrong, 130 cancelled (what finished is saved).`;
 
 /** A command-line mistake: exit 2 with the message. */
 class UsageError extends Error {}
@@ -26,6 +29,7 @@ interface Arguments {
   file: string;
   out?: string;
   quiet: boolean;
+  workers?: number;
 }
 
 function parseArguments(argv: string[]): Arguments {
@@ -35,17 +39,21 @@ function parseArguments(argv: string[]): Arguments {
   let file: string | undefined;
   let out: string | undefined;
   let quiet = false;
+  let workers: number | undefined;
   for (let i = 0; i < rest.length; i++) {
     if (rest[i] === '--out') {
       out = rest[++i];
       if (!out) throw new UsageError('--out needs a folder: --out <dir>');
+    } else if (rest[i] === '--workers') {
+      workers = Number(rest[++i]);
+      if (!Number.isInteger(workers) || workers < 1) throw new UsageError('--workers needs a whole number of at least 1: --workers 2');
     } else if (rest[i] === '--quiet') quiet = true;
     else if (rest[i].startsWith('--')) throw new UsageError(`unknown option "${rest[i]}"\n\n${USAGE}`);
     else if (file) throw new UsageError(`one config file at a time (got "${file}" and "${rest[i]}")`);
     else file = rest[i];
   }
   if (!file) throw new UsageError(`${command} needs a config file: landscape-lens ${command} <config.landscape.json>`);
-  return { command, file, out, quiet };
+  return { command, file, out, quiet, workers };
 }
 
 /** "path:line:column: severity: message" lines, as compilers print them. */
@@ -70,6 +78,26 @@ function summarize(results: ExperimentResults, folder: string): string {
     const counts = new Map<string, number>();
     for (const point of results.criticalPoints) counts.set(point.kind, (counts.get(point.kind) ?? 0) + 1);
     lines.push(`  critical points: ${[...counts].map(([kind, count]) => `${count} ${kind}`).join(', ') || 'none found'}`);
+  }
+  const training = results.training;
+  const last = training?.history.at(-1);
+  if (training && last) {
+    const accuracy = last.testAccuracy !== undefined ? `, test accuracy ${(100 * last.testAccuracy).toFixed(1)}%` : '';
+    lines.push(`  training: ${training.status} after ${last.epoch} epoch(s), loss ${last.loss.toPrecision(4)}${accuracy}, ${training.events.length} event(s)`);
+  }
+  const hessian = results.hessian;
+  if (hessian) {
+    const spectrum = hessian.eigenvalues ?? [...(hessian.bottom ?? []), ...(hessian.top ?? [])].map((pair) => pair.value).sort((a, b) => a - b);
+    const extremes = spectrum.length ? `, λmin ${spectrum[0].toPrecision(4)}, λmax ${spectrum[spectrum.length - 1].toPrecision(4)}` : '';
+    const kind = hessian.classification ? `${hessian.classification.kind}${hessian.classification.index ? ` (index ${hessian.classification.index})` : ''}` : 'not classified';
+    lines.push(`  hessian: ${hessian.dimension} parameters, ${kind}${extremes}`);
+  }
+  const landscape = results.landscape;
+  if (landscape) {
+    const finite = landscape.loss.filter((value): value is number => value !== null && Number.isFinite(value));
+    const range = finite.length ? `, loss ${Math.min(...finite).toPrecision(4)} to ${Math.max(...finite).toPrecision(4)}` : '';
+    const size = landscape.dimensions === 2 ? `${landscape.alphas.length}×${landscape.betas?.length ?? 0}` : `${landscape.alphas.length}`;
+    lines.push(`  landscape: ${landscape.directions} directions, ${size} grid${range}${landscape.complete ? '' : ' (incomplete)'}`);
   }
   for (const warning of results.warnings) lines.push(`  warning: ${warning}`);
   lines.push(`results: ${join(folder, 'results.json')}`);
@@ -97,14 +125,37 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const folder = resolve(args.out ?? join(baseDir, '.landscape-lens', 'runs', runFolderName(config.name)));
-  const results = await runExperiment(config, {
-    baseDir,
-    onProgress: (report) => {
-      if (!args.quiet) process.stderr.write(`[${Math.round(report.fraction * 100).toString().padStart(3)}%] ${report.message}\n`);
-    },
+  const startedAt = new Date().toISOString();
+  // The run goes to the worker pool (dist/worker.js beside this file), as in the extension.
+  const pool = new WorkerPool({ workerPath: join(__dirname, 'worker.js'), size: args.workers });
+  const handle = pool.runExperiment(config, baseDir, (report) => {
+    if (!args.quiet) process.stderr.write(`[${Math.round(report.fraction * 100).toString().padStart(3)}%] ${report.message}\n`);
   });
-  writeResults(folder, results, text);
+  const onInterrupt = () => {
+    process.stderr.write('cancelling: the finished part is kept\n');
+    handle.cancel();
+  };
+  process.once('SIGINT', onInterrupt);
+  process.once('SIGTERM', onInterrupt);
+  const outcome = await handle.result;
+  process.off('SIGINT', onInterrupt);
+  process.off('SIGTERM', onInterrupt);
+  await pool.close();
+  const { results } = outcome;
+  if (outcome.status !== 'completed' && outcome.reason && !results.warnings.some((warning) => warning.startsWith(outcome.status))) {
+    results.warnings.push(`${outcome.status}: ${outcome.reason}`);
+  }
+  const record: RunRecord = { name: config.name, status: outcome.status, reason: outcome.reason, startedAt, finishedAt: new Date().toISOString(), configPath: path };
+  writeResults(folder, results, text, record);
   console.log(summarize(results, folder));
+  if (outcome.status === 'failed') {
+    console.error(`landscape-lens: the run failed: ${outcome.reason ?? 'unknown reason'}; what finished is in ${folder}`);
+    return 1;
+  }
+  if (outcome.status === 'cancelled') {
+    console.error(`landscape-lens: cancelled; what finished is in ${folder}`);
+    return 130;
+  }
   return 0;
 }
 

@@ -101,7 +101,8 @@ export class Card {
   update(spec: CardSpec, fresh = false): void {
     this.spec = spec;
     this.titleElement.textContent = spec.title;
-    const option = spec.option({ width: this.chart.getWidth(), height: this.chart.getHeight() });
+    // ECharts' aria description (title, chart type, series names) replaces the box's aria-label, so screen readers hear the legend.
+    const option = { ...spec.option({ width: this.chart.getWidth(), height: this.chart.getHeight() }), aria: { enabled: true, decal: { show: false } } };
     if (fresh) this.chart.setOption(option, { notMerge: true });
     else this.chart.setOption(option, { replaceMerge: ['series', 'title'] });
   }

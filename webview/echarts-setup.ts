@@ -2,6 +2,7 @@
 import * as echarts from 'echarts/core';
 import { BarChart, CustomChart, LineChart, LinesChart, ScatterChart } from 'echarts/charts';
 import {
+  AriaComponent,
   DataZoomInsideComponent,
   GraphicComponent,
   GridComponent,
@@ -25,6 +26,7 @@ echarts.use([
   LineChart,
   LinesChart,
   ScatterChart,
+  AriaComponent,
   DataZoomInsideComponent,
   GraphicComponent,
   GridComponent,

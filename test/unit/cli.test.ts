@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,4 +60,48 @@ test('a syntax error is reported with line and column; a missing file and a bad 
   const unknown = runCli('frobnicate');
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /unknown command/);
+});
+
+test('Ctrl+C cancels a run in the worker pool, keeps the finished epochs and exits 130', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'landscape-cli-cancel-'));
+  const config = join(folder, 'long.landscape.json');
+  writeFileSync(config, JSON.stringify({
+    name: 'long',
+    seed: 1,
+    model: { layers: [2, 16, 1], activation: ['tanh', 'linear'], loss: 'mse' },
+    data: { kind: 'synthetic', name: 'sum-of-squares', samples: 2000, testFraction: 0 },
+    training: { epochs: 100000, batchSize: 8, optimizer: { name: 'sgd', lr: 0.001 }, detector: false },
+  }));
+  const out = join(folder, 'out');
+  assert.ok(existsSync(cli), 'dist/cli.js is missing: run `npm run build` first (npm test does)');
+  const child = spawn(process.execPath, [cli, 'run', config, '--out', out], { cwd: root });
+  let stderr = '';
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const started = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no epoch reported within 30 s: ${stderr}`)), 30_000);
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const epochs = [...stderr.matchAll(/epoch (\d+)\//g)].map((match) => Number(match[1]));
+      if (epochs.some((epoch) => epoch >= 3)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  try {
+    await started;
+  } finally {
+    child.kill('SIGINT');
+  }
+  const code = await exited;
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /cancelled; what finished is in/);
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+  assert.ok(results.training.history.length >= 3, `kept ${results.training.history.length} epochs`);
+  assert.ok(results.training.history.length < 100000);
+  const record = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+  assert.equal(record.status, 'cancelled');
+  assert.match(stdout, /training: cancelled/);
 });
