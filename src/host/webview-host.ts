@@ -42,10 +42,12 @@ export function connectWebview(webview: vscode.Webview, kind: ViewKind, extensio
       headerHtml: kind === 'side' ? `<h3>Quick race</h3>${raceControlsHtml()}` : undefined,
     });
   };
-  const post = (message: HostToWebview) => {
-    if (!isVisible()) return; // a hidden view gets the whole state when it shows again
+  const send = (message: HostToWebview) => {
     recordPosted(kind, message);
     void webview.postMessage(message);
+  };
+  const post = (message: HostToWebview) => {
+    if (isVisible()) send(message); // a hidden view gets the whole state when it shows again
   };
   render();
   // Once the bundle said `ready` it draws from messages: re-rendering the page would reload it
@@ -61,7 +63,9 @@ export function connectWebview(webview: vscode.Webview, kind: ViewKind, extensio
     }
     if (parsed.message.type === 'ready') {
       bundleReady = true;
-      controller.stateMessages().forEach(post);
+      // The page that says ready is alive: answer even if the view's visible flag has not caught
+      // up yet (a new panel reports visible a moment after its page loads).
+      controller.stateMessages().forEach(send);
       return true;
     }
     try {

@@ -27,14 +27,38 @@ async function pickExactRow(page: Page, shortcut: string, text: string, label: s
     // contributions are still arriving: wait, and reopen now and then.
     try {
       await row.waitFor({ state: 'visible', timeout: Math.max(1, Math.min(5_000, deadline - Date.now())) });
-      if (click) await row.click();
-      else await page.keyboard.press('Escape');
+      if (!click) {
+        await page.keyboard.press('Escape');
+        return true;
+      }
+      // Results keep arriving (Quick Open's file search after its history) and the list re-uses
+      // its row elements, so a click can land on a row that changed under it: wait until the
+      // focused row is the one asked for and stays so, then accept it with Enter.
+      if (await settledOnFocusedRow(page, label, Math.max(1, Math.min(5_000, deadline - Date.now())))) {
+        await page.keyboard.press('Enter');
+        return true;
+      }
+      await row.click();
       return true;
     } catch {
       await page.keyboard.press('Escape');
       if (Date.now() >= deadline) return false;
     }
   }
+}
+
+/** Whether the quick input's focused row is labelled exactly `label` in two looks 300 ms apart. */
+async function settledOnFocusedRow(page: Page, label: string, timeoutMs: number): Promise<boolean> {
+  const focused = page.locator(`${quickInput} .monaco-list-row.focused .label-name`).first();
+  const deadline = Date.now() + timeoutMs;
+  let seen = 0;
+  while (Date.now() < deadline) {
+    const text = ((await focused.textContent({ timeout: 500 }).catch(() => null)) ?? '').trim();
+    seen = text === label ? seen + 1 : 0;
+    if (seen >= 2) return true;
+    await page.waitForTimeout(300);
+  }
+  return false;
 }
 
 /** Opens the palette (F1), types "Category: Title", and runs the row with exactly that label. */

@@ -120,7 +120,7 @@ export function trainingOption(training: TrainingView, theme: Theme, narrow: boo
     tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'axis', valueFormatter: (value: number) => formatNumber(value) },
     axisPointer: { link: [{ xAxisIndex: 'all' }], lineStyle: { color: theme.mutedForeground } },
     grid: grids,
-    xAxis: panels.map((_, index) => valueAxis(theme, index >= panels.length - (narrow ? 1 : 2) ? 'epoch' : '', { gridIndex: index, min: 'dataMin', max: 'dataMax', nameGap: 22 })),
+    xAxis: panels.map((_, index) => valueAxis(theme, index >= panels.length - (narrow ? 1 : 2) ? 'epoch' : '', { gridIndex: index, min: 'dataMin', max: 'dataMax', minInterval: 1, nameGap: 22 })),
     yAxis: panels.map((panel, index) => valueAxis(theme, '', { gridIndex: index, ...(panel.log ? { type: 'log', scale: false } : {}) })),
     dataZoom: insideZoom(panels.map((_, index) => index)),
     series,
