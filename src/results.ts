@@ -3,8 +3,8 @@
  * core, host, worker, CLI and webview.
  */
 
-/** Why a trajectory stopped: a gradient-norm tolerance was met, the step budget ran out, or it diverged. */
-export type TrajectoryStatus = 'converged' | 'max-steps' | `diverged at step ${number}`;
+/** Why a trajectory stopped: a gradient-norm tolerance was met, the step budget ran out, it diverged, or the run was cancelled. */
+export type TrajectoryStatus = 'converged' | 'max-steps' | 'cancelled' | `diverged at step ${number}`;
 
 export interface TrajectoryResult {
   label: string;
@@ -21,6 +21,8 @@ export interface TrajectoryResult {
   status: TrajectoryStatus;
   /** Steps taken. */
   steps: number;
+  /** Set only in what the views receive of a long trajectory: the arrays hold every stride-th step (and the last). */
+  stride?: number;
 }
 
 export type CriticalPointKind = 'minimum' | 'maximum' | 'saddle' | 'degenerate';

@@ -16,7 +16,12 @@ export interface TrajectoryOptions {
   /** Record the Hessian's eigenvalues at each point (needs a Hessian; small dims). */
   recordEigenvalues?: boolean;
   signal?: Cancellation;
+  /** Called every PROGRESS_STEPS steps with the steps taken so far (long runs report progress). */
+  onProgress?: (steps: number) => void;
 }
+
+/** How often (in steps) a trajectory calls its onProgress. */
+export const PROGRESS_STEPS = 4096;
 
 /** Largest |xᵢ| a trajectory may reach before it counts as diverged. */
 export const DEFAULT_DIVERGENCE_BOUND = 1e6;
@@ -71,7 +76,12 @@ export function runTrajectory(objective: Objective, spec: OptimizerSpec, options
       result.status = 'converged';
       break;
     }
-    if (step >= options.steps || options.signal?.aborted) break;
+    if (step >= options.steps) break;
+    if (options.signal?.aborted) {
+      result.status = 'cancelled';
+      break;
+    }
+    if (options.onProgress && step > 0 && step % PROGRESS_STEPS === 0) options.onProgress(step);
     const learningRate = scheduledLearningRate(spec.schedule, spec.lr, step);
     result.learningRates.push(learningRate);
     optimizer.step(x, gradient, { objective, learningRate, step: step + 1, random });

@@ -18,6 +18,7 @@ import { readSettings, runsFolder } from './settings';
 import { withSettingsDefaults } from './settings-logic';
 import { RunStatusBar } from './status-bar';
 import { recordRun } from './test-hooks';
+import { resultsForView } from './view-results-logic';
 
 /** A validated config, ready to run. */
 export interface RunRequest {
@@ -67,7 +68,7 @@ export class RunController implements vscode.Disposable {
   /** The messages that bring a freshly loaded webview up to date. */
   stateMessages(): HostToWebview[] {
     const messages: HostToWebview[] = [{ type: 'history', runs: this.history, currentId: this.shown?.summary.id }];
-    if (this.shown) messages.push({ type: 'results', results: this.shown.results, final: !this.running, run: this.shown.summary });
+    if (this.shown) messages.push({ type: 'results', results: resultsForView(this.shown.results), final: !this.running, run: this.shown.summary });
     return messages;
   }
 
@@ -127,7 +128,7 @@ export class RunController implements vscode.Disposable {
           log().info(`  ${Math.round(reported * 100)}% ${report.message}`);
           if (report.partial && this.shown) {
             this.shown.results = soFar;
-            this.changed.fire({ type: 'results', results: soFar, final: false, run: summary });
+            this.changed.fire({ type: 'results', results: resultsForView(soFar), final: false, run: summary });
           }
           this.changed.fire({ type: 'progress', fraction: reported, message: report.message });
         },
@@ -147,7 +148,7 @@ export class RunController implements vscode.Disposable {
     void this.context.workspaceState.update(CURRENT_RUN_KEY, folder);
     recordRun(folder, false);
     this.structural.fire();
-    this.changed.fire({ type: 'results', results: outcome.results, final: true, run: this.shown.summary });
+    this.changed.fire({ type: 'results', results: resultsForView(outcome.results), final: true, run: this.shown.summary });
     if (outcome.status !== 'completed') void vscode.window.showWarningMessage(`Landscape Lens: "${config.name}" ${outcome.status}: ${outcome.reason ?? ''}. What finished is saved.`);
     return folder;
   }
@@ -167,7 +168,7 @@ export class RunController implements vscode.Disposable {
     this.shown = { summary: this.summaryOf(folder), results, folder, ...readConfig(folder) };
     void this.context.workspaceState.update(CURRENT_RUN_KEY, folder);
     this.structural.fire();
-    this.changed.fire({ type: 'results', results, final: true, run: this.shown.summary });
+    this.changed.fire({ type: 'results', results: resultsForView(results), final: true, run: this.shown.summary });
   }
 
   /** Re-reads the history and tells the views, unless a run is going (its end does both). */

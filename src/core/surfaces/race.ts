@@ -21,6 +21,9 @@ export function surfaceFromConfig(surface: SurfaceConfig): Surface {
  * Races every optimizer of the config from the same start on the surface, each with its own
  * PRNG stream (seed + index); then the critical points and the contour grid.
  */
+/** Least time between two progress reports inside one trajectory. */
+const PROGRESS_INTERVAL_MS = 250;
+
 export function runSurfaceRace(config: ExperimentConfig, results: ExperimentResults, context: ExperimentContext): void {
   const surface = surfaceFromConfig(config.surface ?? {});
   const seed = config.seed ?? 0;
@@ -28,16 +31,26 @@ export function runSurfaceRace(config: ExperimentConfig, results: ExperimentResu
   const optimizers = config.optimizers ?? [];
   const started = performance.now();
   results.trajectories = [];
+  const steps = config.steps ?? RACE_DEFAULTS.steps;
+  let lastReport = performance.now();
   optimizers.forEach((entry, index) => {
     if (context.signal?.aborted) return;
-    const trajectory = runTrajectory(surface, resolveOptimizerSpec(entry), {
+    const spec = resolveOptimizerSpec(entry);
+    const trajectory = runTrajectory(surface, spec, {
       start: config.start ?? RACE_DEFAULTS.start,
-      steps: config.steps ?? RACE_DEFAULTS.steps,
+      steps,
       tolerance: config.tolerance,
       divergenceBound: config.divergenceBound,
       seed: seed + index,
       recordEigenvalues: true,
       signal: context.signal,
+      // Long trajectories report how far they are, a few times a second at most.
+      onProgress: (done) => {
+        const now = performance.now();
+        if (now - lastReport < PROGRESS_INTERVAL_MS) return;
+        lastReport = now;
+        context.onProgress?.({ fraction: (index + done / steps) / (optimizers.length + 2), message: `${spec.label}: step ${done}/${steps}` });
+      },
     });
     if (trajectory.status.startsWith('diverged')) results.warnings.push(`${trajectory.label}: ${trajectory.status}`);
     results.trajectories?.push(trajectory);
