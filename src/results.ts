@@ -215,7 +215,7 @@ export interface LandscapeResult {
   accuracy?: (number | null)[];
   /** Rows of data the loss is averaged over. */
   samples: number;
-  /** The training path projected on the plane (least squares); residual is the share of each step's displacement off the plane. */
+  /** The training path projected on the plane (least squares); residual is each point's distance off the plane as a share of its distance from the plane's centre (α = β = 0, the weights the plane is drawn through). */
   trajectory?: { alpha: number[]; beta: number[]; residual: number[] };
   /** PCA directions: the fraction of the path's variance along each axis. */
   explainedVariance?: number[];

@@ -70,7 +70,8 @@ export function focusConfig(config: ExperimentConfig, part: FocusedPart): { conf
   const keepAnalysis = (name: string) => ({ config: { ...raw, analyses: { [name]: analyses[name] } } as ExperimentConfig });
   switch (part) {
     case 'train':
-      if (!raw.model || !raw.training) return { error: `"${config.name}" has no network to train: add "model" and "training" sections (New Experiment from Template has a network example)` };
+      // A model trains with the default training settings when the config has no "training" section.
+      if (!raw.model) return { error: `"${config.name}" has no network to train: add "model" and "data" sections (New Experiment from Template has a network example)` };
       return { config: { ...raw, analyses: undefined } as ExperimentConfig };
     case 'hessian':
       if (!analyses.hessian) return { error: `"${config.name}" asks for no Hessian analysis: add "analyses": {"hessian": {"top": 10}} (on a surface or a model)` };
@@ -80,7 +81,9 @@ export function focusConfig(config: ExperimentConfig, part: FocusedPart): { conf
       return keepAnalysis('landscape');
     case 'saddles':
       if (raw.surface) return { config: { ...raw, criticalPoints: true } };
-      if (raw.training?.detector) return { config: { ...raw, analyses: undefined } as ExperimentConfig };
-      return { error: `"${config.name}" has nothing to search for saddles: add a "surface", or a "training" section with a "detector"` };
+      // The gradient-norm detector is on in training unless the config turns it off.
+      if (raw.model && raw.training?.detector !== false) return { config: { ...raw, analyses: undefined } as ExperimentConfig };
+      if (raw.model) return { error: `"${config.name}" turns the saddle detector off: set "training": {"detector": true} (or its settings) to search for saddles while training` };
+      return { error: `"${config.name}" has nothing to search for saddles: add a "surface", or a network ("model", "data") whose training keeps the detector on` };
   }
 }

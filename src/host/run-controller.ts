@@ -77,6 +77,10 @@ export class RunController implements vscode.Disposable {
     if (!this.canStart()) return undefined;
     const settings = readSettings(request.configUri);
     const config = withSettingsDefaults(request.config, settings);
+    // The run folder keeps the config exactly as run: the file's own text (comments kept) when
+    // nothing was changed, else the reduced config ("Run only this", a focused command) with the
+    // settings' defaults filled in.
+    request = { ...request, configText: configTextAsRun(request.configText, config, request.configUri) };
     const summary: RunSummary = { id: `running-${Date.now()}`, name: config.name, status: 'running', startedAt: new Date().toISOString() };
     const abort = new AbortController();
     this.running = { abort, summary, request };
@@ -239,4 +243,17 @@ function readConfig(folder: string): { config?: ExperimentConfig; baseDir?: stri
   } catch {
     return {};
   }
+}
+
+/** `text` when it parses to `config`; otherwise `config` as JSON, headed by where it came from. */
+export function configTextAsRun(text: string, config: ExperimentConfig, source?: vscode.Uri): string {
+  let parsed: unknown;
+  try {
+    parsed = parseJsonc(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (JSON.stringify(parsed) === JSON.stringify(config)) return text;
+  const origin = source ? ` from ${source.fsPath}` : '';
+  return `// The config as run${origin}: reduced to the part asked for, with the settings' defaults filled in.\n${JSON.stringify(config, null, 2)}\n`;
 }

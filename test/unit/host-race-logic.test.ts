@@ -34,7 +34,7 @@ test('onlyOptimizer keeps one entry and names the run after it', () => {
 });
 
 test('focusConfig names the missing section, and keeps only the analysis asked for', () => {
-  assert.match((focusConfig(race, 'train') as { error: string }).error, /"model" and "training"/);
+  assert.match((focusConfig(race, 'train') as { error: string }).error, /"model" and "data"/);
   assert.match((focusConfig(race, 'hessian') as { error: string }).error, /"analyses": \{"hessian"/);
   assert.match((focusConfig(race, 'landscape') as { error: string }).error, /"landscape"/);
   assert.deepEqual((focusConfig(race, 'saddles') as { config: ExperimentConfig }).config.criticalPoints, true);
@@ -42,7 +42,13 @@ test('focusConfig names the missing section, and keeps only the analysis asked f
   assert.deepEqual((focusConfig(network, 'hessian') as { config: { analyses: unknown } }).config.analyses, { hessian: { top: 5 } });
   assert.deepEqual((focusConfig(network, 'landscape') as { config: { analyses: unknown } }).config.analyses, { landscape: { dimensions: 2 } });
   assert.equal((focusConfig(network, 'train') as { config: { analyses: unknown } }).config.analyses, undefined);
-  assert.match((focusConfig(network, 'saddles') as { error: string }).error, /"detector"/);
+  // The detector is on by default, so a network without a training section still searches for saddles.
+  assert.equal((focusConfig(network, 'saddles') as { config: { analyses: unknown } }).config.analyses, undefined);
+  const untrained = { name: 'u', model: {}, data: {} } as unknown as ExperimentConfig;
+  assert.ok('config' in focusConfig(untrained, 'train'), 'a model trains with the default training settings');
+  assert.ok('config' in focusConfig(untrained, 'saddles'));
+  const detectorOff = { name: 'd', model: {}, training: { detector: false } } as unknown as ExperimentConfig;
+  assert.match((focusConfig(detectorOff, 'saddles') as { error: string }).error, /"detector": true/);
 });
 
 test('every template is a valid config', () => {

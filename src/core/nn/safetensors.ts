@@ -30,7 +30,7 @@ export function readSafetensors(bytes: Uint8Array, source: string): LoadedWeight
   const tensor = (name: string): Float64Array => {
     const entry = header[name];
     const size = BYTES[entry.dtype];
-    if (!size) throw new DataError(`model.weights: tensor "${name}" of ${source} has dtype ${entry.dtype}; use F32 or F64`);
+    if (!size) throw new DataError(`model.weights: tensor "${name}" of ${source} has dtype ${entry.dtype}; save it as F64, F32, F16 or BF16 (e.g. model.double() before save_file)`);
     const count = entry.shape.reduce((a, b) => a * b, 1);
     const [begin, end] = entry.data_offsets;
     if (end - begin !== count * size || dataStart + end > bytes.length) throw new DataError(`model.weights: tensor "${name}" of ${source} has inconsistent offsets`);
