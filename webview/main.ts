@@ -138,6 +138,11 @@ function render(fresh: boolean): void {
   renderHistory(historyElement, state, (id) => post({ type: 'openRun', id }));
   const pages = pagesOf(context());
   emptyElement.hidden = pages.length > 0;
+  emptyElement.textContent = !state.run
+    ? 'No results yet. Run an experiment (Landscape Lens: Run Experiment) or open a saved run.'
+    : state.final
+      ? `Nothing to draw: "${state.run.name}" ended (${state.run.status}) before any result was finished.`
+      : `"${state.run.name}" is running: the plots appear as its first results arrive.`;
   tabs.hidden = pages.length === 0;
   layoutTabs(pages);
   const seen = new Set<string>();

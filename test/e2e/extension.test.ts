@@ -242,4 +242,19 @@ describe('Landscape Lens in code-server', { timeout: 900_000 }, () => {
     await screenshot(page, 'e2e-10-open-export');
     assert.deepEqual(failures, [], 'commands that raised an error notification');
   });
+
+  test('after a window reload the panel restores itself and draws the shown run again', async () => {
+    await openFile(page, 'saddle-race.landscape.json');
+    const before = runFolders(workspace);
+    await runPaletteCommand(page, 'Landscape Lens: Run Experiment');
+    await acceptPrompts(page);
+    await waitForNewResults(page, workspace, before, runTimeoutMs);
+    await waitForWebview(page, showsChart, 60_000);
+    // As a user reloads: the workbench command, which saves the editor layout before it reloads.
+    await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), runPaletteCommand(page, 'Developer: Reload Window')]);
+    await waitForWorkbench(page);
+    const { content } = await waitForWebview(page, showsChart, 90_000);
+    assert.ok(showsChart(content));
+    await screenshot(page, 'e2e-11-restored-after-reload');
+  });
 });
