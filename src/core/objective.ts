@@ -11,6 +11,8 @@ export interface Objective {
   gradient(x: Float64Array, out: Float64Array): number;
   /** Writes H(x)·v into out (exact where implemented). */
   hessianVectorProduct?(x: Float64Array, v: Float64Array, out: Float64Array): void;
+  /** Row j of out (count × dim) = H(x)·vⱼ for the rows vⱼ of directions (count × dim): a block of HVPs at once. */
+  hessianMatrixProduct?(x: Float64Array, directions: Float64Array, count: number, out: Float64Array): void;
   /** Dense Hessian ∇²f(x), row-major dim×dim; small dim only. */
   hessian?(x: Float64Array): Float64Array;
 }

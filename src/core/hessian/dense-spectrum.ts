@@ -42,10 +42,22 @@ export function denseSpectrum(objective: Objective, x: Float64Array, options: De
   return { eigenvalues: values, eigenvectors: vectors, hessian: matrix, products: operator.products };
 }
 
-/** Dense n×n matrix of a symmetric operator: column j = H·eⱼ, then (H + Hᵀ)/2. Checks cancellation per column. */
+/** Most basis vectors per block product when the operator takes blocks. */
+export const HESSIAN_BLOCK = 32;
+
+/**
+ * Dense n×n matrix of a symmetric operator: column j = H·eⱼ, then (H + Hᵀ)/2. Checks cancellation
+ * per column, or per block of columns when the operator multiplies blocks (the same exact products,
+ * up to HESSIAN_BLOCK at a time, and at least 20 blocks so cancellation and progress stay responsive).
+ */
 export function hessianMatrix(operator: HessianOperator, options: HessianRunOptions = {}): Float64Array {
   const n = operator.dim;
   const result = new Float64Array(n * n);
+  if (operator.applyBlock) {
+    blockColumns(operator, result, options);
+    symmetrize(result, n);
+    return result;
+  }
   const basis = new Float64Array(n);
   const column = new Float64Array(n);
   const reportEvery = Math.max(1, Math.floor(n / 20));
@@ -57,6 +69,27 @@ export function hessianMatrix(operator: HessianOperator, options: HessianRunOpti
     for (let i = 0; i < n; i++) result[i * n + j] = column[i];
     if (options.onProgress && (j + 1) % reportEvery === 0) options.onProgress((j + 1) / n, `Hessian column ${j + 1} of ${n}`);
   }
+  symmetrize(result, n);
+  return result;
+}
+
+/** Rows j…j+k−1 of result = H·eⱼ…H·eⱼ₊ₖ₋₁ (the columns, transposed: (B + Bᵀ)/2 is the same either way), one block product each. */
+function blockColumns(operator: HessianOperator, result: Float64Array, options: HessianRunOptions): void {
+  const n = operator.dim;
+  const block = Math.max(1, Math.min(HESSIAN_BLOCK, Math.ceil(n / 20)));
+  const basis = new Float64Array(block * n);
+  for (let start = 0; start < n; start += block) {
+    checkCancelled(options.signal);
+    const count = Math.min(block, n - start);
+    basis.fill(0);
+    for (let j = 0; j < count; j++) basis[j * n + start + j] = 1;
+    operator.applyBlock!(basis, count, result.subarray(start * n, (start + count) * n));
+    options.onProgress?.((start + count) / n, `Hessian column ${start + count} of ${n}`);
+  }
+}
+
+/** A ← (A + Aᵀ)/2 in place. */
+function symmetrize(result: Float64Array, n: number): void {
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
       const mean = 0.5 * (result[i * n + j] + result[j * n + i]);
@@ -64,5 +97,4 @@ export function hessianMatrix(operator: HessianOperator, options: HessianRunOpti
       result[j * n + i] = mean;
     }
   }
-  return result;
 }

@@ -9,6 +9,8 @@ export interface HessianOperator {
   readonly dim: number;
   /** Writes H·v into out. */
   apply(v: Float64Array, out: Float64Array): void;
+  /** Row j of out = H·vⱼ for the `count` rows vⱼ of directions (count × dim), all at once, when the objective offers it (counts `count` products). */
+  applyBlock?(directions: Float64Array, count: number, out: Float64Array): void;
   /** Products made so far. */
   readonly products: number;
 }
@@ -32,7 +34,7 @@ export function hessianOperator(objective: Objective, x: Float64Array, method: H
   if (objective.hessianVectorProduct) {
     const point = Float64Array.from(x);
     let products = 0;
-    return {
+    const operator: HessianOperator = {
       dim: n,
       get products() {
         return products;
@@ -42,6 +44,13 @@ export function hessianOperator(objective: Objective, x: Float64Array, method: H
         objective.hessianVectorProduct!(point, v, out);
       },
     };
+    if (objective.hessianMatrixProduct) {
+      operator.applyBlock = (directions, count, out) => {
+        products += count;
+        objective.hessianMatrixProduct!(point, directions, count, out);
+      };
+    }
+    return operator;
   }
   if (objective.hessian) return matrixOperator(objective.hessian(x), n);
   throw new Error('the objective has no Hessian-vector product: use method "finite-difference" (central differences of the gradient)');

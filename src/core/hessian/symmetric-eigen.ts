@@ -31,73 +31,48 @@ export function symmetricEigenInPlace(matrix: Float64Array, n: number, withVecto
 /**
  * Reduces A to tridiagonal T = Hₙ₋₃⋯H₀ A H₀⋯Hₙ₋₃ with reflectors Hₖ = I − 2vvᵀ (‖v‖ = 1, v
  * supported on k+1…n−1), updating only A's upper triangle. Returns the reflectors (row k of
- * the returned array is vₖ, zero where unused).
+ * the returned array is vₖ, zero where unused). One pass over the trailing block per step: the
+ * rank-2 update of step k also accumulates the product p = B·vₖ₊₁ of step k+1 (its pivot row is
+ * updated first, so vₖ₊₁ is known before the rest of the block is touched).
  */
 function householderTridiagonalize(a: Float64Array, n: number, diagonal: Float64Array, offDiagonal: Float64Array): Float64Array {
   const reflectors = new Float64Array(Math.max(n - 2, 0) * n);
-  const p = new Float64Array(n);
+  let p = new Float64Array(n);
+  let next = new Float64Array(n);
+  // p holds B·vₖ for the step about to run (accumulated by the previous step's update).
+  let ready = false;
+  // The reflector of step `made` is already formed, with this outcome.
+  let made = -1;
+  let madeNonzero = false;
   for (let k = 0; k < n - 2; k++) {
     const start = k + 1;
-    const rowK = k * n;
-    let sumSquares = 0;
-    for (let j = start; j < n; j++) sumSquares += a[rowK + j] * a[rowK + j];
-    const norm = Math.sqrt(sumSquares);
-    diagonal[k] = a[rowK + k];
-    const first = a[rowK + start];
-    const alpha = first > 0 ? -norm : norm;
-    offDiagonal[k] = alpha;
-    const vNormSquared = sumSquares - first * first + (first - alpha) * (first - alpha);
-    if (norm === 0 || vNormSquared === 0) continue;
-    const v = reflectors.subarray(k * n, k * n + n);
-    const scale = 1 / Math.sqrt(vNormSquared);
-    v[start] = (first - alpha) * scale;
-    for (let j = start + 1; j < n; j++) v[j] = a[rowK + j] * scale;
-    // p = B v from the upper triangle of the trailing block B = A[start.., start..], two rows at a time.
-    p.fill(0, start);
-    let i = start;
-    for (; i + 1 < n; i += 2) {
-      const row0 = i * n;
-      const row1 = row0 + n;
-      const v0 = v[i];
-      const v1 = v[i + 1];
-      const corner = a[row0 + i + 1];
-      let sum0 = a[row0 + i] * v0 + corner * v1;
-      let sum1 = corner * v0 + a[row1 + i + 1] * v1;
-      for (let j = i + 2; j < n; j++) {
-        const x0 = a[row0 + j];
-        const x1 = a[row1 + j];
-        const vj = v[j];
-        sum0 += x0 * vj;
-        sum1 += x1 * vj;
-        p[j] += x0 * v0 + x1 * v1;
-      }
-      p[i] += sum0;
-      p[i + 1] += sum1;
+    const nonzero = made === k ? madeNonzero : formReflector(a, n, k, reflectors, diagonal, offDiagonal);
+    if (!nonzero) {
+      ready = false;
+      continue;
     }
-    if (i < n) p[i] += a[i * n + i] * v[i];
-    // w = 2p − 2(vᵀp)v; B ← B − v wᵀ − w vᵀ (upper triangle).
+    const v = reflectors.subarray(k * n, k * n + n);
+    if (!ready) symmetricTimes(a, n, start, v, p);
+    // w = 2p − 2(vᵀp)v; B ← B − v wᵀ − w vᵀ (upper triangle), the pivot row `start` first.
     let vp = 0;
     for (let i = start; i < n; i++) vp += v[i] * p[i];
     for (let i = start; i < n; i++) p[i] = 2 * p[i] - 2 * vp * v[i];
-    let r = start;
-    for (; r + 1 < n; r += 2) {
-      const row0 = r * n;
-      const row1 = row0 + n;
-      const v0 = v[r];
-      const v1 = v[r + 1];
-      const w0 = p[r];
-      const w1 = p[r + 1];
-      a[row0 + r] -= 2 * v0 * w0;
-      a[row0 + r + 1] -= v0 * w1 + w0 * v1;
-      a[row1 + r + 1] -= 2 * v1 * w1;
-      for (let j = r + 2; j < n; j++) {
-        const vj = v[j];
-        const wj = p[j];
-        a[row0 + j] -= v0 * wj + w0 * vj;
-        a[row1 + j] -= v1 * wj + w1 * vj;
-      }
+    const pivot = start * n;
+    const vs = v[start];
+    const ws = p[start];
+    for (let j = start; j < n; j++) a[pivot + j] -= vs * p[j] + ws * v[j];
+    made = start;
+    madeNonzero = start < n - 2 && formReflector(a, n, start, reflectors, diagonal, offDiagonal);
+    if (madeNonzero) {
+      updateAndMultiply(a, n, start + 1, v, p, reflectors.subarray(start * n, start * n + n), next);
+      const swap = p;
+      p = next;
+      next = swap;
+      ready = true;
+    } else {
+      updateTrailing(a, n, start + 1, v, p);
+      ready = false;
     }
-    if (r < n) a[r * n + r] -= 2 * v[r] * p[r];
   }
   if (n >= 2) {
     diagonal[n - 2] = a[(n - 2) * n + n - 2];
@@ -106,6 +81,144 @@ function householderTridiagonalize(a: Float64Array, n: number, diagonal: Float64
   if (n >= 1) diagonal[n - 1] = a[n * n - 1];
   offDiagonal[n - 1] = 0;
   return reflectors;
+}
+
+/**
+ * The reflector of step k from row k (final by now): diagonal[k], offDiagonal[k] = α and row k of
+ * reflectors = v (unit, supported on k+1…n−1). False when row k is already reduced (no reflector).
+ */
+function formReflector(a: Float64Array, n: number, k: number, reflectors: Float64Array, diagonal: Float64Array, offDiagonal: Float64Array): boolean {
+  const start = k + 1;
+  const rowK = k * n;
+  let sumSquares = 0;
+  for (let j = start; j < n; j++) sumSquares += a[rowK + j] * a[rowK + j];
+  const norm = Math.sqrt(sumSquares);
+  diagonal[k] = a[rowK + k];
+  const first = a[rowK + start];
+  const alpha = first > 0 ? -norm : norm;
+  offDiagonal[k] = alpha;
+  const vNormSquared = sumSquares - first * first + (first - alpha) * (first - alpha);
+  if (norm === 0 || vNormSquared === 0) return false;
+  const v = reflectors.subarray(k * n, k * n + n);
+  const scale = 1 / Math.sqrt(vNormSquared);
+  v[start] = (first - alpha) * scale;
+  for (let j = start + 1; j < n; j++) v[j] = a[rowK + j] * scale;
+  return true;
+}
+
+/** p = B v from the upper triangle of the trailing block B = A[start.., start..], two rows at a time. */
+function symmetricTimes(a: Float64Array, n: number, start: number, v: Float64Array, p: Float64Array): void {
+  p.fill(0, start);
+  let i = start;
+  for (; i + 1 < n; i += 2) {
+    const row0 = i * n;
+    const row1 = row0 + n;
+    const v0 = v[i];
+    const v1 = v[i + 1];
+    const corner = a[row0 + i + 1];
+    let sum0 = a[row0 + i] * v0 + corner * v1;
+    let sum1 = corner * v0 + a[row1 + i + 1] * v1;
+    for (let j = i + 2; j < n; j++) {
+      const x0 = a[row0 + j];
+      const x1 = a[row1 + j];
+      const vj = v[j];
+      sum0 += x0 * vj;
+      sum1 += x1 * vj;
+      p[j] += x0 * v0 + x1 * v1;
+    }
+    p[i] += sum0;
+    p[i + 1] += sum1;
+  }
+  if (i < n) p[i] += a[i * n + i] * v[i];
+}
+
+/** B ← B − v wᵀ − w vᵀ on the upper triangle of rows first…n−1, two rows at a time. */
+function updateTrailing(a: Float64Array, n: number, first: number, v: Float64Array, w: Float64Array): void {
+  let r = first;
+  for (; r + 1 < n; r += 2) {
+    const row0 = r * n;
+    const row1 = row0 + n;
+    const v0 = v[r];
+    const v1 = v[r + 1];
+    const w0 = w[r];
+    const w1 = w[r + 1];
+    a[row0 + r] -= 2 * v0 * w0;
+    a[row0 + r + 1] -= v0 * w1 + w0 * v1;
+    a[row1 + r + 1] -= 2 * v1 * w1;
+    for (let j = r + 2; j < n; j++) {
+      const vj = v[j];
+      const wj = w[j];
+      a[row0 + j] -= v0 * wj + w0 * vj;
+      a[row1 + j] -= v1 * wj + w1 * vj;
+    }
+  }
+  if (r < n) a[r * n + r] -= 2 * v[r] * w[r];
+}
+
+/** updateTrailing(first), and q = B′u for the updated block B′ = A[first.., first..] in the same pass (four rows at a time). */
+function updateAndMultiply(a: Float64Array, n: number, first: number, v: Float64Array, w: Float64Array, u: Float64Array, q: Float64Array): void {
+  q.fill(0, first);
+  let r = first;
+  for (; r + 3 < n; r += 4) {
+    const row0 = r * n;
+    const row1 = row0 + n;
+    const row2 = row1 + n;
+    const row3 = row2 + n;
+    const v0 = v[r], v1 = v[r + 1], v2 = v[r + 2], v3 = v[r + 3];
+    const w0 = w[r], w1 = w[r + 1], w2 = w[r + 2], w3 = w[r + 3];
+    const u0 = u[r], u1 = u[r + 1], u2 = u[r + 2], u3 = u[r + 3];
+    // The 4×4 diagonal block (upper triangle), updated, then its share of q.
+    const a00 = (a[row0 + r] -= 2 * v0 * w0);
+    const a01 = (a[row0 + r + 1] -= v0 * w1 + w0 * v1);
+    const a02 = (a[row0 + r + 2] -= v0 * w2 + w0 * v2);
+    const a03 = (a[row0 + r + 3] -= v0 * w3 + w0 * v3);
+    const a11 = (a[row1 + r + 1] -= 2 * v1 * w1);
+    const a12 = (a[row1 + r + 2] -= v1 * w2 + w1 * v2);
+    const a13 = (a[row1 + r + 3] -= v1 * w3 + w1 * v3);
+    const a22 = (a[row2 + r + 2] -= 2 * v2 * w2);
+    const a23 = (a[row2 + r + 3] -= v2 * w3 + w2 * v3);
+    const a33 = (a[row3 + r + 3] -= 2 * v3 * w3);
+    let sum0 = a00 * u0 + a01 * u1 + a02 * u2 + a03 * u3;
+    let sum1 = a01 * u0 + a11 * u1 + a12 * u2 + a13 * u3;
+    let sum2 = a02 * u0 + a12 * u1 + a22 * u2 + a23 * u3;
+    let sum3 = a03 * u0 + a13 * u1 + a23 * u2 + a33 * u3;
+    for (let j = r + 4; j < n; j++) {
+      const vj = v[j];
+      const wj = w[j];
+      const x0 = a[row0 + j] - (v0 * wj + w0 * vj);
+      const x1 = a[row1 + j] - (v1 * wj + w1 * vj);
+      const x2 = a[row2 + j] - (v2 * wj + w2 * vj);
+      const x3 = a[row3 + j] - (v3 * wj + w3 * vj);
+      a[row0 + j] = x0;
+      a[row1 + j] = x1;
+      a[row2 + j] = x2;
+      a[row3 + j] = x3;
+      const uj = u[j];
+      sum0 += x0 * uj;
+      sum1 += x1 * uj;
+      sum2 += x2 * uj;
+      sum3 += x3 * uj;
+      q[j] += x0 * u0 + x1 * u1 + (x2 * u2 + x3 * u3);
+    }
+    q[r] += sum0;
+    q[r + 1] += sum1;
+    q[r + 2] += sum2;
+    q[r + 3] += sum3;
+  }
+  for (; r < n; r++) {
+    const row = r * n;
+    const vr = v[r];
+    const wr = w[r];
+    const ur = u[r];
+    const diagonal = (a[row + r] -= 2 * vr * wr);
+    let sum = diagonal * ur;
+    for (let j = r + 1; j < n; j++) {
+      const x = (a[row + j] -= vr * w[j] + wr * v[j]);
+      sum += x * u[j];
+      q[j] += x * ur;
+    }
+    q[r] += sum;
+  }
 }
 
 /** Qᵀ (row-major) for Q = H₀H₁⋯Hₙ₋₃, accumulated backward so each Hₖ touches only the trailing block. */

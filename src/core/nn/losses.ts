@@ -20,12 +20,15 @@ export interface Loss {
   readonly name: LossName;
   /** Σ over these rows of the loss contribution; with gradientOut, writes ∂L/∂y too. */
   evaluate(y: Float64Array, t: Float64Array, rows: number, outputs: number, total: number, gradientOut: Float64Array | null): number;
+  /** True when ∇²_y L is constant (hessianTimes reads neither y nor t). */
+  readonly constantHessian?: boolean;
   /** out = ∇²_y L · v (block-diagonal per sample), the loss's part of the R-operator. */
   hessianTimes(y: Float64Array, t: Float64Array, v: Float64Array, rows: number, outputs: number, total: number, out: Float64Array): void;
 }
 
 const mse: Loss = {
   name: 'mse',
+  constantHessian: true,
   evaluate(y, t, rows, outputs, total, gradientOut) {
     const scale = 1 / (total * outputs);
     let sum = 0;
@@ -44,6 +47,7 @@ const mse: Loss = {
 
 const sse: Loss = {
   name: 'sse',
+  constantHessian: true,
   evaluate(y, t, rows, outputs, _total, gradientOut) {
     let sum = 0;
     for (let i = 0; i < rows * outputs; i++) {
