@@ -77,10 +77,9 @@ export class RunController implements vscode.Disposable {
     if (!this.canStart()) return undefined;
     const settings = readSettings(request.configUri);
     const config = withSettingsDefaults(request.config, settings);
-    // The run folder keeps the config exactly as run: the file's own text (comments kept) when
-    // nothing was changed, else the reduced config ("Run only this", a focused command) with the
-    // settings' defaults filled in.
-    request = { ...request, configText: configTextAsRun(request.configText, config, request.configUri) };
+    // The run folder keeps the config as run: the file's own text (comments kept), or the reduced
+    // config when "Run only this" or a focused command ran only part of it.
+    request = { ...request, configText: configTextAsRun(request.configText, request.config, request.configUri) };
     const summary: RunSummary = { id: `running-${Date.now()}`, name: config.name, status: 'running', startedAt: new Date().toISOString() };
     const abort = new AbortController();
     this.running = { abort, summary, request };
@@ -255,5 +254,5 @@ export function configTextAsRun(text: string, config: ExperimentConfig, source?:
   }
   if (JSON.stringify(parsed) === JSON.stringify(config)) return text;
   const origin = source ? ` from ${source.fsPath}` : '';
-  return `// The config as run${origin}: reduced to the part asked for, with the settings' defaults filled in.\n${JSON.stringify(config, null, 2)}\n`;
+  return `// The config as run${origin}, reduced to the part asked for.\n${JSON.stringify(config, null, 2)}\n`;
 }
