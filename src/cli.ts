@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { validateConfigText } from './config/validate';
 import type { ConfigIssue } from './config/types';
-import { WorkerPool } from './pool';
+import { EngineRunner } from './runner';
 import { runFolderName, writeResults, type RunRecord } from './results-store';
 import type { ExperimentResults } from './results';
 
@@ -127,9 +127,15 @@ async function main(argv: string[]): Promise<number> {
   const folder = resolve(args.out ?? join(baseDir, '.landscape-lens', 'runs', runFolderName(config.name)));
   const startedAt = new Date().toISOString();
   // The run goes to the worker pool (dist/worker.js beside this file), as in the extension.
-  const pool = new WorkerPool({ workerPath: join(__dirname, 'worker.js'), size: args.workers });
-  const handle = pool.runExperiment(config, baseDir, (report) => {
-    if (!args.quiet) process.stderr.write(`[${Math.round(report.fraction * 100).toString().padStart(3)}%] ${report.message}\n`);
+  const runner = new EngineRunner({ workerPath: join(__dirname, 'worker.js'), workers: args.workers });
+  const handle = runner.start(config, {
+    baseDir,
+    onProgress: (report) => {
+      if (!args.quiet) process.stderr.write(`[${Math.round(report.fraction * 100).toString().padStart(3)}%] ${report.message}\n`);
+    },
+    onLog: (line) => {
+      if (!args.quiet) process.stderr.write(`${line}\n`);
+    },
   });
   const onInterrupt = () => {
     process.stderr.write('cancelling: the finished part is kept\n');
@@ -140,11 +146,8 @@ async function main(argv: string[]): Promise<number> {
   const outcome = await handle.result;
   process.off('SIGINT', onInterrupt);
   process.off('SIGTERM', onInterrupt);
-  await pool.close();
+  await runner.dispose();
   const { results } = outcome;
-  if (outcome.status !== 'completed' && outcome.reason && !results.warnings.some((warning) => warning.startsWith(outcome.status))) {
-    results.warnings.push(`${outcome.status}: ${outcome.reason}`);
-  }
   const record: RunRecord = { name: config.name, status: outcome.status, reason: outcome.reason, startedAt, finishedAt: new Date().toISOString(), configPath: path };
   writeResults(folder, results, text, record);
   console.log(summarize(results, folder));

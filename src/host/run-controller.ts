@@ -12,8 +12,7 @@ import type { HostToWebview, RunSummary } from '../protocol';
 import type { ExperimentResults } from '../results';
 import { listRuns, readRunRecord, readRunResults, writeRunFolder } from '../results-store';
 import { log } from './log';
-import type { ExperimentOutcome } from '../pool';
-import { PoolRunner } from './pool-runner';
+import { EngineRunner, emptyResults, type ExperimentRunner, type RunOutcome } from '../runner';
 import { readSettings, runsFolder } from './settings';
 import { withSettingsDefaults } from './settings-logic';
 import { RunStatusBar } from './status-bar';
@@ -42,7 +41,7 @@ const CURRENT_RUN_KEY = 'landscapeLens.currentRunFolder';
 
 export class RunController implements vscode.Disposable {
   private readonly statusBar = new RunStatusBar();
-  private readonly runner: PoolRunner;
+  private readonly engine: EngineRunner;
   private readonly changed = new vscode.EventEmitter<HostToWebview>();
   /** Fires each message the webviews should get; `structural` changes also re-render their plain view. */
   readonly onMessage = this.changed.event;
@@ -54,7 +53,7 @@ export class RunController implements vscode.Disposable {
   private disposed = false;
 
   constructor(private readonly context: vscode.ExtensionContext) {
-    this.runner = new PoolRunner(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath);
+    this.engine = new EngineRunner({ workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath });
     this.refreshHistory();
     const saved = context.workspaceState.get<string>(CURRENT_RUN_KEY);
     if (saved) this.tryOpenFolder(saved);
@@ -117,13 +116,15 @@ export class RunController implements vscode.Disposable {
   }
 
   /** The run in the pool under a cancellable notification; progress goes to it, the status bar, the log and the views. */
-  private execute(config: ExperimentConfig, baseDir: string, workers: number, summary: RunSummary, abort: AbortController): Thenable<ExperimentOutcome> {
+  private execute(config: ExperimentConfig, baseDir: string, workers: number, summary: RunSummary, abort: AbortController): Thenable<RunOutcome> {
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Landscape Lens: ${config.name}`, cancellable: true }, (progress, token) => {
       token.onCancellationRequested(() => abort.abort());
       let reported = 0;
-      return this.runner.run(config, workers, {
+      const runner = this.runnerFor(workers);
+      log().info(`  runner: ${runner.name}`);
+      const handle = runner.start(config, {
         baseDir,
-        signal: abort.signal,
+        onLog: (line) => log().info(`  ${line}`),
         onProgress: (report, soFar) => {
           progress.report({ increment: Math.max(0, report.fraction - reported) * 100, message: report.message });
           reported = Math.max(reported, report.fraction);
@@ -136,11 +137,20 @@ export class RunController implements vscode.Disposable {
           this.changed.fire({ type: 'progress', fraction: reported, message: report.message });
         },
       });
+      if (abort.signal.aborted) handle.cancel();
+      abort.signal.addEventListener('abort', () => handle.cancel());
+      return handle.result;
     });
   }
 
+  /** The runner that computes a config's experiment. */
+  private runnerFor(workers: number): ExperimentRunner {
+    this.engine.setWorkers(workers);
+    return this.engine;
+  }
+
   /** Saves the run's folder, shows it, tells the views; returns the folder. */
-  private save(outcome: ExperimentOutcome, config: ExperimentConfig, request: RunRequest, summary: RunSummary): string {
+  private save(outcome: RunOutcome, config: ExperimentConfig, request: RunRequest, summary: RunSummary): string {
     const record = { name: config.name, status: outcome.status, reason: outcome.reason, startedAt: summary.startedAt, finishedAt: new Date().toISOString(), configPath: request.configUri?.fsPath };
     const folder = writeRunFolder(runsFolder(this.context, request.configUri), { results: outcome.results, record, configText: request.configText });
     log().info(`${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''} in ${describeTimings(outcome.results)}; saved ${folder}`);
@@ -217,15 +227,11 @@ export class RunController implements vscode.Disposable {
       }
     }
     this.running?.abort.abort();
-    void this.runner.dispose();
+    void this.engine.dispose();
     this.statusBar.dispose();
     this.changed.dispose();
     this.structural.dispose();
   }
-}
-
-function emptyResults(config: ExperimentConfig, createdAt: string): ExperimentResults {
-  return { format: 1, name: config.name, seed: config.seed ?? 0, createdAt, timings: {}, warnings: [] };
 }
 
 function describeTimings(results: ExperimentResults): string {
