@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { previewCsv } from '../core/data/csv';
+import { dataFileProblem } from '../core/data/data-file';
+import { DataError } from '../core/data/dataset';
 import { resolveDataPath, type DataConfig } from '../core/data/load';
 import { OPTIMIZER_DEFAULTS } from '../core/optimizers';
 import type { ConfigIssue, ExperimentConfig } from './types';
@@ -8,7 +10,13 @@ interface DataShape {
   features?: number;
   /** Number of classes, or undefined for regression. */
   classes?: number;
+  /** False when `classes` counts only the labels of the rows read (there may be more). */
+  classesComplete?: boolean;
   regressionOutputs?: number;
+  /** Data rows, when known (after `samples`). */
+  rows?: number;
+  /** Problems found in the data file, with the config path they belong to. */
+  issues?: ConfigIssue[];
 }
 
 /** Rules for model, data and training that a schema cannot express: sizes against the data, files that must exist, list lengths. */
@@ -20,7 +28,8 @@ export function networkIssues(config: ExperimentConfig, baseDir: string): Config
   if (!model) error('/model', 'network training needs "model": add e.g. {"layers": [2, 8, 2], "activation": "tanh"}');
   if (!data) error('/data', 'a model needs "data": add e.g. {"kind": "synthetic", "name": "xor"} or {"kind": "mnist-sample", "samples": 5000}');
   const missing = (path: string, file: string | undefined) => {
-    if (file && !existsSync(resolveDataPath(baseDir, file))) error(path, `the file ${resolveDataPath(baseDir, file)} does not exist; paths are relative to the config file's folder`);
+    const problem = file ? dataFileProblem(resolveDataPath(baseDir, file), path.slice(1).replaceAll('/', '.')) : undefined;
+    if (problem) error(path, problem);
   };
   const needs: Record<string, string[]> = { synthetic: ['name'], idx: ['images', 'labels'], csv: ['path'], 'mnist-sample': [] };
   for (const field of data ? needs[data.kind] : []) {
@@ -33,18 +42,31 @@ export function networkIssues(config: ExperimentConfig, baseDir: string): Config
   }
   if (data?.kind === 'csv') missing('/data/path', data.path);
   missing('/model/weights', model?.weights);
+  const unreadable = issues.some((issue) => issue.severity === 'error');
   if (!model || !data) return issues;
   const layers = model.layers;
   if (layers && Array.isArray(model.activation) && model.activation.length !== layers.length - 1) {
     error('/model/activation', `${model.activation.length} activations for ${layers.length - 1} layers: give one per layer, or one name for every hidden layer`);
   }
-  const shape = dataShape(data, baseDir);
+  // A data file that is missing, a folder or a device is reported above; read only readable ones.
+  const shape = unreadable ? {} : dataShape(data, baseDir);
+  issues.push(...(shape.issues ?? []));
+  const testFraction = data.testFraction ?? 0.2;
+  const tooFewRows = shape.rows !== undefined && shape.rows < 2;
+  if (shape.rows !== undefined && testFraction > 0 && (shape.rows < 2 || Math.max(1, Math.floor(shape.rows * testFraction)) >= shape.rows)) {
+    const rows = shape.rows === 1 ? 'only one data row' : `${shape.rows} data rows`;
+    error(shape.rows < 2 ? '/data/path' : '/data/testFraction', `the data has ${rows}: a test fraction of ${testFraction} leaves nothing to train on; add rows, or set data.testFraction to 0 to train on everything`);
+  }
   if (layers && shape.features !== undefined && layers[0] !== shape.features) {
     error('/model/layers/0', `the data has ${shape.features} features, so the first width must be ${shape.features} (it is ${layers[0]})`);
   }
   const outputs = layers?.[layers.length - 1];
-  if (outputs !== undefined && shape.classes !== undefined && outputs !== shape.classes && !(shape.classes === 2 && outputs === 1)) {
-    error(`/model/layers/${layers!.length - 1}`, `the data has ${shape.classes} classes, so the last width must be ${shape.classes}${shape.classes === 2 ? ' (or 1 with sigmoid-bce)' : ''} (it is ${outputs})`);
+  if (!tooFewRows && outputs !== undefined && shape.classes !== undefined && outputs !== shape.classes && !(shape.classes === 2 && outputs === 1)) {
+    if (shape.classesComplete === false) {
+      if (shape.classes > outputs && !(shape.classes === 2 && outputs === 1)) error(`/model/layers/${layers!.length - 1}`, `the data has at least ${shape.classes} classes in its first rows, so the last width must be at least ${shape.classes} (it is ${outputs})`);
+    } else {
+      error(`/model/layers/${layers!.length - 1}`, `the data has ${shape.classes} classes, so the last width must be ${shape.classes}${shape.classes === 2 ? ' (or 1 with sigmoid-bce)' : ''} (it is ${outputs})`);
+    }
   }
   if (outputs !== undefined && shape.regressionOutputs !== undefined && outputs !== shape.regressionOutputs) {
     error(`/model/layers/${layers!.length - 1}`, `the data has ${shape.regressionOutputs} target column(s), so the last width must be ${shape.regressionOutputs} (it is ${outputs})`);
@@ -80,11 +102,24 @@ function dataShape(data: DataConfig, baseDir: string): DataShape {
   }
 }
 
+/** The shape of a CSV from a bounded read of its start: features by name (not columns minus one), classes, rows; its problems as issues. */
 function csvShape(data: DataConfig & { kind: 'csv' }, baseDir: string): DataShape {
   const path = resolveDataPath(baseDir, data.path);
-  if (!existsSync(path)) return {};
-  const header = readFileSync(path, 'utf8').split(/\r?\n/, 1)[0].split(',');
-  const targets = data.target === undefined ? [] : Array.isArray(data.target) ? data.target : [data.target];
-  const predicted = targets.length + (data.label === undefined ? 0 : 1);
-  return { features: header.length - predicted, regressionOutputs: targets.length > 0 ? targets.length : undefined };
+  try {
+    const preview = previewCsv(path, { label: data.label, target: data.target });
+    const rows = preview.complete ? Math.min(preview.rows, data.samples ?? Infinity) : undefined;
+    if (preview.classes === undefined) return { features: preview.features, regressionOutputs: preview.targets, rows };
+    const classes = preview.complete ? Math.max(2, preview.classes) : preview.classes;
+    return { features: preview.features, classes, classesComplete: preview.complete, rows };
+  } catch (caught) {
+    if (!(caught instanceof DataError)) throw caught;
+    return { issues: [dataIssue(caught)] };
+  }
+}
+
+/** A DataError ("data.label: …") as an issue at its field's JSON pointer (/data/label). */
+function dataIssue(error: DataError): ConfigIssue {
+  const match = /^(data(?:\.\w+)?|model\.weights): /.exec(error.message);
+  const path = match ? `/${match[1].replaceAll('.', '/')}` : '/data';
+  return { path, message: match ? error.message.slice(match[0].length) : error.message, severity: 'error' };
 }

@@ -60,6 +60,7 @@ export function firstRows(data: Dataset, n: number | undefined): Dataset {
 export function splitDataset(data: Dataset, testFraction: number, random: Random): { train: Dataset; test?: Dataset } {
   if (testFraction <= 0) return { train: data };
   const testRows = Math.max(1, Math.floor(data.rows * testFraction));
+  if (data.rows < 2) throw new DataError(`data: "${data.name}" has ${data.rows === 1 ? 'only one row' : 'no rows'}: a test split needs at least 2 (one to train on, one to test); add rows, or set data.testFraction to 0 to train on everything`);
   if (testRows >= data.rows) throw new DataError(`data.testFraction ${testFraction} leaves no training rows out of ${data.rows}: use a value below 1`);
   const order = random.permutation(data.rows);
   return { train: selectRows(data, order.subarray(0, data.rows - testRows)), test: selectRows(data, order.subarray(data.rows - testRows)) };

@@ -1,6 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { classificationSet, DataError, type Dataset } from './dataset';
+import { formatBytes, readWholeFile } from './data-file';
+
+/** Largest IDX file, and largest decompressed IDX, the loader reads. */
+export const MAX_IDX_BYTES = 1024 * 1024 * 1024;
 
 /** An IDX array (LeCun's MNIST format): unsigned bytes with their dimensions. */
 export interface IdxArray {
@@ -13,12 +16,12 @@ export interface IdxArray {
  * big-endian uint32 sizes, then the bytes. `field` names the config field in errors.
  */
 export function readIdx(path: string, field: string): IdxArray {
-  if (!existsSync(path)) throw new DataError(`${field}: the file ${path} does not exist; give a path relative to the config file's folder`);
-  let bytes: Uint8Array = readFileSync(path);
+  let bytes: Uint8Array = readWholeFile(path, field, MAX_IDX_BYTES);
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      bytes = gunzipSync(bytes);
-    } catch {
+      bytes = gunzipSync(bytes, { maxOutputLength: MAX_IDX_BYTES });
+    } catch (caught) {
+      if ((caught as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new DataError(`${field}: ${path} decompresses to more than ${formatBytes(MAX_IDX_BYTES)}; use a smaller file`);
       throw new DataError(`${field}: ${path} starts like a gzip file but does not decompress; download it again`);
     }
   }

@@ -4,6 +4,8 @@ import type { ExperimentContext } from '../experiment';
 import { buildNetworkObjective } from './build';
 import { resolveTrainOptions, trainNetwork, type TrainingRun, type TrainOptions } from './train';
 import { saveWeights } from './save-weights';
+import { isInside } from '../data/data-file';
+import { resolveDataPath } from '../data/load';
 
 /** Seconds between streamed progress reports when epochs are fast (slow epochs report each). */
 const PROGRESS_INTERVAL = 0.05;
@@ -21,6 +23,10 @@ export async function runNetworkExperiment(config: ExperimentConfig, results: Ex
   if (!config.model || !config.data) {
     results.warnings.push('a network experiment needs both "model" and "data"; nothing was trained');
     return undefined;
+  }
+  for (const [field, file] of dataFiles(config)) {
+    const path = resolveDataPath(context.baseDir, file);
+    if (!isInside(context.baseDir, path)) results.warnings.push(`${field} reads ${path}, outside the config's folder ${context.baseDir}`);
   }
   const built = performance.now();
   const problem = buildNetworkObjective({ model: config.model, data: config.data, seed: config.seed }, context.baseDir);
@@ -48,4 +54,13 @@ export async function runNetworkExperiment(config: ExperimentConfig, results: Ex
 /** A copy of the result so far (the live one keeps growing). */
 function snapshot(result: TrainingResult): TrainingResult {
   return { ...result, history: result.history.slice(), events: result.events.slice() };
+}
+
+/** The files a network config reads, with their fields. */
+function dataFiles(config: ExperimentConfig): [string, string][] {
+  const files: [string, string | undefined][] = [['model.weights', config.model?.weights]];
+  const data = config.data;
+  if (data?.kind === 'csv') files.push(['data.path', data.path]);
+  if (data?.kind === 'idx') files.push(['data.images', data.images], ['data.labels', data.labels]);
+  return files.filter((entry): entry is [string, string] => entry[1] !== undefined);
 }

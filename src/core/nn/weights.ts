@@ -1,9 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { DataError } from '../data/dataset';
+import { readWholeFile } from '../data/data-file';
 import { ACTIVATION_NAMES, type ActivationName } from './activations';
 import { mlpLayout, type MlpSpec } from './layout';
 import { LOSS_NAMES, type LossName } from './losses';
 import { readSafetensors } from './safetensors';
+
+/** Largest weights file read (a 784-100-10 net in F64 is 0.6 MB). */
+const MAX_WEIGHTS_BYTES = 1024 * 1024 * 1024;
 
 /** The documented JSON form of a network's weights (PyTorch layout: weight[out][in]). */
 export interface WeightsJson {
@@ -54,11 +57,11 @@ export function parseWeightsJson(json: unknown, source: string): LoadedWeights {
 
 /** Reads a weights file: .json (the documented form) or .safetensors (PyTorch nn.Sequential of Linear layers). */
 export function readWeightsFile(path: string): LoadedWeights {
-  if (!existsSync(path)) throw new DataError(`model.weights: the file ${path} does not exist; give a path relative to the config file's folder`);
-  if (path.endsWith('.safetensors')) return readSafetensors(readFileSync(path), path);
+  const bytes = readWholeFile(path, 'model.weights', MAX_WEIGHTS_BYTES);
+  if (path.endsWith('.safetensors')) return readSafetensors(bytes, path);
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = JSON.parse(bytes.toString('utf8'));
   } catch (caught) {
     throw new DataError(`model.weights: ${path} is not valid JSON (${(caught as Error).message}); use .json or .safetensors`);
   }
