@@ -67,12 +67,18 @@ function formatIssue(file: string, text: string, issue: ConfigIssue): string {
   return `${location}: ${issue.severity}:${field} ${issue.message}`;
 }
 
+/** f for the summary: 5 significant digits, or why there is no number. */
+function formatValue(value: number | undefined): string {
+  if (value === undefined) return 'none';
+  return Number.isNaN(value) ? 'undefined (NaN)' : value.toPrecision(5);
+}
+
 function summarize(results: ExperimentResults, folder: string): string {
   const lines = [`${results.name}`];
   for (const trajectory of results.trajectories ?? []) {
     const last = trajectory.points[trajectory.points.length - 1] ?? [];
     const where = last.map((value) => value.toPrecision(4)).join(', ');
-    lines.push(`  ${trajectory.label.padEnd(28)} ${trajectory.status.padEnd(22)} steps ${String(trajectory.steps).padStart(6)}  f = ${(trajectory.values.at(-1) ?? NaN).toPrecision(5)} at (${where})`);
+    lines.push(`  ${trajectory.label.padEnd(28)} ${trajectory.status.padEnd(22)} steps ${String(trajectory.steps).padStart(6)}  f = ${formatValue(trajectory.values.at(-1))} at (${where})`);
   }
   if (results.criticalPoints) {
     const counts = new Map<string, number>();

@@ -3,8 +3,12 @@
  * core, host, worker, CLI and webview.
  */
 
-/** Why a trajectory stopped: a gradient-norm tolerance was met, the step budget ran out, it diverged, or the run was cancelled. */
-export type TrajectoryStatus = 'converged' | 'max-steps' | 'cancelled' | `diverged at step ${number}`;
+/**
+ * Why a trajectory stopped: a gradient-norm tolerance was met, the step budget ran out, it
+ * diverged (f or ∇f infinite, or |x| beyond the bound), it reached a point where f or ∇f is
+ * undefined (NaN: outside where the expression is defined, e.g. log x at x ≤ 0), or the run was cancelled.
+ */
+export type TrajectoryStatus = 'converged' | 'max-steps' | 'cancelled' | `diverged at step ${number}` | `undefined at step ${number}`;
 
 export interface TrajectoryResult {
   label: string;
@@ -37,11 +41,11 @@ export interface CriticalPointResult {
   index: number;
 }
 
-/** Values of f on a regular grid: values[j * xs.length + i] = f(xs[i], ys[j]). */
+/** Values of f on a regular grid: values[j * xs.length + i] = f(xs[i], ys[j]); null where f is not finite. */
 export interface GridResult {
   xs: number[];
   ys: number[];
-  values: number[];
+  values: (number | null)[];
 }
 
 export interface SurfaceResult {

@@ -97,7 +97,8 @@ function context(): PageContext {
 function effectiveLogLevels(): boolean {
   const grid = state.results?.surface?.grid;
   if (state.view.logLevels !== undefined || !grid) return state.view.logLevels ?? false;
-  return prefersLogLevels(grid.values, fieldRange(grid.values));
+  const values = grid.values.map((value) => value ?? NaN);
+  return prefersLogLevels(values, fieldRange(values));
 }
 
 function exportCard(card: Card, format: ExportFormat): void {

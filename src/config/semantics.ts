@@ -1,5 +1,7 @@
 import { OPTIMIZER_DEFAULTS } from '../core/optimizers';
 import { ExpressionError, compileExpression } from '../core/surfaces/expression';
+import { nonFiniteCells, nowhereFiniteMessage, partlyFiniteMessage } from '../core/surfaces/finiteness';
+import { RACE_DEFAULTS } from '../core/surfaces/race';
 import type { ConfigIssue, ExperimentConfig } from './types';
 import { networkIssues } from './network-checks';
 
@@ -14,7 +16,16 @@ export function semanticIssues(config: ExperimentConfig, baseDir: string): Confi
     if (surface.expression) {
       if (!surface.domain) error('/surface', 'an expression surface needs "domain": [[xmin, xmax], [ymin, ymax]]');
       try {
-        compileExpression(surface.expression);
+        const compiled = compileExpression(surface.expression);
+        const domain = config.grid?.domain ?? surface.domain;
+        if (domain && domain.every(([low, high]) => low < high)) {
+          // f on the contour grid: refused when finite nowhere, a warning when only in part.
+          const cells = nonFiniteCells(compiled.value, domain, config.grid?.resolution ?? RACE_DEFAULTS.resolution);
+          const nowhere = nowhereFiniteMessage(cells, domain);
+          if (nowhere) error('/surface/expression', nowhere);
+          const partly = partlyFiniteMessage(cells);
+          if (partly) issues.push({ path: '/surface/expression', message: partly, severity: 'warning' });
+        }
       } catch (caught) {
         if (!(caught instanceof ExpressionError)) throw caught;
         error('/surface/expression', caught.message);

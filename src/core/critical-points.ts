@@ -17,7 +17,7 @@ export interface CriticalPointSearch {
 /**
  * Critical points of a 2-D objective in its domain: Newton on ∇f = 0 (x ← x − H⁻¹∇f) from a
  * grid of starts, kept when ‖∇f‖ is tiny, merged when closer than 1e-3 of the domain's size,
- * and classified by classifyEigenvalues.
+ * and classified by classifyEigenvalues; points where f or the Hessian is not finite are skipped.
  */
 export function findCriticalPoints(objective: Objective, search: CriticalPointSearch): CriticalPointResult[] {
   const [[xMin, xMax], [yMin, yMax]] = search.domain;
@@ -35,6 +35,10 @@ export function findCriticalPoints(objective: Objective, search: CriticalPointSe
       if (x[0] < xMin || x[0] > xMax || x[1] < yMin || x[1] > yMax) continue;
       const value = objective.gradient(x, gradient);
       const gradientNorm = norm2(gradient);
+      // A point where f is not finite (1/0, log 0) is no critical point, whatever its gradient.
+      if (!Number.isFinite(value)) continue;
+      const eigenvalues = symmetricEigenvalues(denseHessian(objective, x), 2);
+      if (!eigenvalues.every(Number.isFinite)) continue;
       const duplicate = found.findIndex((point) => Math.hypot(point.point[0] - x[0], point.point[1] - x[1]) < 1e-3 * scale);
       if (duplicate >= 0) {
         // A degenerate point converges only linearly: keep the start that came closest.
@@ -43,7 +47,6 @@ export function findCriticalPoints(objective: Objective, search: CriticalPointSe
         gradientNorms.splice(duplicate, 1);
       }
       gradientNorms.push(gradientNorm);
-      const eigenvalues = symmetricEigenvalues(denseHessian(objective, x), 2);
       found.push({ point: Array.from(x), value, eigenvalues: Array.from(eigenvalues), ...classifyEigenvalues(eigenvalues, 1e-6) });
     }
   }

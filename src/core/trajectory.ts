@@ -28,8 +28,9 @@ export const DEFAULT_DIVERGENCE_BOUND = 1e6;
 
 /**
  * Runs one optimizer from the start for at most `steps` steps: x_{k+1} = step(x_k, ∇f(x_k)),
- * recording every point, f, ‖∇f‖ and the learning rate. Divergence (a non-finite value or
- * |x| beyond the bound) ends the run as a result, never as an exception.
+ * recording every point, f, ‖∇f‖ and the learning rate. Divergence (an infinite value or
+ * |x| beyond the bound) or a point where f or ∇f is NaN (undefined there) ends the run as a
+ * result, never as an exception.
  */
 export function runTrajectory(objective: Objective, spec: OptimizerSpec, options: TrajectoryOptions): TrajectoryResult {
   const dim = objective.dim;
@@ -64,11 +65,13 @@ export function runTrajectory(objective: Objective, spec: OptimizerSpec, options
     const gradientNorm = norm2(gradient);
     const diverged = !Number.isFinite(value) || !Number.isFinite(gradientNorm) || x.some((xi) => !(Math.abs(xi) <= bound));
     if (diverged) {
+      // NaN at a point inside the bound: f is undefined there (e.g. log x at x ≤ 0), not unbounded.
+      const undefinedHere = (Number.isNaN(value) || Number.isNaN(gradientNorm)) && x.every((xi) => Math.abs(xi) <= bound);
       result.points.push(Array.from(x));
       result.values.push(value);
       result.gradientNorms.push(gradientNorm);
       result.hessianEigenvalues?.push([]);
-      result.status = `diverged at step ${step}` as TrajectoryStatus;
+      result.status = `${undefinedHere ? 'undefined' : 'diverged'} at step ${step}` as TrajectoryStatus;
       break;
     }
     record(value, gradientNorm);

@@ -36,7 +36,7 @@ export function resultsHtml(results: ExperimentResults, run?: RunSummary): strin
   if (run) parts.push(`<p class="status status-${escapeHtml(run.status)}">${escapeHtml(run.status)}${run.reason ? `: ${escapeHtml(run.reason)}` : ''}</p>`);
   if (results.surface) {
     const { surface } = results;
-    const values = surface.grid.values.filter(Number.isFinite);
+    const values = surface.grid.values.filter((value): value is number => value !== null && Number.isFinite(value));
     parts.push(table('Surface', ['name', 'formula', 'x range', 'y range', 'grid', 'min f', 'max f'], [[
       surface.name, surface.formula, point(surface.domain[0]), point(surface.domain[1]), `${surface.grid.xs.length} × ${surface.grid.ys.length}`,
       formatNumber(values.reduce((a, b) => Math.min(a, b), Infinity)), formatNumber(values.reduce((a, b) => Math.max(a, b), -Infinity)),

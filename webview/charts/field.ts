@@ -10,6 +10,8 @@ export interface Field {
   xs: number[];
   ys: number[];
   values: number[];
+  /** Non-finite values are holes (f undefined there: left blank) instead of lying above every level. */
+  masked?: boolean;
 }
 
 export interface Band {
@@ -90,7 +92,9 @@ export function contourBands(field: Field, levels: number[]): Band[] {
   const nx = field.xs.length;
   const ny = field.ys.length;
   if (nx < 2 || ny < 2 || field.values.length !== nx * ny) return [];
-  const cleaned = field.values.map((value) => (Number.isFinite(value) ? value : Number.MAX_VALUE));
+  // Below every level a point lies in no band: a masked hole. Above every level it fills the top band.
+  const hole = field.masked ? fieldRange(field.values).min - 1e6 * (Math.abs(fieldRange(field.values).min) + 1) : Number.MAX_VALUE;
+  const cleaned = field.values.map((value) => (Number.isFinite(value) ? value : field.masked && value !== Infinity ? hole : Number.MAX_VALUE));
   const x0 = field.xs[0];
   const y0 = field.ys[0];
   const dx = (field.xs[nx - 1] - x0) / (nx - 1);

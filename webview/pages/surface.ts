@@ -21,7 +21,7 @@ function overlaysOf(trajectories: TrajectoryResult[]): Overlay[] {
       return `‖gradient‖ ${formatNumber(trajectory.gradientNorms[step])}   lr ${formatNumber(trajectory.learningRates[step] ?? NaN)}${curvature}`;
     }),
     status: trajectory.status,
-    diverged: trajectory.status.startsWith('diverged'),
+    diverged: trajectory.status.startsWith('diverged') || trajectory.status.startsWith('undefined'),
   }));
 }
 
@@ -35,7 +35,7 @@ export function surfacePage(results: ExperimentResults, context: PageContext): P
   const legend = context.state.view.legend;
   const cards: CardSpec[] = [];
   if (surface) {
-    const field: Field = surface.grid;
+    const field = surfaceField(surface.grid);
     cards.push({
       id: 'contour',
       title: `${surface.name}: ${surface.formula}`,
@@ -71,7 +71,7 @@ export function surfacePage(results: ExperimentResults, context: PageContext): P
       id: 'race',
       title: 'Objective and gradient norm by step',
       shape: 'tall',
-      option: () => raceCurvesOption(trajectories, step, theme, legend.race, surface ? paddedRange(surface.grid.values) : undefined),
+      option: () => raceCurvesOption(trajectories, step, theme, legend.race, surface ? paddedRange(surfaceField(surface.grid).values) : undefined),
       csv: () => {
         const { header, rows } = raceRows(trajectories);
         return toCsv(header, rows);
@@ -81,4 +81,16 @@ export function surfacePage(results: ExperimentResults, context: PageContext): P
     });
   }
   return { id: 'surface', title: 'Surface race', replay: trajectories.length > 0, cards };
+}
+
+const fields = new WeakMap<object, Field>();
+
+/** A surface's grid as a masked field (null, where f is not finite, as NaN: a hole in the plot), one per grid so the contour bands stay cached. */
+function surfaceField(grid: NonNullable<ExperimentResults['surface']>['grid']): Field {
+  let field = fields.get(grid.values);
+  if (!field) {
+    field = { xs: grid.xs, ys: grid.ys, values: grid.values.map((value) => value ?? NaN), masked: true };
+    fields.set(grid.values, field);
+  }
+  return field;
 }

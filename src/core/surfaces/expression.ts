@@ -1,4 +1,28 @@
-import { derivative, parse, type MathNode } from 'mathjs';
+import type { MathNode } from 'mathjs';
+
+/**
+ * mathjs, loaded on the first expression: evaluating its module takes about half a second, which
+ * the extension's activation, the CLI and every worker would otherwise pay at startup. esbuild
+ * bundles a require() of an ES module as a closure run on the first call.
+ */
+let mathjs: typeof import('mathjs') | undefined;
+function math(): typeof import('mathjs') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy, see above
+  mathjs ??= require('mathjs') as typeof import('mathjs');
+  return mathjs;
+}
+
+/** Longest expression accepted, in characters. */
+export const MAX_EXPRESSION_LENGTH = 500;
+/**
+ * Deepest bracket nesting accepted: the second derivative of n nested functions has O(n³)
+ * nodes (100 nested sin: 700,000), and mathjs recurses once per level.
+ */
+export const MAX_EXPRESSION_DEPTH = 20;
+/** Deepest parsed tree accepted (operators inside one another, e.g. x^x^x…): mathjs recurses once per level. */
+export const MAX_TREE_DEPTH = 100;
+/** Most nodes in the first derivatives (∂f/∂x and ∂f/∂y together), and in the three second derivatives. */
+export const MAX_DERIVATIVE_NODES = [2_000, 40_000] as const;
 
 /** f, ∇f and ∇²f of an expression in x and y, compiled to plain JavaScript once. */
 export interface CompiledExpression {
@@ -66,7 +90,7 @@ function toJavaScript(node: MathNode): string {
     }
     case 'SymbolNode': {
       const name = anyNode.name as string;
-      if (!(name in CONSTANTS)) throw new ExpressionError(`unknown variable "${name}": an expression may use only x, y, pi and e`);
+      if (!(name in CONSTANTS)) throw new ExpressionError(`unknown variable ${quoteExpression(name)}: an expression may use only x, y, pi and e`);
       return CONSTANTS[name];
     }
     case 'ParenthesisNode':
@@ -83,26 +107,85 @@ function toJavaScript(node: MathNode): string {
       return translate((anyNode.args as MathNode[]).map(toJavaScript));
     }
     default:
-      throw new ExpressionError(`unsupported syntax "${node.toString()}": write a formula in x and y such as "x^2 - y^2"`);
+      throw new ExpressionError(`unsupported syntax ${quoteExpression(node.toString())}: write a formula in x and y such as "x^2 - y^2"`);
+  }
+}
+
+/** An expression for a message: one line, at most 60 characters (… when cut). */
+export function quoteExpression(expression: string): string {
+  const line = expression.replace(/\s+/g, ' ').trim();
+  return `"${line.length > 60 ? `${line.slice(0, 60)}…` : line}"`;
+}
+
+/** Deepest bracket nesting in the text: (, [ and { opened inside one another. */
+function bracketDepth(expression: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (const ch of expression) {
+    if (ch === '(' || ch === '[' || ch === '{') deepest = Math.max(deepest, ++depth);
+    else if (ch === ')' || ch === ']' || ch === '}') depth--;
+  }
+  return deepest;
+}
+
+/** Depth of a parsed tree (a leaf is 1), without recursion. */
+function treeDepth(root: MathNode): number {
+  let deepest = 0;
+  const stack: [MathNode, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    deepest = Math.max(deepest, depth);
+    node.forEach((child) => stack.push([child, depth + 1]));
+  }
+  return deepest;
+}
+
+/** Refuses an expression too long or too deeply nested to differentiate quickly, before mathjs sees it. */
+function checkSize(expression: string): void {
+  if (expression.length > MAX_EXPRESSION_LENGTH) {
+    throw new ExpressionError(`the expression ${quoteExpression(expression)} is ${expression.length} characters long; the limit is ${MAX_EXPRESSION_LENGTH}: write a shorter formula`);
+  }
+  const depth = bracketDepth(expression);
+  if (depth > MAX_EXPRESSION_DEPTH) {
+    throw new ExpressionError(`the expression ${quoteExpression(expression)} nests brackets ${depth} deep; the limit is ${MAX_EXPRESSION_DEPTH}: write a flatter formula`);
+  }
+}
+
+/** Refuses derivatives too large to compile in reasonable time. */
+function checkDerivativeSize(expression: string, order: string, trees: MathNode[], limit: number): void {
+  let count = 0;
+  for (const tree of trees) tree.traverse(() => count++);
+  if (count > limit) {
+    throw new ExpressionError(`the ${order} derivatives of ${quoteExpression(expression)} have ${count} terms; the limit is ${limit}: write a shorter or flatter formula`);
   }
 }
 
 /** Parses an expression in x, y; differentiates it symbolically (mathjs) twice; compiles all six formulas. */
 export function compileExpression(expression: string): CompiledExpression {
+  checkSize(expression);
+  const { parse, derivative } = math();
   let root: MathNode;
   try {
     root = parse(expression);
   } catch (error) {
-    throw new ExpressionError(`cannot parse "${expression}": ${(error as Error).message}`);
+    throw new ExpressionError(`cannot parse ${quoteExpression(expression)}: ${oneLine((error as Error).message)}`);
+  }
+  const depth = treeDepth(root);
+  if (depth > MAX_TREE_DEPTH) {
+    throw new ExpressionError(`the expression ${quoteExpression(expression)} nests ${depth} operations inside one another; the limit is ${MAX_TREE_DEPTH}: write a flatter formula`);
   }
   const valueCode = toJavaScript(root);
   let nodes: MathNode[];
   try {
     const dx = derivative(root, 'x', { simplify: false });
     const dy = derivative(root, 'y', { simplify: false });
-    nodes = [dx, dy, derivative(dx, 'x', { simplify: false }), derivative(dx, 'y', { simplify: false }), derivative(dy, 'y', { simplify: false })];
+    checkDerivativeSize(expression, 'first', [dx, dy], MAX_DERIVATIVE_NODES[0]);
+    const second = [derivative(dx, 'x', { simplify: false }), derivative(dx, 'y', { simplify: false }), derivative(dy, 'y', { simplify: false })];
+    checkDerivativeSize(expression, 'second', second, MAX_DERIVATIVE_NODES[1]);
+    nodes = [dx, dy, ...second];
   } catch (error) {
-    throw new ExpressionError(`cannot differentiate "${expression}": ${(error as Error).message}`);
+    if (error instanceof ExpressionError) throw error;
+    throw new ExpressionError(`cannot differentiate ${quoteExpression(expression)}: ${oneLine((error as Error).message)}`);
   }
   const codes = [valueCode, ...nodes.map(toJavaScript)];
   // The code is built only from whitelisted tokens above, never from the user's text directly.
@@ -115,4 +198,10 @@ export function compileExpression(expression: string): CompiledExpression {
     gradient: (x, y, out) => void gradient(x, y, out),
     hessian: (x, y, out) => void hessian(x, y, out),
   };
+}
+
+/** The first line of a message, at most 120 characters. */
+function oneLine(message: string): string {
+  const line = message.split('\n', 1)[0];
+  return line.length > 120 ? `${line.slice(0, 120)}…` : line;
 }

@@ -1,5 +1,6 @@
 import { builtinSurface, surfaceFromExpression, type Surface } from './catalog';
 import { evaluateGrid } from './grid';
+import { nonFiniteCells, partlyFiniteMessage } from './finiteness';
 import { findCriticalPoints } from '../critical-points';
 import { resolveOptimizerSpec } from '../optimizers';
 import { runTrajectory } from '../trajectory';
@@ -53,6 +54,10 @@ export function runSurfaceRace(config: ExperimentConfig, results: ExperimentResu
       },
     });
     if (trajectory.status.startsWith('diverged')) results.warnings.push(`${trajectory.label}: ${trajectory.status}`);
+    if (trajectory.status.startsWith('undefined')) {
+      const where = trajectory.points.at(-1)?.map((value) => Number(value.toPrecision(4))).join(', ');
+      results.warnings.push(`${trajectory.label}: ${trajectory.status}: f or its gradient is not a number at (${where}), outside where the expression is defined`);
+    }
     results.trajectories?.push(trajectory);
     context.onProgress?.({
       fraction: (index + 1) / (optimizers.length + 2),
@@ -62,7 +67,10 @@ export function runSurfaceRace(config: ExperimentConfig, results: ExperimentResu
   });
   results.timings.trajectories = (performance.now() - started) / 1000;
   const gridStarted = performance.now();
-  results.surface = { name: surface.name, formula: surface.formula, domain, grid: evaluateGrid(surface, domain, config.grid?.resolution ?? RACE_DEFAULTS.resolution) };
+  const resolution = config.grid?.resolution ?? RACE_DEFAULTS.resolution;
+  results.surface = { name: surface.name, formula: surface.formula, domain, grid: evaluateGrid(surface, domain, resolution) };
+  const undefinedCells = partlyFiniteMessage(nonFiniteCells((x, y) => surface.value(Float64Array.of(x, y)), domain, resolution));
+  if (undefinedCells) results.warnings.push(undefinedCells);
   results.timings.grid = (performance.now() - gridStarted) / 1000;
   context.onProgress?.({ fraction: (optimizers.length + 1) / (optimizers.length + 2), message: 'contour grid', partial: { surface: results.surface } });
   if (config.criticalPoints !== false && !context.signal?.aborted) {
