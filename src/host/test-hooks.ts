@@ -20,9 +20,16 @@ export interface TestState {
   refused: string[];
   lastRunFolder?: string;
   running: boolean;
+  /** Milliseconds from the bundle's first module to the end of activate(): loading the modules and activating. */
+  activationMilliseconds?: number;
 }
 
 const state: TestState = { posted: [], refused: [], running: false };
+
+/** Notes how long loading the bundle's modules and activate() took. */
+export function recordActivation(milliseconds: number): void {
+  state.activationMilliseconds = milliseconds;
+}
 
 /** Notes a message posted to a webview (a summary, not the whole results). */
 export function recordPosted(view: PostedMessage['view'], message: HostToWebview): void {

@@ -27,7 +27,7 @@ export function regularFileSize(path: string, field: string, maxBytes = Number.M
     throw new DataError(`${field}: cannot read ${path} (${code ?? (caught as Error).message}); check its permissions`);
   }
   if (!stats.isFile()) throw new DataError(`${field}: ${path} is ${describeKind(stats)}, not a data file; name a file`);
-  if (stats.size > maxBytes) throw new DataError(`${field}: ${path} is ${formatBytes(stats.size)}, more than the ${formatBytes(maxBytes)} this reader takes; use a smaller file or data.samples on a cut-down copy`);
+  if (stats.size > maxBytes) throw new DataError(`${field}: ${path} is ${formatBytes(stats.size)}, more than the ${formatBytes(maxBytes)} this reader takes; use a smaller file (e.g. the first rows only)`);
   return stats.size;
 }
 

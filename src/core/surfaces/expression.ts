@@ -1,14 +1,17 @@
 import type { MathNode } from 'mathjs';
 
+type MathJs = typeof import('./mathjs-chunk');
+
 /**
- * mathjs, loaded on the first expression: evaluating its module takes about half a second, which
- * the extension's activation, the CLI and every worker would otherwise pay at startup. esbuild
- * bundles a require() of an ES module as a closure run on the first call.
+ * mathjs's parse and derivative (./mathjs-chunk: an instance of only those factories), loaded on
+ * the first expression: evaluating mathjs takes about half a second, which the extension's
+ * activation, the CLI and every worker would otherwise pay at startup. The bundles take the chunk
+ * from dist/mathjs.js (scripts/build.mjs).
  */
-let mathjs: typeof import('mathjs') | undefined;
-function math(): typeof import('mathjs') {
+let mathjs: MathJs | undefined;
+function math(): MathJs {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy, see above
-  mathjs ??= require('mathjs') as typeof import('mathjs');
+  mathjs ??= require('./mathjs-chunk') as MathJs;
   return mathjs;
 }
 

@@ -12,6 +12,7 @@ interface HostState {
   refused: string[];
   lastRunFolder?: string;
   running: boolean;
+  activationMilliseconds?: number;
   panelOpen: boolean;
   history: string[];
   shown?: { id: string; status: string };
@@ -64,6 +65,12 @@ suite('extension', () => {
     assert.ok(extension, 'the extension is loaded');
     const exported = (await extension.activate()) as { _testState?: unknown };
     assert.equal(typeof exported._testState, 'function', 'activate() returns the internal test hook');
+  });
+
+  test('loading the bundle and activating take under 100 ms (mathjs and the schema load on first use)', async () => {
+    const { activationMilliseconds } = await hostState();
+    assert.equal(typeof activationMilliseconds, 'number', 'the extension measures its activation');
+    assert.ok(activationMilliseconds! < 100, `activation took ${activationMilliseconds!.toFixed(1)} ms`);
   });
 
   test('Run Experiment writes the results folder, and the panel gets the final results', async () => {
