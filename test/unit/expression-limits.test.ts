@@ -24,6 +24,7 @@ function refusal(expression: string): { message: string; milliseconds: number } 
 }
 
 test('deep nesting and long expressions are refused at once, in one short line', () => {
+  compileExpression('x'); // loads mathjs, which is not what is timed
   for (const expression of [nested(400), nested(100), nested(MAX_EXPRESSION_DEPTH + 1), 'x' + '+x'.repeat(MAX_EXPRESSION_LENGTH), '-'.repeat(150) + 'x', 'x' + '^x'.repeat(40)]) {
     const { message, milliseconds } = refusal(expression);
     assert.ok(milliseconds < 3000, `${milliseconds} ms`);

@@ -23,7 +23,7 @@ export function regularFileSize(path: string, field: string, maxBytes = Number.M
     stats = statSync(path);
   } catch (caught) {
     const code = (caught as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new DataError(`${field}: the file ${path} does not exist; give a path relative to the config file's folder`);
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new DataError(`${field}: the file ${path} does not exist; paths are relative to the config file's folder`);
     throw new DataError(`${field}: cannot read ${path} (${code ?? (caught as Error).message}); check its permissions`);
   }
   if (!stats.isFile()) throw new DataError(`${field}: ${path} is ${describeKind(stats)}, not a data file; name a file`);
