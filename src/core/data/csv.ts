@@ -12,7 +12,7 @@ export interface CsvColumns {
 export const MAX_CSV_BYTES = 500 * 1024 * 1024;
 
 /** How much of a CSV validation reads: the header, the first rows and their labels. */
-export const CSV_PREVIEW_BYTES = 4 * 1024 * 1024;
+export const CSV_PREVIEW_BYTES = 1024 * 1024;
 
 const DELIMITERS = [',', ';', '\t'] as const;
 
