@@ -70,6 +70,7 @@ suite('extension', () => {
   test('loading the bundle and activating take under 100 ms (mathjs and the schema load on first use)', async () => {
     const { activationMilliseconds } = await hostState();
     assert.equal(typeof activationMilliseconds, 'number', 'the extension measures its activation');
+    console.log(`activation: ${activationMilliseconds!.toFixed(1)} ms`);
     assert.ok(activationMilliseconds! < 100, `activation took ${activationMilliseconds!.toFixed(1)} ms`);
   });
 
