@@ -210,8 +210,9 @@ export function readRunResults(folder: string): ExperimentResults {
     if (typeof csv !== 'string' || trajectory.points) return trajectory;
     const csvPath = join(folder, basename(csv));
     try {
-      const { csv: _file, ...rest } = trajectory as TrajectoryResult & { csv: string };
-      return { ...rest, ...readTrajectoryCsv(csvPath) };
+      const restored: TrajectoryResult & { csv?: string } = { ...trajectory, ...readTrajectoryCsv(csvPath) };
+      delete restored.csv;
+      return restored;
     } catch (error) {
       throw new Error(`cannot read the trajectory "${trajectory.label}" from ${csvPath}: ${(error as Error).message}`);
     }
