@@ -83,7 +83,7 @@ export class ProgressPrinter {
   }
 
   private redraw(now: number): void {
-    const width = Math.max(20, (this.stream.columns ?? 100) - 1);
+    const width = Math.max(20, (this.stream.columns || 100) - 1);
     const text = this.status.length > width ? `${this.status.slice(0, width - 1)}…` : this.status;
     this.stream.write(`\r\x1b[2K${text}`);
     this.statusShown = true;
