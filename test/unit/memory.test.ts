@@ -48,3 +48,20 @@ test('LANDSCAPE_LENS_MEMORY_BYTES lowers the memory compared against, never rais
   assert.equal(availableMemory({ LANDSCAPE_LENS_MEMORY_BYTES: String(totalmem() * 4) }), totalmem());
   assert.equal(availableMemory({ LANDSCAPE_LENS_MEMORY_BYTES: 'lots' }), totalmem());
 });
+
+test('a dense Hessian that cannot fit in memory is skipped with a warning saying why, and Lanczos finds the extremes', async () => {
+  const { analyzeHessian } = await import('../../src/core/hessian/analyze');
+  const { builtinSurface } = await import('../../src/core/surfaces/catalog');
+  const previous = process.env.LANDSCAPE_LENS_MEMORY_BYTES;
+  process.env.LANDSCAPE_LENS_MEMORY_BYTES = '10'; // less than a 2×2 Hessian's 64 bytes
+  try {
+    const warnings: string[] = [];
+    const result = analyzeHessian(builtinSurface('saddle'), Float64Array.from([0, 0]), { full: true }, { warnings });
+    assert.equal(result.eigenvalues, undefined, 'no dense spectrum');
+    assert.match(warnings[0], /dense Hessian of 2 parameters needs .* more than this machine's .*: the dense spectrum was skipped/);
+    assert.equal(result.classification?.kind, 'saddle');
+  } finally {
+    if (previous === undefined) delete process.env.LANDSCAPE_LENS_MEMORY_BYTES;
+    else process.env.LANDSCAPE_LENS_MEMORY_BYTES = previous;
+  }
+});
