@@ -26,8 +26,9 @@ export function outputFolderState(folder: string): OutputFolderState {
   try {
     isDirectory = statSync(folder).isDirectory();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
-    throw new OutputFolderError(`cannot use ${folder}: ${(error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'absent';
+    throw new OutputFolderError(`cannot write to ${folder}: ${code === 'ENOTDIR' ? 'a part of the path is a file' : (error as Error).message}: name a folder you can write to`);
   }
   if (!isDirectory) throw new OutputFolderError(`${folder} is a file, not a folder: name a new folder for the run's files (they go inside it)`);
   if (readRunRecord(folder)) return 'run';
