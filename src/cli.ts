@@ -1,22 +1,30 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ProgressPrinter } from './cli-progress';
+import { memoryIssues } from './config/memory';
 import { validateConfigText } from './config/validate';
 import type { ConfigIssue } from './config/types';
+import { checkOutputFolder, OutputFolderError, probeOutputFolder } from './output-folder';
 import { EngineRunner } from './runner';
-import { runFolderName, writeResults, type RunRecord } from './results-store';
+import { PartialSaveError, runFolderName, writeResults, type RunRecord } from './results-store';
 import type { ExperimentResults } from './results';
 
 const USAGE = `Landscape Lens: loss landscapes, saddle points and Hessian spectra from the command line.
 
 Usage:
-  landscape-lens run <config.landscape.json> [--out <dir>] [--quiet]
-      Validate and run an experiment; write results.json and a CSV per trajectory to <dir>
-      (default: .landscape-lens/runs/<time>-<name> beside the config).
+  landscape-lens run <config.landscape.json> [--out <dir>] [--force] [--workers <n>] [--quiet]
+      Validate and run an experiment; write results.json, run.json, the config and a CSV per
+      trajectory to <dir> (default: a new folder .landscape-lens/runs/<time>-<name> beside the
+      config). <dir> must be new or empty; --force replaces an earlier run folder there, or adds
+      the run's files beside other files (nothing is deleted; a name already taken is refused).
       The run happens in worker threads (--workers <n>, default one per core); Ctrl+C cancels
       it and keeps what finished.
   landscape-lens validate <config.landscape.json>
       Check a config against the schema and the semantic rules; print every problem.
+  landscape-lens --help
+      Print this text.
 
 Exit codes: 0 done, 1 the run failed (what finished is saved), 2 the config (or the command line)
 is wrong, 130 cancelled (what finished is saved).`;
@@ -28,32 +36,39 @@ interface Arguments {
   command: string;
   file: string;
   out?: string;
+  force: boolean;
   quiet: boolean;
   workers?: number;
 }
 
-function parseArguments(argv: string[]): Arguments {
-  const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h') throw new UsageError(USAGE);
-  if (command !== 'run' && command !== 'validate') throw new UsageError(`unknown command "${command}": use "run" or "validate"\n\n${USAGE}`);
-  let file: string | undefined;
-  let out: string | undefined;
-  let quiet = false;
-  let workers: number | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    if (rest[i] === '--out') {
-      out = rest[++i];
-      if (!out) throw new UsageError('--out needs a folder: --out <dir>');
-    } else if (rest[i] === '--workers') {
-      workers = Number(rest[++i]);
-      if (!Number.isInteger(workers) || workers < 1) throw new UsageError('--workers needs a whole number of at least 1: --workers 2');
-    } else if (rest[i] === '--quiet') quiet = true;
-    else if (rest[i].startsWith('--')) throw new UsageError(`unknown option "${rest[i]}"\n\n${USAGE}`);
-    else if (file) throw new UsageError(`one config file at a time (got "${file}" and "${rest[i]}")`);
-    else file = rest[i];
+/** The options `run` and `validate` accept, for node:util's parseArgs. */
+const OPTIONS = {
+  out: { type: 'string' },
+  force: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  workers: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The command line, or 'help'; a mistake throws a UsageError naming it. */
+function parseArguments(argv: string[]): Arguments | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\nRun "landscape-lens --help" for the usage.`);
   }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  const [command, file, ...extra] = positionals;
+  if (!command) throw new UsageError(USAGE);
+  if (command !== 'run' && command !== 'validate') throw new UsageError(`unknown command "${command}": use "run" or "validate"\n\n${USAGE}`);
   if (!file) throw new UsageError(`${command} needs a config file: landscape-lens ${command} <config.landscape.json>`);
-  return { command, file, out, quiet, workers };
+  if (extra.length > 0) throw new UsageError(`one config file at a time (got "${file}" and "${extra[0]}")`);
+  if (values.out === '') throw new UsageError('--out needs a folder: --out <dir>');
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new UsageError('--workers needs a whole number of at least 1: --workers 2');
+  return { command, file, out: values.out, force: values.force ?? false, quiet: values.quiet ?? false, workers };
 }
 
 /** "path:line:column: severity: message" lines, as compilers print them. */
@@ -110,8 +125,57 @@ function summarize(results: ExperimentResults, folder: string): string {
   return lines.join('\n');
 }
 
+/** A new folder under `runsDir` for a run of `name` (-2, -3… when the time and name are taken). */
+function newRunFolder(runsDir: string, name: string): string {
+  const base = join(runsDir, runFolderName(name));
+  let folder = base;
+  for (let suffix = 2; ; suffix++) {
+    try {
+      if (checkOutputFolder(folder, false) !== 'run') return folder;
+    } catch {
+      // taken by something else: try the next name
+    }
+    folder = `${base}-${suffix}`;
+  }
+}
+
+/**
+ * The folder the run is saved in, checked and made before the run starts: `--out` must be new,
+ * empty, or (with --force) an earlier run folder or a folder whose files the run does not name;
+ * the folder is created and a file written to it and removed, so one that cannot be written fails now.
+ */
+function prepareOutputFolder(args: Arguments, baseDir: string, name: string): string {
+  const folder = args.out !== undefined ? resolve(args.out) : newRunFolder(join(baseDir, '.landscape-lens', 'runs'), name);
+  try {
+    checkOutputFolder(folder, args.force, '--force');
+    probeOutputFolder(folder);
+  } catch (error) {
+    if (error instanceof OutputFolderError) throw new UsageError(`--out: ${error.message}`);
+    throw error;
+  }
+  return folder;
+}
+
+/** Saves the run in `folder`; when that is no longer possible (something else was written there meanwhile), in a new folder beside it. Returns where it went. */
+function save(folder: string, results: ExperimentResults, configText: string, record: RunRecord, force: boolean): string {
+  try {
+    writeResults(folder, results, configText, record, { force });
+    return folder;
+  } catch (error) {
+    if (!(error instanceof OutputFolderError)) throw error;
+    const instead = newRunFolder(dirname(folder), `${record.name}`);
+    console.error(`landscape-lens: ${error.message}; saving in ${instead} instead`);
+    writeResults(instead, results, configText, record);
+    return instead;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const args = parseArguments(argv);
+  if (args === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
   const path = resolve(args.file);
   let text: string;
   try {
@@ -120,7 +184,9 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`cannot read ${args.file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
   const baseDir = dirname(path);
-  const { config, issues } = validateConfigText(text, baseDir);
+  const validated = validateConfigText(text, baseDir);
+  const issues = [...validated.issues, ...(validated.config ? memoryIssues(validated.config) : [])];
+  const config = issues.some((issue) => issue.severity === 'error') ? undefined : validated.config;
   for (const issue of issues) console.error(formatIssue(args.file, text, issue));
   if (!config) {
     console.error(`${args.file}: not run: fix the ${issues.filter((issue) => issue.severity === 'error').length} error(s) above`);
@@ -130,21 +196,18 @@ async function main(argv: string[]): Promise<number> {
     console.log(`${args.file}: valid${issues.length ? ` (${issues.length} warning(s))` : ''}`);
     return 0;
   }
-  const folder = resolve(args.out ?? join(baseDir, '.landscape-lens', 'runs', runFolderName(config.name)));
+  let folder = prepareOutputFolder(args, baseDir, config.name);
   const startedAt = new Date().toISOString();
+  const printer = args.quiet ? undefined : new ProgressPrinter(process.stderr, { interactive: process.stderr.isTTY === true });
   // The run goes to the worker pool (dist/worker.js beside this file), as in the extension.
   const runner = new EngineRunner({ workerPath: join(__dirname, 'worker.js'), workers: args.workers });
   const handle = runner.start(config, {
     baseDir,
-    onProgress: (report) => {
-      if (!args.quiet) process.stderr.write(`[${Math.round(report.fraction * 100).toString().padStart(3)}%] ${report.message}\n`);
-    },
-    onLog: (line) => {
-      if (!args.quiet) process.stderr.write(`${line}\n`);
-    },
+    onProgress: (report) => printer?.progress(report.fraction, report.message),
+    onLog: (line) => printer?.log(line),
   });
   const onInterrupt = () => {
-    process.stderr.write('cancelling: the finished part is kept\n');
+    printer?.log('cancelling: the finished part is kept');
     handle.cancel();
   };
   process.once('SIGINT', onInterrupt);
@@ -152,10 +215,18 @@ async function main(argv: string[]): Promise<number> {
   const outcome = await handle.result;
   process.off('SIGINT', onInterrupt);
   process.off('SIGTERM', onInterrupt);
+  printer?.finish();
   await runner.dispose();
   const { results } = outcome;
   const record: RunRecord = { name: config.name, status: outcome.status, reason: outcome.reason, startedAt, finishedAt: new Date().toISOString(), configPath: path };
-  writeResults(folder, results, text, record);
+  try {
+    folder = save(folder, results, text, record, args.force);
+  } catch (error) {
+    if (!(error instanceof PartialSaveError)) throw error;
+    console.log(summarize(results, error.folder));
+    console.error(`landscape-lens: ${error.message}`);
+    return 1;
+  }
   console.log(summarize(results, folder));
   if (outcome.status === 'failed') {
     console.error(`landscape-lens: the run failed: ${outcome.reason ?? 'unknown reason'}; what finished is in ${folder}`);

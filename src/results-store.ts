@@ -1,25 +1,21 @@
 /**
  * The results folder of a run: `<runs>/<time>-<name>/` with results.json, run.json (status and
- * reason), one CSV per trajectory and the config used. Written atomically (a temporary folder,
- * then one rename), so a reader never sees half a run. Shared by the extension host and the CLI.
+ * reason), one CSV per trajectory and the config used. Written into a temporary folder first and
+ * then moved into place, so a reader never sees half a run. Never deletes or overwrites what it did
+ * not write: a folder of other files is refused (or, asked to, the run's files go beside them), and
+ * a run folder of ours is replaced only when asked. Shared by the extension host and the CLI.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { RunSummary } from './protocol';
 import type { ExperimentResults, TrajectoryResult } from './results';
+import { writeJsonFile } from './json-file-writer';
+import { checkOutputFolder, collidingRunFiles, makeFolders, OutputFolderError } from './output-folder';
+import { readRunRecord, type RunRecord } from './run-record';
+import { csvHoldsTrajectory, readTrajectoryCsv, trajectoryCsv, writeTrajectoryCsv } from './trajectory-csv';
 
-export type RunStatus = Exclude<RunSummary['status'], 'running'>;
-
-/** What run.json holds: how the run ended and where its config came from. */
-export interface RunRecord {
-  name: string;
-  status: RunStatus;
-  reason?: string;
-  startedAt: string;
-  finishedAt: string;
-  /** The config file the run came from, when there was one. */
-  configPath?: string;
-}
+export { readRunRecord, type RunRecord, type RunStatus } from './run-record';
+export { trajectoryCsv };
 
 export interface RunToSave {
   results: ExperimentResults;
@@ -27,6 +23,9 @@ export interface RunToSave {
   /** The config exactly as run (comments kept), saved as config.landscape.json. */
   configText: string;
 }
+
+/** Trajectories with more points than this keep their arrays in their CSV only; results.json names the file (`csv`). */
+export const LONG_TRAJECTORY_POINTS = 100_000;
 
 /** "20261128-045012-saddle-race": the start time (UTC, sortable) then the name made file-safe. */
 export function runFolderName(name: string, startedAt = new Date()): string {
@@ -40,21 +39,6 @@ export function fileSafe(name: string): string {
   return safe === '' ? 'run' : safe;
 }
 
-/** One CSV row per point: step, the coordinates, value, gradient norm, learning rate, and the Hessian's extreme eigenvalues when recorded. */
-export function trajectoryCsv(trajectory: TrajectoryResult): string {
-  const dim = trajectory.points[0]?.length ?? 0;
-  const coordinates = dim === 2 ? ['x', 'y'] : Array.from({ length: dim }, (_, i) => `x${i}`);
-  const eigen = trajectory.hessianEigenvalues !== undefined;
-  const header = ['step', ...coordinates, 'value', 'gradientNorm', 'learningRate', ...(eigen ? ['lambdaMin', 'lambdaMax'] : [])];
-  const rows = trajectory.points.map((point, step) => {
-    const eigenvalues = trajectory.hessianEigenvalues?.[step] ?? [];
-    const cells = [step, ...point, trajectory.values[step], trajectory.gradientNorms[step], trajectory.learningRates[step] ?? ''];
-    if (eigen) cells.push(eigenvalues[0] ?? '', eigenvalues[eigenvalues.length - 1] ?? '');
-    return cells.join(',');
-  });
-  return [header.join(','), ...rows].join('\n') + '\n';
-}
-
 /** Writes the run into a fresh folder under `runsDir` (made unique with -2, -3…) and returns its path. */
 export function writeRunFolder(runsDir: string, run: RunToSave): string {
   const base = join(runsDir, runFolderName(run.record.name, new Date(run.record.startedAt)));
@@ -64,39 +48,134 @@ export function writeRunFolder(runsDir: string, run: RunToSave): string {
   return target;
 }
 
+export interface WriteOptions {
+  /** Replace a run folder of ours at `folder`, or add the run's files to a folder of other files (never overwriting one of them). */
+  force?: boolean;
+}
+
+/** Some of the run's files could not be written; the others were saved in `folder`. */
+export class PartialSaveError extends Error {
+  constructor(message: string, readonly folder: string) {
+    super(message);
+  }
+}
+
 /**
- * Writes results.json, a CSV per trajectory, the config used and run.json into `folder`,
- * atomically: everything goes into a temporary sibling folder first, which then replaces `folder`.
+ * Writes results.json, a CSV per trajectory, the config used and run.json into `folder`: into a
+ * temporary sibling first, then moved into place. A file that fails to write does not stop the
+ * others: run.json then says which is missing, and a PartialSaveError is thrown after the rest is
+ * in place. Refuses (OutputFolderError) a folder it may not write, before writing anything.
  */
-export function writeResults(folder: string, results: ExperimentResults, configText: string, record?: RunRecord): void {
+export function writeResults(folder: string, results: ExperimentResults, configText: string, record?: RunRecord, options: WriteOptions = {}): void {
+  const state = checkOutputFolder(folder, options.force ?? false);
   const parent = dirname(folder);
-  mkdirSync(parent, { recursive: true });
+  makeFolders(parent);
   const temporary = join(parent, `.tmp-${basename(folder)}-${process.pid}-${Date.now()}`);
   mkdirSync(temporary);
+  const failures = writeRunFiles(temporary, results, configText, record);
   try {
-    const now = new Date().toISOString();
-    const runRecord: RunRecord = record ?? { name: results.name, status: 'completed', startedAt: results.createdAt, finishedAt: now };
-    writeFileSync(join(temporary, 'results.json'), resultsJson(results));
-    writeFileSync(join(temporary, 'run.json'), JSON.stringify(runRecord, null, 2));
-    writeFileSync(join(temporary, 'config.landscape.json'), configText);
-    (results.trajectories ?? []).forEach((trajectory, index) => {
-      writeFileSync(join(temporary, `trajectory-${index + 1}-${fileSafe(trajectory.label)}.csv`), trajectoryCsv(trajectory));
-    });
-    rmSync(folder, { recursive: true, force: true });
+    if (state === 'run') replaceRunFolder(temporary, folder);
+    else if (state === 'foreign') moveFilesInto(temporary, folder);
+    else {
+      if (state === 'empty') rmdirSync(folder); // empty: nothing to lose, and renaming onto a folder fails on Windows
+      renameSync(temporary, folder);
+    }
+  } catch (error) {
+    throw new PartialSaveError(`could not move the run into ${folder} (${(error as Error).message}); its files are in ${temporary}`, temporary);
+  }
+  if (failures.length > 0) throw new PartialSaveError(`saved ${folder} without ${failures.join('; ')}`, folder);
+}
+
+/** Writes each file of the run into `folder` (a new, empty one); returns "file (why)" for each that failed, also recorded in run.json. */
+function writeRunFiles(folder: string, results: ExperimentResults, configText: string, record?: RunRecord): string[] {
+  const failures: string[] = [];
+  const attempt = (file: string, write: () => void) => {
+    try {
+      write();
+    } catch (error) {
+      rmSync(join(folder, file), { force: true });
+      failures.push(`${file} (${(error as Error).message})`);
+    }
+  };
+  attempt('config.landscape.json', () => writeFileSync(join(folder, 'config.landscape.json'), configText, { flag: 'wx' }));
+  const csvNames = (results.trajectories ?? []).map((trajectory, index) => `trajectory-${index + 1}-${fileSafe(trajectory.label)}.csv`);
+  const csvWritten = csvNames.map(() => false);
+  (results.trajectories ?? []).forEach((trajectory, index) => attempt(csvNames[index], () => {
+    writeTrajectoryCsv(join(folder, csvNames[index]), trajectory);
+    csvWritten[index] = true;
+  }));
+  // Long trajectories are stored in their CSV only, so results.json stays readable (a string holds at most about 512 M characters).
+  const stored: unknown = results.trajectories ? { ...results, trajectories: results.trajectories.map((trajectory, index) => (csvWritten[index] && isLong(trajectory) ? storedInCsv(trajectory, csvNames[index]) : trajectory)) } : results;
+  attempt('results.json', () => writeResultsJson(join(folder, 'results.json'), stored));
+  const now = new Date().toISOString();
+  const runRecord: RunRecord = record ?? { name: results.name, status: 'completed', startedAt: results.createdAt, finishedAt: now };
+  const notSaved = failures.length > 0 ? `not saved: ${failures.join('; ')}` : undefined;
+  const finalRecord: RunRecord = notSaved ? { ...runRecord, status: 'failed', reason: [runRecord.reason, notSaved].filter(Boolean).join('; ') } : runRecord;
+  attempt('run.json', () => writeFileSync(join(folder, 'run.json'), JSON.stringify(finalRecord, null, 2), { flag: 'wx' }));
+  return failures;
+}
+
+function isLong(trajectory: TrajectoryResult): boolean {
+  return trajectory.points.length > LONG_TRAJECTORY_POINTS && csvHoldsTrajectory(trajectory);
+}
+
+/** A trajectory as results.json keeps it when its arrays are in `csv`. */
+function storedInCsv(trajectory: TrajectoryResult, csv: string): Omit<TrajectoryResult, 'points' | 'values' | 'gradientNorms' | 'hessianEigenvalues' | 'learningRates'> & { csv: string } {
+  const { label, optimizer, parameters, status, steps, stride } = trajectory;
+  return { label, optimizer, parameters, status, steps, stride, csv };
+}
+
+/** Replaces the run folder `folder` (ours) by `temporary`: the old one is moved aside first and removed only once the new one is in place. */
+function replaceRunFolder(temporary: string, folder: string): void {
+  const old = `${temporary}-replaced`;
+  renameSync(folder, old);
+  try {
     renameSync(temporary, folder);
   } catch (error) {
-    rmSync(temporary, { recursive: true, force: true });
+    renameSync(old, folder);
     throw error;
   }
+  rmSync(old, { recursive: true, force: true });
+}
+
+/** Moves the run's files from `temporary` into a folder of the user's, refusing before any move if one of the names is taken. */
+function moveFilesInto(temporary: string, folder: string): void {
+  const taken = collidingRunFiles(folder);
+  if (taken.length > 0) throw new OutputFolderError(`${folder} already has ${taken.join(', ')}`);
+  for (const name of readdirSync(temporary)) {
+    if (existsSync(join(folder, name))) throw new OutputFolderError(`${folder} already has ${name}`);
+    renameSync(join(temporary, name), join(folder, name));
+  }
+  rmdirSync(temporary);
 }
 
 /** Results files up to this size are indented for reading; larger ones stay compact (indenting long arrays puts every number on its own line). */
 const INDENT_LIMIT_CHARACTERS = 1_000_000;
+/** Numbers in results up to which its text is made at once (to decide on indenting); beyond, it is written piece by piece. */
+const SMALL_RESULTS_NUMBERS = 100_000;
 
 /** results.json's text: indented when small, compact when large. */
 export function resultsJson(results: ExperimentResults): string {
   const compact = JSON.stringify(results);
   return compact.length <= INDENT_LIMIT_CHARACTERS ? JSON.stringify(results, null, 1) : compact;
+}
+
+/** Writes results.json: small results indented at once; large ones compact, piece by piece, never as one string. */
+function writeResultsJson(path: string, results: unknown): void {
+  if (countNumbers(results, SMALL_RESULTS_NUMBERS) <= SMALL_RESULTS_NUMBERS) writeFileSync(path, resultsJson(results as ExperimentResults), { flag: 'wx' });
+  else writeJsonFile(path, results);
+}
+
+/** Array items in `value`, counted until `limit` is passed. */
+function countNumbers(value: unknown, limit: number, counted = 0): number {
+  if (value === null || typeof value !== 'object') return counted;
+  const items = Array.isArray(value) ? value : Object.values(value as object);
+  counted += Array.isArray(value) ? value.length : 0;
+  for (const item of items) {
+    if (counted > limit) return counted;
+    if (item !== null && typeof item === 'object') counted = countNumbers(item, limit, counted);
+  }
+  return counted;
 }
 
 /** The runs under `runsDir`, newest first; folders without a readable run.json are skipped. */
@@ -111,26 +190,32 @@ export function listRuns(runsDir: string): RunSummary[] {
   return runs.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 }
 
-/** run.json of a run folder, or undefined when it is missing or not a run record. */
-export function readRunRecord(folder: string): RunRecord | undefined {
-  try {
-    const record = JSON.parse(readFileSync(join(folder, 'run.json'), 'utf8')) as Partial<RunRecord>;
-    if (typeof record.name !== 'string' || typeof record.status !== 'string' || typeof record.startedAt !== 'string') return undefined;
-    return record as RunRecord;
-  } catch {
-    return undefined;
-  }
-}
+/** Largest results.json read back whole (V8's longest string is about 512 M characters). */
+const LARGEST_READABLE_BYTES = 500_000_000;
 
-/** results.json of a run folder (throws a clear error when it is missing or not results). */
+/** results.json of a run folder, with long trajectories read back from their CSVs (throws a clear error when it is missing or not results). */
 export function readRunResults(folder: string): ExperimentResults {
   const path = join(folder, 'results.json');
   let results: Partial<ExperimentResults>;
   try {
+    const size = statSync(path).size;
+    if (size > LARGEST_READABLE_BYTES) throw new Error(`it is ${(size / 1e9).toFixed(1)} GB, more than can be read at once; its CSV files hold the trajectories`);
     results = JSON.parse(readFileSync(path, 'utf8')) as Partial<ExperimentResults>;
   } catch (error) {
     throw new Error(`cannot read ${path}: ${(error as Error).message}`);
   }
   if (results.format !== 1 || typeof results.name !== 'string') throw new Error(`${path} is not a Landscape Lens results file (format 1)`);
+  results.trajectories = results.trajectories?.map((trajectory) => {
+    const csv = (trajectory as { csv?: unknown }).csv;
+    if (typeof csv !== 'string' || trajectory.points) return trajectory;
+    const csvPath = join(folder, basename(csv));
+    try {
+      const restored: TrajectoryResult & { csv?: string } = { ...trajectory, ...readTrajectoryCsv(csvPath) };
+      delete restored.csv;
+      return restored;
+    } catch (error) {
+      throw new Error(`cannot read the trajectory "${trajectory.label}" from ${csvPath}: ${(error as Error).message}`);
+    }
+  });
   return results as ExperimentResults;
 }

@@ -1,5 +1,6 @@
 /** Problems-panel diagnostics of config files, from validateConfigText, updated as the text changes. */
 import * as vscode from 'vscode';
+import { memoryIssues } from '../config/memory';
 import { validateConfigText } from '../config/validate';
 import { denseHessianIssues, learningRateIssues } from './config-checks-logic';
 import { issueSpan } from './config-logic';
@@ -12,7 +13,7 @@ const DEBOUNCE_MS = 250;
 export function configDiagnostics(document: vscode.TextDocument): vscode.Diagnostic[] {
   const text = document.getText();
   const { config, issues } = validateConfigText(text, baseDirOf(document.uri));
-  if (config) issues.push(...learningRateIssues(config), ...denseHessianIssues(config, readSettings(document.uri).denseHessianLimit));
+  if (config) issues.push(...learningRateIssues(config), ...denseHessianIssues(config, readSettings(document.uri).denseHessianLimit), ...memoryIssues(config));
   return issues.map((issue) => {
     const span = issueSpan(text, issue);
     const range = new vscode.Range(document.positionAt(span.offset), document.positionAt(span.offset + span.length));

@@ -3,6 +3,7 @@ import { cp } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { toUri } from './config-loading';
+import { makeRoomFor, type ExportTargetIo } from './export-logic';
 import { isRunId } from './messages-logic';
 import type { ResultsPanel } from './panel';
 import type { RunController } from './run-controller';
@@ -35,16 +36,34 @@ export async function exportResults(context: vscode.ExtensionContext, controller
     void vscode.window.showInformationMessage(`Landscape Lens: ${path.basename(folder)} is already in ${destination.fsPath}; pick another folder to export it.`);
     return relative === '' ? target : undefined;
   }
+  if (!(await makeRoomFor(target.fsPath, path.basename(folder), destination.fsPath, exportTargetIo(target)))) return undefined;
   // The extension host sees the run folder on its own disk: a plain recursive copy is much faster than the workspace file system's.
   try {
-    if (target.scheme === 'file') await cp(folder, target.fsPath, { recursive: true, force: true });
-    else await vscode.workspace.fs.copy(vscode.Uri.file(folder), target, { overwrite: true });
+    if (target.scheme === 'file') await cp(folder, target.fsPath, { recursive: true, force: false, errorOnExist: true });
+    else await vscode.workspace.fs.copy(vscode.Uri.file(folder), target, { overwrite: false });
   } catch (error) {
     void vscode.window.showErrorMessage(`Landscape Lens: cannot export to ${target.fsPath}: ${(error as Error).message}. Pick a folder you can write to.`);
     return undefined;
   }
   void vscode.window.showInformationMessage(`Landscape Lens: exported to ${target.fsPath}`);
   return target;
+}
+
+/** Export Results' questions and trash through the editor's workspace file system. */
+function exportTargetIo(target: vscode.Uri): ExportTargetIo {
+  return {
+    exists: async () => {
+      try {
+        await vscode.workspace.fs.stat(target);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    askReplace: async (message) => (await vscode.window.showWarningMessage(message, { modal: true }, 'Replace')) === 'Replace',
+    moveToTrash: async () => vscode.workspace.fs.delete(target, { recursive: true, useTrash: true }),
+    showError: (message) => void vscode.window.showErrorMessage(message),
+  };
 }
 
 /** A run folder path from a run id, a folder Uri or path, or a pick from the history. */

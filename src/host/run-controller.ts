@@ -10,7 +10,8 @@ import * as vscode from 'vscode';
 import type { ExperimentConfig } from '../config/types';
 import type { HostToWebview, RunSummary } from '../protocol';
 import type { ExperimentResults } from '../results';
-import { listRuns, readRunRecord, readRunResults, writeRunFolder } from '../results-store';
+import { memoryIssues } from '../config/memory';
+import { listRuns, PartialSaveError, readRunRecord, readRunResults, writeRunFolder, type RunToSave } from '../results-store';
 import { log } from './log';
 import { EngineRunner, emptyResults, type ExperimentRunner, type RunOutcome } from '../runner';
 import { readSettings, runsFolder } from './settings';
@@ -76,6 +77,7 @@ export class RunController implements vscode.Disposable {
     if (!this.canStart()) return undefined;
     const settings = readSettings(request.configUri);
     const config = withSettingsDefaults(request.config, settings);
+    if (!fitsInMemory(config)) return undefined;
     // The run folder keeps the config as run: the file's own text (comments kept), or the reduced
     // config when "Run only this" or a focused command ran only part of it.
     request = { ...request, configText: configTextAsRun(request.configText, request.config, request.configUri) };
@@ -152,7 +154,7 @@ export class RunController implements vscode.Disposable {
   /** Saves the run's folder, shows it, tells the views; returns the folder. */
   private save(outcome: RunOutcome, config: ExperimentConfig, request: RunRequest, summary: RunSummary): string {
     const record = { name: config.name, status: outcome.status, reason: outcome.reason, startedAt: summary.startedAt, finishedAt: new Date().toISOString(), configPath: request.configUri?.fsPath };
-    const folder = writeRunFolder(runsFolder(this.context, request.configUri), { results: outcome.results, record, configText: request.configText });
+    const folder = saveRunFolder(runsFolder(this.context, request.configUri), { results: outcome.results, record, configText: request.configText });
     log().info(`${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''} in ${describeTimings(outcome.results)}; saved ${folder}`);
     for (const warning of outcome.results.warnings) log().warn(`  ${warning}`);
     this.running = undefined;
@@ -231,6 +233,32 @@ export class RunController implements vscode.Disposable {
     this.statusBar.dispose();
     this.changed.dispose();
     this.structural.dispose();
+  }
+}
+
+/** False, with an error message, when the run cannot fit in memory; a warning (logged and shown) when it needs a large share of it. */
+function fitsInMemory(config: ExperimentConfig): boolean {
+  const issues = memoryIssues(config);
+  for (const issue of issues) log().warn(`${issue.path}: ${issue.message}`);
+  const error = issues.find((issue) => issue.severity === 'error');
+  if (error) {
+    void vscode.window.showErrorMessage(`Landscape Lens: "${config.name}" not run: ${error.message}`);
+    return false;
+  }
+  const warning = issues.find((issue) => issue.severity === 'warning');
+  if (warning) void vscode.window.showWarningMessage(`Landscape Lens: "${config.name}": ${warning.message}`);
+  return true;
+}
+
+/** Writes the run folder; when a file of it fails, says which and returns the folder with the rest. */
+function saveRunFolder(runsDir: string, run: RunToSave): string {
+  try {
+    return writeRunFolder(runsDir, run);
+  } catch (error) {
+    if (!(error instanceof PartialSaveError)) throw error;
+    log().error(error.message);
+    void vscode.window.showErrorMessage(`Landscape Lens: ${error.message}`);
+    return error.folder;
   }
 }
 

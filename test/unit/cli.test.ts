@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -104,4 +104,155 @@ test('Ctrl+C cancels a run in the worker pool, keeps the finished epochs and exi
   const record = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
   assert.equal(record.status, 'cancelled');
   assert.match(stdout, /training: cancelled/);
+});
+
+/** A folder with a quick surface config named config.landscape.json in it. */
+function configFolder(prefix: string, config: object = { name: 'quick', surface: { name: 'saddle' }, steps: 20, optimizers: [{ name: 'sgd', lr: 0.1 }, { name: 'adam', lr: 0.1 }] }): { folder: string; config: string; text: string } {
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  const text = JSON.stringify(config);
+  writeFileSync(join(folder, 'config.landscape.json'), text);
+  return { folder, config: join(folder, 'config.landscape.json'), text };
+}
+
+function runCliIn(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  assert.ok(existsSync(cli), 'dist/cli.js is missing: run `npm run build` first (npm test does)');
+  return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd, env: { ...process.env, ...env } });
+}
+
+test('--out at a folder of the user\'s files exits 2 before the run and leaves the files as they were', () => {
+  const { folder, config } = configFolder('landscape-cli-user-');
+  const users = join(folder, 'mine');
+  mkdirSync(users);
+  writeFileSync(join(users, 'notes.txt'), 'precious');
+  const result = runCliIn(folder, ['run', config, '--out', users]);
+  assert.equal(result.status, 2, result.stderr);
+  assert.match(result.stderr, /--out: .*mine is not empty and is not a Landscape Lens run folder .*"notes\.txt".*add --force/);
+  assert.doesNotMatch(result.stderr, /\[ *\d+%\]/, 'refused before any work');
+  assert.deepEqual(readdirSync(users), ['notes.txt']);
+  assert.equal(readFileSync(join(users, 'notes.txt'), 'utf8'), 'precious');
+  // with --force the run's files go beside the user's, which stays
+  const forced = runCliIn(folder, ['run', config, '--out', users, '--force', '--quiet']);
+  assert.equal(forced.status, 0, forced.stderr);
+  assert.equal(readFileSync(join(users, 'notes.txt'), 'utf8'), 'precious');
+  assert.ok(existsSync(join(users, 'results.json')));
+});
+
+test('--out . beside the config and --out naming the config are refused; the config is untouched', () => {
+  const { folder, config, text } = configFolder('landscape-cli-dot-');
+  for (const args of [['--out', '.'], ['--out', '.', '--force'], ['--out', 'config.landscape.json'], ['--out', 'config.landscape.json', '--force']]) {
+    const result = runCliIn(folder, ['run', 'config.landscape.json', ...args]);
+    assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, /--out: .*(not empty|already has "config\.landscape\.json"|is a file, not a folder)/);
+    assert.equal(readFileSync(config, 'utf8'), text, `${args.join(' ')} leaves the config as it was`);
+    assert.deepEqual(readdirSync(folder), ['config.landscape.json'], `${args.join(' ')} writes nothing`);
+  }
+});
+
+test('an earlier run folder is replaced only with --force', () => {
+  const { folder, config } = configFolder('landscape-cli-force-');
+  const out = join(folder, 'out');
+  assert.equal(runCliIn(folder, ['run', config, '--out', out, '--quiet']).status, 0);
+  assert.equal(readdirSync(out).filter((name) => name.endsWith('.csv')).length, 2);
+  const first = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+  const again = runCliIn(folder, ['run', config, '--out', out, '--quiet']);
+  assert.equal(again.status, 2);
+  assert.match(again.stderr, /holds an earlier run: add --force to replace it/);
+  writeFileSync(config, JSON.stringify({ name: 'quick', surface: { name: 'saddle' }, steps: 20, optimizers: [{ name: 'adam', lr: 0.1 }] }));
+  const forced = runCliIn(folder, ['run', config, '--out', out, '--force', '--quiet']);
+  assert.equal(forced.status, 0, forced.stderr);
+  assert.deepEqual(readdirSync(out).filter((name) => name.endsWith('.csv')), ['trajectory-1-adam.csv'], 'the old run\'s files are gone with it');
+  assert.notEqual(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).startedAt, first.startedAt);
+  assert.deepEqual(readdirSync(folder).sort(), ['config.landscape.json', 'out']);
+});
+
+test('an --out that cannot be written fails before the run starts', () => {
+  const { folder, config } = configFolder('landscape-cli-unwritable-', {
+    name: 'long', seed: 1,
+    model: { layers: [2, 16, 1], activation: ['tanh', 'linear'], loss: 'mse' },
+    data: { kind: 'synthetic', name: 'sum-of-squares', samples: 2000, testFraction: 0 },
+    training: { epochs: 100000, batchSize: 8, optimizer: { name: 'sgd', lr: 0.001 }, detector: false },
+  });
+  writeFileSync(join(folder, 'a-file'), 'x');
+  const places = [join(folder, 'a-file', 'out')];
+  if (process.platform === 'linux') places.push('/proc/landscape-lens-test/out');
+  if (process.getuid?.() !== 0) {
+    mkdirSync(join(folder, 'read-only'));
+    chmodSync(join(folder, 'read-only'), 0o555);
+    places.push(join(folder, 'read-only', 'out'));
+  }
+  for (const out of places) {
+    const started = performance.now();
+    const result = runCliIn(folder, ['run', config, '--out', out]);
+    assert.equal(result.status, 2, `${out}: ${result.stderr}`);
+    assert.match(result.stderr, /--out: cannot write to .*: (a part of the path is a file|permission denied|ENOENT.*): name a folder you can write to/);
+    assert.doesNotMatch(result.stderr, /epoch/, 'no epoch ran');
+    assert.ok(performance.now() - started < 15_000, 'refused at once, not after the run');
+  }
+});
+
+test('the command line is parsed by parseArgs: --out needs a value, --help exits 0, an unknown option exits 2', () => {
+  const { folder, config } = configFolder('landscape-cli-args-');
+  const missing = runCliIn(folder, ['run', config, '--out', '--quiet']);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /--out/);
+  assert.deepEqual(readdirSync(folder), ['config.landscape.json'], 'no folder named --quiet');
+  for (const help of [['--help'], ['-h'], ['run', config, '--help']]) {
+    const result = runCliIn(folder, help);
+    assert.equal(result.status, 0, help.join(' '));
+    assert.match(result.stdout, /Usage:\n {2}landscape-lens run <config\.landscape\.json> \[--out <dir>\] \[--force\]/);
+  }
+  const unknown = runCliIn(folder, ['run', config, '--frobnicate']);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /Unknown option '--frobnicate'/);
+  const empty = runCliIn(folder, []);
+  assert.equal(empty.status, 2);
+  assert.match(empty.stderr, /Usage:/);
+});
+
+test('1,000,000 steps × 5 optimizers is refused up front with the estimate when it does not fit, and warned about above half the memory', () => {
+  const { folder, config } = configFolder('landscape-cli-memory-', {
+    name: 'big', surface: { name: 'rosenbrock' }, start: [-1.5, 2], steps: 1000000,
+    optimizers: ['sgd', 'adam', 'rmsprop', 'adagrad', 'adamw'].map((name) => ({ name, lr: 0.0001 })),
+  });
+  const started = performance.now();
+  const refused = runCliIn(folder, ['run', config, '--out', join(folder, 'out')], { LANDSCAPE_LENS_MEMORY_BYTES: String(1e9) });
+  assert.equal(refused.status, 2, refused.stderr);
+  assert.match(refused.stderr, /\/steps: the run needs about 6\.7 GB of memory \(5 trajectories × 1,000,001 steps: 6\.7 GB; .*\), more than this machine's 1\.0 GB: lower "steps"/);
+  assert.ok(performance.now() - started < 10_000, 'refused before any work');
+  assert.ok(!existsSync(join(folder, 'out')));
+  assert.equal(runCliIn(folder, ['validate', config], { LANDSCAPE_LENS_MEMORY_BYTES: String(1e9) }).status, 2, 'validate says the same');
+  // a smaller run above half of a lowered limit runs, with a warning
+  writeFileSync(config, JSON.stringify({ name: 'warned', surface: { name: 'saddle' }, steps: 2000, optimizers: [{ name: 'sgd', lr: 0.01 }] }));
+  const warned = runCliIn(folder, ['run', config, '--out', join(folder, 'warned'), '--quiet'], { LANDSCAPE_LENS_MEMORY_BYTES: String(4e6) });
+  assert.equal(warned.status, 0, warned.stderr);
+  assert.match(warned.stderr, /warning: \/steps: the run needs about 3 MB of memory .* more than half of this machine's 4 MB/);
+  assert.ok(existsSync(join(folder, 'warned', 'results.json')));
+});
+
+test('analyses.hessian.maxDimension is bounded by what a dense Hessian can take, and says why', () => {
+  const base = { name: 'hessian', model: { layers: [2, 4, 1], activation: ['tanh', 'linear'], loss: 'mse' }, data: { kind: 'synthetic', name: 'sum-of-squares', samples: 50 } };
+  const { folder, config } = configFolder('landscape-cli-hessian-', { ...base, analyses: { hessian: { maxDimension: 100975 } } });
+  const huge = runCliIn(folder, ['validate', config]);
+  assert.equal(huge.status, 2);
+  assert.match(huge.stderr, /\/analyses\/hessian\/maxDimension: maxDimension 100975 is too large: .*n² doubles .* at most 4 GiB \(n ≤ 23,170\)\. Set it at most \d+/);
+  writeFileSync(config, JSON.stringify({ ...base, analyses: { hessian: { maxDimension: 20000 } } }));
+  const memory = runCliIn(folder, ['validate', config], { LANDSCAPE_LENS_MEMORY_BYTES: String(1e9) });
+  assert.equal(memory.status, 2);
+  assert.match(memory.stderr, /needs 6\.4 GB \(n² × 8 bytes for the matrix, as much for the eigensolver's working copy\), more than this machine's 1\.0 GB\. Set it at most 7905/);
+});
+
+test('progress off a terminal is one line per stage or every few seconds, never the same line twice', () => {
+  const { folder, config } = configFolder('landscape-cli-progress-', {
+    name: 'progress', seed: 0, model: { layers: [2, 8, 1], activation: ['tanh', 'linear'], loss: 'mse' },
+    data: { kind: 'synthetic', name: 'sum-of-squares', samples: 200, testFraction: 0 },
+    training: { epochs: 300, batchSize: 200, optimizer: { name: 'sgd', lr: 0.05 } },
+    analyses: { hessian: { top: 2, bottom: 1, trace: true } },
+  });
+  const result = runCliIn(folder, ['run', config, '--out', join(folder, 'out')]);
+  assert.equal(result.status, 0, result.stderr);
+  const lines = result.stderr.split('\n').filter((line) => /^\[ *\d+%\]/.test(line));
+  assert.ok(lines.length >= 2, `progress was printed: ${result.stderr}`);
+  for (let i = 1; i < lines.length; i++) assert.notEqual(lines[i], lines[i - 1], `line ${i} repeats: ${lines[i]}`);
+  assert.ok(lines.length <= 40, `${lines.length} progress lines for a run of a few seconds`);
+  assert.ok(!result.stderr.includes('\r') && !result.stderr.includes('\x1b['), 'no terminal control characters in a log');
 });

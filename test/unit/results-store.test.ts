@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileSafe, listRuns, readRunRecord, readRunResults, resultsJson, runFolderName, trajectoryCsv, writeResults, writeRunFolder } from '../../src/results-store';
+import { fileSafe, listRuns, LONG_TRAJECTORY_POINTS, PartialSaveError, readRunRecord, readRunResults, resultsJson, runFolderName, trajectoryCsv, writeResults, writeRunFolder } from '../../src/results-store';
 import type { ExperimentResults, TrajectoryResult } from '../../src/results';
 
 const trajectory: TrajectoryResult = {
@@ -61,7 +61,8 @@ test('writeResults replaces a folder at once and readRunResults names a bad file
   try {
     const folder = join(runs, 'out');
     writeResults(folder, results('one'), '{}');
-    writeResults(folder, { ...results('two'), trajectories: [] }, '{}');
+    assert.throws(() => writeResults(folder, results('two'), '{}'), /holds an earlier run: add force/);
+    writeResults(folder, { ...results('two'), trajectories: [] }, '{}', undefined, { force: true });
     assert.equal(readRunResults(folder).name, 'two');
     assert.deepEqual(readdirSync(folder).sort(), ['config.landscape.json', 'results.json', 'run.json']);
     assert.equal(readRunRecord(folder)?.status, 'completed');
@@ -79,4 +80,74 @@ test('results.json is indented when small and compact when large', () => {
   assert.ok(large.length > 1_000_000);
   assert.ok(!large.includes('\n'), 'no line breaks in a large file');
   assert.equal((JSON.parse(large) as ExperimentResults).trajectories?.[0].points.length, 60_000);
+});
+
+test('writeResults never deletes or overwrites a file it did not write', () => {
+  const root = mkdtempSync(join(tmpdir(), 'landscape-user-'));
+  try {
+    const users = join(root, 'mine');
+    mkdirSync(users);
+    writeFileSync(join(users, 'notes.txt'), 'precious');
+    assert.throws(() => writeResults(users, results('one'), '{}'), /not empty and is not a Landscape Lens run folder/);
+    assert.deepEqual(readdirSync(users), ['notes.txt']);
+    // force adds the run beside the user's file, deleting nothing
+    writeResults(users, results('one'), '{}', undefined, { force: true });
+    assert.equal(readFileSync(join(users, 'notes.txt'), 'utf8'), 'precious');
+    assert.equal(readRunResults(users).name, 'one');
+    // a name the run writes is never overwritten, even with force
+    const withConfig = join(root, 'with-config');
+    mkdirSync(withConfig);
+    writeFileSync(join(withConfig, 'config.landscape.json'), '{"name": "mine"}');
+    assert.throws(() => writeResults(withConfig, results('one'), '{}', undefined, { force: true }), /already has "config\.landscape\.json"/);
+    assert.equal(readFileSync(join(withConfig, 'config.landscape.json'), 'utf8'), '{"name": "mine"}');
+    // a file is never replaced by a folder
+    const file = join(root, 'config.landscape.json');
+    writeFileSync(file, 'text');
+    assert.throws(() => writeResults(file, results('one'), '{}', undefined, { force: true }), /is a file, not a folder/);
+    assert.equal(readFileSync(file, 'utf8'), 'text');
+    assert.deepEqual(readdirSync(root).filter((name) => name.startsWith('.tmp')), [], 'no temporary folder is left behind');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a long trajectory is kept in its CSV, named from results.json, and read back exactly', () => {
+  const root = mkdtempSync(join(tmpdir(), 'landscape-long-'));
+  try {
+    const length = LONG_TRAJECTORY_POINTS + 5;
+    const long: TrajectoryResult = {
+      ...trajectory,
+      points: Array.from({ length }, (_, i) => [Math.sin(i) / 3, i * 1e-7]),
+      values: Array.from({ length }, (_, i) => 1 / (i + 3)),
+      gradientNorms: Array.from({ length }, (_, i) => Math.sqrt(i)),
+      hessianEigenvalues: Array.from({ length }, (_, i) => (i === length - 1 ? [] : [-2 - i * 1e-9, 2])),
+      learningRates: Array.from({ length: length - 1 }, () => 0.1),
+      steps: length - 1,
+    };
+    const folder = join(root, 'run');
+    writeResults(folder, { ...results('long'), trajectories: [long, trajectory] }, '{}');
+    const stored = JSON.parse(readFileSync(join(folder, 'results.json'), 'utf8')) as { trajectories: { csv?: string; points?: unknown }[] };
+    assert.equal(stored.trajectories[0].csv, 'trajectory-1-sgd-lr-0-1.csv');
+    assert.equal(stored.trajectories[0].points, undefined, 'the long arrays are not repeated in results.json');
+    assert.ok(stored.trajectories[1].points, 'a short trajectory stays whole in results.json');
+    const back = readRunResults(folder).trajectories?.[0];
+    assert.deepEqual(back, long);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a file that fails to save does not lose the others, and run.json says which is missing', () => {
+  const root = mkdtempSync(join(tmpdir(), 'landscape-partial-'));
+  try {
+    const folder = join(root, 'run');
+    const broken = { ...results('broken'), landscape: { toJSON: () => { throw new Error('out of memory while saving'); } } } as unknown as ExperimentResults;
+    assert.throws(() => writeResults(folder, broken, '{"name": "broken"}'), (error: Error) => error instanceof PartialSaveError && /without results\.json \(out of memory while saving\)/.test(error.message));
+    assert.deepEqual(readdirSync(folder).sort(), ['config.landscape.json', 'run.json', 'trajectory-1-sgd-lr-0-1.csv']);
+    const record = readRunRecord(folder);
+    assert.equal(record?.status, 'failed');
+    assert.match(record?.reason ?? '', /not saved: results\.json/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

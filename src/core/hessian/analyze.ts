@@ -2,6 +2,7 @@ import type { HessianAnalysisConfig } from '../../config/types';
 import type { HessianEigenpairResult, HessianResult } from '../../results';
 import { norm2, type Objective } from '../objective';
 import { classifySpectrum, DEFAULT_CLASSIFICATION_TOLERANCE } from './classify';
+import { denseHessianRefusal } from '../../config/memory';
 import { DEFAULT_DENSE_LIMIT, denseLimitMessage, denseSpectrum } from './dense-spectrum';
 import { spectralDensity } from './density';
 import { lanczosExtremes, type Eigenpair } from './lanczos';
@@ -75,7 +76,10 @@ export function analyzeHessian(objective: Objective, x: Float64Array, settings: 
   const asked = settings.top !== undefined || settings.bottom !== undefined;
   const refused = settings.full === true && n > limit;
   if (refused) options.warnings?.push(denseLimitMessage(n, limit));
-  const full = refused ? false : (settings.full ?? (!asked && n <= limit));
+  // Within maxDimension, the dense path still needs n² × 8 bytes twice: refused (Lanczos instead) when that cannot fit.
+  const tooLarge = !refused && (settings.full ?? (!asked && n <= limit)) ? denseHessianRefusal(n, settings.eigenvectors ?? false) : undefined;
+  if (tooLarge) options.warnings?.push(`${tooLarge}: the dense spectrum was skipped and the extreme eigenvalues found by Lanczos instead`);
+  const full = refused || tooLarge ? false : (settings.full ?? (!asked && n <= limit));
   let ends = full ? denseStage(analysis, limit) : { top: [] as Eigenpair[], bottom: [] as Eigenpair[] };
   // Without the full spectrum and without top/bottom, the two ends are still found, for the classification.
   if (asked || !full) ends = extremesStage(analysis, settings.top ?? (asked ? 0 : 1), settings.bottom ?? (asked ? 0 : 1), full, ends);

@@ -1,3 +1,4 @@
+import { denseHessianRefusal } from '../../config/memory';
 import type { Objective } from '../objective';
 import { checkCancelled, DEFAULT_FINITE_DIFFERENCE_STEP, hessianOperator, type HessianMethod, type HessianOperator, type HessianRunOptions } from './operator';
 import { symmetricEigenInPlace } from './symmetric-eigen';
@@ -35,6 +36,8 @@ export function denseLimitMessage(dimension: number, limit: number): string {
 export function denseSpectrum(objective: Objective, x: Float64Array, options: DenseSpectrumOptions = {}): DenseSpectrum {
   const limit = options.maxDimension ?? DEFAULT_DENSE_LIMIT;
   if (objective.dim > limit) throw new Error(denseLimitMessage(objective.dim, limit));
+  const refusal = denseHessianRefusal(objective.dim, options.eigenvectors ?? false);
+  if (refusal) throw new Error(`${refusal}: ask for "top"/"bottom" eigenvalues (Lanczos) and "density" instead, which need only Hessian-vector products`);
   const method = options.method ?? 'exact';
   const operator = hessianOperator(objective, x, method, options.step ?? DEFAULT_FINITE_DIFFERENCE_STEP);
   const matrix = method === 'exact' && objective.hessian ? objective.hessian(x) : hessianMatrix(operator, options);

@@ -1,0 +1,84 @@
+/**
+ * Where a run may be saved. A run folder is ours when it holds a run.json we wrote; any other
+ * non-empty folder belongs to the user, and nothing in it is ever deleted or overwritten.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { readRunRecord } from './run-record';
+
+/** What is at an output path: nothing, an empty folder, a run folder of ours, or a folder of other files. */
+export type OutputFolderState = 'absent' | 'empty' | 'run' | 'foreign';
+
+/** A reason the run cannot be saved at a path, worded for the user (names the path and the fix). */
+export class OutputFolderError extends Error {}
+
+/** The files a run folder holds (the trajectory CSVs match `trajectory-*.csv`). */
+export const RUN_FILES = ['results.json', 'run.json', 'config.landscape.json'];
+
+/** True for a name a run writes, which must not already exist in a folder of the user's. */
+export function isRunFileName(name: string): boolean {
+  return RUN_FILES.includes(name) || /^trajectory-.*\.csv$/.test(name);
+}
+
+/** What is at `folder` (throws OutputFolderError when it is a file or something else that is not a folder). */
+export function outputFolderState(folder: string): OutputFolderState {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(folder).isDirectory();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'absent';
+    throw new OutputFolderError(`cannot write to ${folder}: ${code === 'ENOTDIR' ? 'a part of the path is a file' : (error as Error).message}: name a folder you can write to`);
+  }
+  if (!isDirectory) throw new OutputFolderError(`${folder} is a file, not a folder: name a new folder for the run's files (they go inside it)`);
+  if (readRunRecord(folder)) return 'run';
+  return readdirSync(folder).length === 0 ? 'empty' : 'foreign';
+}
+
+/** The names in a folder of the user's that a run would overwrite. */
+export function collidingRunFiles(folder: string): string[] {
+  return readdirSync(folder).filter(isRunFileName);
+}
+
+/**
+ * Checks that a run may be saved at `folder` and returns what is there: a new or empty folder
+ * always; a run folder of ours only with `force` (it is replaced); a folder of other files only
+ * with `force` and when none of them has a name the run writes (the run's files are added beside them).
+ */
+export function checkOutputFolder(folder: string, force: boolean, forceHint = 'force'): OutputFolderState {
+  const state = outputFolderState(folder);
+  if (state === 'run' && !force) {
+    throw new OutputFolderError(`${folder} holds an earlier run: add ${forceHint} to replace it, or name another folder`);
+  }
+  if (state === 'foreign') {
+    const sample = readdirSync(folder).slice(0, 3).map((name) => `"${name}"`).join(', ');
+    if (!force) throw new OutputFolderError(`${folder} is not empty and is not a Landscape Lens run folder (it holds ${sample}…): name a new or empty folder, or add ${forceHint} to put the run's files beside what is there (nothing there is deleted)`);
+    const colliding = collidingRunFiles(folder);
+    if (colliding.length > 0) throw new OutputFolderError(`${folder} already has ${colliding.map((name) => `"${name}"`).join(', ')}, which the run would overwrite: name a new or empty folder`);
+  }
+  return state;
+}
+
+/** Creates `folder` (and its parents) and writes and removes a small file, so a folder that cannot be written is found before the run. */
+export function probeOutputFolder(folder: string): void {
+  const probe = join(folder, `.landscape-lens-probe-${process.pid}`);
+  try {
+    makeFolders(folder);
+    writeFileSync(probe, 'probe', { flag: 'wx' });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'permission denied' : code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of the path is a file' : (error as Error).message;
+    throw new OutputFolderError(`cannot write to ${folder}: ${why}: name a folder you can write to`);
+  }
+  rmSync(probe, { force: true });
+}
+
+/** mkdir -p one level at a time (Node's recursive mkdir loops forever under some special file systems, e.g. /proc). */
+export function makeFolders(folder: string): void {
+  const missing: string[] = [];
+  for (let path = folder; !existsSync(path); path = dirname(path)) {
+    if (dirname(path) === path) break;
+    missing.unshift(path);
+  }
+  for (const path of missing) mkdirSync(path);
+}
