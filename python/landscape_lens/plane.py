@@ -1,0 +1,198 @@
+"""The loss (and accuracy) at points θ(α, β) = origin + α·d₁ + β·d₂ of a plane, fast.
+
+Each point sets the weights in place and evaluates the data in batches under inference mode.
+When the first parametrized layer the input meets is a Linear or a convolution, whose output is
+linear in its weight and bias, its output at every point is
+    f(X; W + αD₁ + βD₂) = f(X; W) + α·f(X; D₁) + β·f(X; D₂)
+(f with the direction's weight and bias parts), so the three terms are computed once per batch
+and each point replaces that layer by two scaled additions. The shortcut is kept only when it
+reproduces the plain evaluation and measures faster.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from typing import Any, Callable, Optional
+
+import torch
+import torch.nn.functional as F
+
+from .problem import Problem
+
+LINEAR_LAYERS = (torch.nn.Linear, torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d)
+CACHE_BUDGET_BYTES = 768 * 2**20
+
+
+def _inference() -> Any:
+    return torch.inference_mode() if hasattr(torch, "inference_mode") else torch.no_grad()
+
+
+class _Stop(Exception):
+    pass
+
+
+def _apply_layer(module: torch.nn.Module, x: torch.Tensor, weight: torch.Tensor, bias: Optional[torch.Tensor]) -> torch.Tensor:
+    if isinstance(module, torch.nn.Linear):
+        return F.linear(x, weight, bias)
+    return module._conv_forward(x, weight, bias)  # type: ignore[operator]
+
+
+class FirstLayer:
+    """The first parametrized layer's output at every batch, split into the three terms above."""
+
+    def __init__(self, name: str, module: torch.nn.Module, terms: list[list[torch.Tensor]]) -> None:
+        self.name = name
+        self.module = module
+        self.terms = terms  # per batch: [f(X; W), f(X; D₁), (f(X; D₂))]
+        self.batch = 0
+        self.alpha = 0.0
+        self.beta = 0.0
+
+    def output(self, *_: Any, **__: Any) -> torch.Tensor:
+        terms = self.terms[self.batch]
+        out = terms[0].add(terms[1], alpha=self.alpha)
+        if len(terms) > 2:
+            out.add_(terms[2], alpha=self.beta)
+        return out
+
+    @contextlib.contextmanager
+    def installed(self):
+        self.module.forward = self.output  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            del self.module.forward
+
+
+def find_first_layer(problem: Problem, batches: list[tuple[torch.Tensor, torch.Tensor]], origin: torch.Tensor,
+                     directions: list[torch.Tensor]) -> Optional[FirstLayer]:
+    """The first-layer terms, or None when the first parametrized module is not a Linear or a
+    convolution, runs more than once per forward, or the terms would not fit the memory budget."""
+    calls: list[tuple[str, torch.nn.Module]] = []
+    owners = [(name, m) for name, m in problem.model.named_modules() if any(True for _ in m.parameters(recurse=False))]
+    handles = [m.register_forward_pre_hook(lambda mod, inp, name=name: calls.append((name, mod))) for name, m in owners]
+    try:
+        with _inference():
+            problem.model(batches[0][0][:2])
+    finally:
+        for h in handles:
+            h.remove()
+    if not calls:
+        return None
+    name, module = calls[0]
+    if type(module) not in LINEAR_LAYERS or sum(1 for _, m in calls if m is module) != 1:
+        return None
+    place = {id(p): (offset, length) for (_, offset, length), p in zip(problem.offsets(), problem.params)}
+    if id(module.weight) not in place or (module.bias is not None and id(module.bias) not in place):
+        return None
+
+    def parts(vector: torch.Tensor) -> tuple[torch.Tensor, Optional[torch.Tensor]]:
+        o, n = place[id(module.weight)]
+        weight = vector[o : o + n].view_as(module.weight)
+        bias = None
+        if module.bias is not None:
+            o, n = place[id(module.bias)]
+            bias = vector[o : o + n].view_as(module.bias)
+        return weight, bias
+
+    captured: list[torch.Tensor] = []
+
+    def capture(mod: torch.nn.Module, inputs: tuple[torch.Tensor, ...]) -> None:
+        captured.append(inputs[0])
+        raise _Stop
+
+    terms: list[list[torch.Tensor]] = []
+    size = 0
+    problem.set_flat(origin)
+    handle = module.register_forward_pre_hook(capture)
+    try:
+        with _inference():
+            for x, _ in batches:
+                captured.clear()
+                try:
+                    problem.model(x)
+                except _Stop:
+                    pass
+                if not captured:
+                    return None
+                inp = captured[0]
+                batch_terms = [_apply_layer(module, inp, *parts(v)) for v in [origin, *directions]]
+                size += sum(t.numel() * t.element_size() for t in batch_terms)
+                if size > CACHE_BUDGET_BYTES:
+                    return None
+                terms.append(batch_terms)
+    finally:
+        handle.remove()
+    return FirstLayer(name, module, terms)
+
+
+class PlaneEvaluator:
+    """Evaluates θ(α, β) on given data: loss as the problem defines it over the whole set, and
+    accuracy for classifications."""
+
+    def __init__(self, problem: Problem, inputs: torch.Tensor, targets: torch.Tensor, origin: torch.Tensor,
+                 directions: list[torch.Tensor], first_layer: bool = True, log: Callable[[str], None] = lambda _m: None) -> None:
+        self.problem = problem
+        self.origin = origin.to(problem.device, problem.dtype)
+        self.directions = [d.to(problem.device, problem.dtype) for d in directions]
+        step = problem.batch_size or inputs.shape[0]
+        self.batches = [(inputs[s : s + step], targets[s : s + step]) for s in range(0, inputs.shape[0], step)]
+        self.rows = int(inputs.shape[0])
+        self.first: Optional[FirstLayer] = None
+        self._theta = torch.empty_like(self.origin)
+        self.log = log
+        if first_layer:
+            self._try_first_layer()
+
+    def _try_first_layer(self) -> None:
+        """Keeps the first-layer shortcut when it agrees with the plain evaluation and is faster."""
+        try:
+            first = find_first_layer(self.problem, self.batches, self.origin, self.directions)
+        except Exception as exc:  # a model the hooks cannot follow: evaluate plainly
+            self.log(f"landscape: first-layer shortcut unavailable ({type(exc).__name__}: {exc})")
+            return
+        if first is None:
+            return
+        probe = (0.37, -0.61) if len(self.directions) > 1 else (0.37, 0.0)
+        started = time.perf_counter()
+        plain = self.evaluate(*probe)
+        plain_time = time.perf_counter() - started
+        self.first = first
+        started = time.perf_counter()
+        fast = self.evaluate(*probe)
+        fast_time = time.perf_counter() - started
+        tolerance = 1e-9 if self.problem.dtype == torch.float64 else 1e-4
+        agrees = abs(fast[0] - plain[0]) <= tolerance * max(1.0, abs(plain[0]))
+        if not agrees or fast_time >= plain_time:
+            self.first = None
+        self.log(f"landscape: first layer {first.name} precomputed: {'kept' if self.first else 'dropped'} "
+                 f"(plain {plain_time * 1000:.1f} ms, shortcut {fast_time * 1000:.1f} ms per point{'' if agrees else ', values differ'})")
+
+    def evaluate(self, alpha: float, beta: float = 0.0) -> tuple[float, Optional[float]]:
+        problem = self.problem
+        theta = torch.add(self.origin, self.directions[0], alpha=alpha, out=self._theta)
+        if len(self.directions) > 1:
+            theta.add_(self.directions[1], alpha=beta)
+        problem.set_flat(theta)
+        total = 0.0
+        correct = 0
+        first = self.first
+        context = first.installed() if first is not None else contextlib.nullcontext()
+        if first is not None:
+            first.alpha, first.beta = alpha, beta
+        with _inference(), context:
+            for index, (x, y) in enumerate(self.batches):
+                if first is not None:
+                    first.batch = index
+                out = problem.model(x)
+                value = float(problem.criterion(out, y))
+                total += value if problem.sum_loss else value * x.shape[0] / self.rows
+                if problem.classification:
+                    correct += problem.predicted_correct(out, y)
+        return total, (correct / self.rows if problem.classification else None)
+
+
+def log_to_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
