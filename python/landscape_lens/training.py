@@ -90,7 +90,8 @@ class _Run:
             "status": "completed",
         }
         settings = hessian_analysis.hessian_settings(config)
-        self.hessian_settings = hessian_analysis.quick_settings(settings) if settings or hessian_every else None
+        asked = "hessian" in (config.get("analyses") or {}) or hessian_every is not None
+        self.hessian_settings = hessian_analysis.quick_settings(settings) if asked else None
         self.hessian_every = hessian_every if hessian_every is not None else settings.get("every")
         self.hessian_history: list[dict] = []
         self.event_pending = False

@@ -1,0 +1,212 @@
+"""The PyTorch backend's Hessian analyses against torch.autograd.functional.hessian + numpy in float64."""
+
+import os
+import sys
+import unittest
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "python"))
+
+from landscape_lens import hessian  # noqa: E402
+from landscape_lens.eigensolvers import lanczos_extremes, power_iteration  # noqa: E402
+from landscape_lens.hvp import DoubleBackpropOperator, ForwardOverReverseOperator, MatrixOperator  # noqa: E402
+from landscape_lens.problem import Problem  # noqa: E402
+
+try:
+    from torch.func import functional_call  # type: ignore[attr-defined]
+except ImportError:
+    from torch.nn.utils.stateless import functional_call
+
+
+def small_problem(batch_size=None, rows=60, seed=0, loss="softmax-cross-entropy"):
+    """A 4-6-3 tanh MLP (51 parameters) on random data, float64."""
+    torch.manual_seed(seed)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.Tanh(), torch.nn.Linear(6, 3)).double()
+    x = torch.randn(rows, 4, dtype=torch.float64)
+    y = torch.randint(0, 3, (rows,)) if loss == "softmax-cross-entropy" else torch.randn(rows, 3, dtype=torch.float64)
+    return Problem.from_module(model, x, y, loss, batch_size=batch_size)
+
+
+def exact_hessian(problem):
+    """The Hessian of the whole-set loss by torch.autograd.functional.hessian on the flat parameters."""
+    x, y = problem.data("train")
+
+    def loss(theta):
+        weights = dict(zip(problem.names, problem.unflatten(theta)))
+        return problem.criterion(functional_call(problem.model, weights, (x,)), y)
+
+    return torch.autograd.functional.hessian(loss, problem.flat()).numpy()
+
+
+def run(problem, settings, seed=0, cancelled=lambda: False):
+    reports = []
+    result = hessian.run_hessian(problem, {"seed": seed, "model": {}, "analyses": {"hessian": settings}}, lambda f, m, partial=None: reports.append((f, m, partial)), cancelled)
+    return result, reports
+
+
+class DenseSpectrumTest(unittest.TestCase):
+    def test_eigenvalues_match_autograd_hessian(self):
+        # Evaluation batches of 16 rows: the products sum over batches to the whole-set Hessian.
+        problem = small_problem(batch_size=16)
+        expected = np.linalg.eigvalsh(exact_hessian(problem))
+        result, _ = run(problem, {})
+        found = np.array(result["hessian"]["eigenvalues"])
+        self.assertEqual(found.shape, expected.shape)
+        self.assertLess(np.max(np.abs(found - expected)), 1e-10)
+        self.assertTrue(result["hessian"]["classification"]["complete"])
+
+    def test_products_match_autograd_hessian_for_both_modes(self):
+        problem = small_problem()
+        matrix = torch.from_numpy(exact_hessian(problem))
+        v = torch.randn(problem.dimension, dtype=torch.float64)
+        for operator in (DoubleBackpropOperator(problem), ForwardOverReverseOperator(problem)):
+            self.assertLess(float((operator.apply(v) - matrix @ v).abs().max()), 1e-12)
+
+    def test_trace_exact_is_the_eigenvalue_sum(self):
+        problem = small_problem(loss="mse")
+        matrix = exact_hessian(problem)
+        result, _ = run(problem, {"trace": {"probes": 400}})
+        trace = result["hessian"]["trace"]
+        self.assertAlmostEqual(trace["exact"], float(np.trace(matrix)), delta=1e-10)
+        # Hutchinson's estimate lies within four standard errors of the exact trace.
+        self.assertLess(abs(trace["estimate"] - np.trace(matrix)), 4 * trace["standardError"])
+        self.assertEqual(trace["probes"], 400)
+
+
+class LanczosTest(unittest.TestCase):
+    def test_top_and_bottom_with_residuals(self):
+        problem = small_problem(batch_size=25)
+        expected = np.linalg.eigvalsh(exact_hessian(problem))
+        result, _ = run(problem, {"top": 3, "bottom": 2, "tolerance": 1e-10, "eigenvectors": True})
+        h = result["hessian"]
+        self.assertNotIn("eigenvalues", h)
+        np.testing.assert_allclose([p["value"] for p in h["top"]], expected[::-1][:3], atol=1e-9)
+        np.testing.assert_allclose([p["value"] for p in h["bottom"]], expected[:2], atol=1e-9)
+        scale = np.max(np.abs(expected))
+        for pair in h["top"] + h["bottom"]:
+            self.assertLess(pair["residual"], 1e-8 * scale)
+            self.assertAlmostEqual(float(np.linalg.norm(pair["vector"])), 1.0, places=10)
+        self.assertEqual(h["solver"]["name"], "lanczos")
+        self.assertTrue(h["solver"]["converged"])
+        self.assertFalse(h["classification"]["complete"])
+
+    def test_restarts_on_a_small_basis(self):
+        matrix = torch.diag(torch.linspace(-1, 10, 200, dtype=torch.float64))
+        found = lanczos_extremes(MatrixOperator(matrix), top=2, bottom=2, basis_size=8, tolerance=1e-8)
+        self.assertGreater(found.restarts, 0)
+        self.assertTrue(found.converged)
+        self.assertAlmostEqual(found.top[0].value, 10.0, places=7)
+        self.assertAlmostEqual(found.bottom[0].value, -1.0, places=7)
+        self.assertLess(found.top[0].residual, 1e-6)
+
+    def test_power_iteration_finds_largest_magnitudes(self):
+        rng = np.random.default_rng(3)
+        q, _ = np.linalg.qr(rng.standard_normal((40, 40)))
+        values = np.concatenate([[9.0, 5.0, 2.0], np.linspace(-1, 1, 37)])
+        matrix = torch.from_numpy(q @ np.diag(values) @ q.T)
+        found = power_iteration(MatrixOperator(matrix), count=2, tolerance=1e-10, max_iterations=1000)
+        self.assertAlmostEqual(found.pairs[0].value, 9.0, places=6)
+        self.assertAlmostEqual(found.pairs[1].value, 5.0, places=6)
+
+    def test_power_solver_reports_both_ends(self):
+        problem = small_problem()
+        expected = np.linalg.eigvalsh(exact_hessian(problem))
+        result, _ = run(problem, {"top": 1, "bottom": 1, "solver": "power", "tolerance": 1e-8})
+        h = result["hessian"]
+        self.assertEqual(h["solver"]["name"], "power")
+        self.assertAlmostEqual(h["top"][0]["value"], expected[-1], delta=1e-4 * abs(expected[-1]))
+
+
+class DensityTest(unittest.TestCase):
+    def test_density_integrates_to_one(self):
+        problem = small_problem()
+        result, _ = run(problem, {"top": 1, "density": {"steps": 30, "probes": 2, "gridSize": 400}})
+        density = result["hessian"]["density"]
+        spacing = density["grid"][1] - density["grid"][0]
+        self.assertAlmostEqual(sum(density["values"]) * spacing, 1.0, places=6)
+        self.assertAlmostEqual(density["integral"], 1.0, places=6)
+        self.assertEqual(density["convention"]["widthConvention"], "variance")
+        self.assertEqual(len(density["grid"]), 400)
+
+    def test_density_mass_sits_at_the_eigenvalues(self):
+        matrix = torch.diag(torch.tensor([1.0, 1.0, 1.0, 5.0], dtype=torch.float64))
+        from landscape_lens.spectrum import spectral_density
+
+        density = spectral_density(MatrixOperator(matrix), steps=4, probes=1, grid_size=2000)
+        grid, values = np.array(density["grid"]), np.array(density["values"])
+        spacing = grid[1] - grid[0]
+        near_one = values[np.abs(grid - 1) < 0.1].sum() * spacing
+        self.assertAlmostEqual(near_one, 0.75, places=6)
+
+
+class LayersAndSlicesTest(unittest.TestCase):
+    def test_per_layer_blocks_are_the_diagonal_blocks(self):
+        problem = small_problem()
+        matrix = exact_hessian(problem)
+        result, _ = run(problem, {"layers": True})
+        layers = result["hessian"]["layers"]
+        self.assertEqual([(l["name"], l["offset"], l["length"]) for l in layers], [("0", 0, 30), ("2", 30, 21)])
+        for layer in layers:
+            block = matrix[layer["offset"] : layer["offset"] + layer["length"], layer["offset"] : layer["offset"] + layer["length"]]
+            np.testing.assert_allclose(layer["eigenvalues"], np.linalg.eigvalsh(block), atol=1e-10)
+            self.assertNotIn("slices", layer)
+        self.assertGreater(result["hessian"]["products"], sum(l["products"] for l in layers))
+
+    def test_slices_follow_the_quadratic_model_and_restore_the_weights(self):
+        problem = small_problem()
+        before = problem.flat()
+        result, _ = run(problem, {"slice": {"radius": 1e-3, "points": 5}})
+        slices = result["hessian"]["slices"]
+        self.assertEqual([s["direction"] for s in slices], ["top", "bottom"])
+        top = slices[0]
+        # Second difference along a unit eigenvector: (f(t) − 2f(0) + f(−t))/t² ≈ λ.
+        t = top["steps"][4]
+        curvature = (top["values"][4] - 2 * top["values"][2] + top["values"][0]) / t**2
+        self.assertAlmostEqual(curvature, top["eigenvalue"], delta=1e-3 * abs(top["eigenvalue"]))
+        self.assertTrue(torch.equal(problem.flat(), before))
+
+    def test_extreme_eigenvectors_for_the_landscape_plane(self):
+        problem = small_problem()
+        matrix = exact_hessian(problem)
+        expected = np.linalg.eigvalsh(matrix)
+        top, top_value, bottom, bottom_value = hessian.extreme_eigenvectors(problem, {"analyses": {"hessian": {"tolerance": 1e-10}}})
+        self.assertAlmostEqual(top_value, expected[-1], delta=1e-9)
+        self.assertAlmostEqual(bottom_value, expected[0], delta=1e-9)
+        self.assertLess(np.linalg.norm(matrix @ top.numpy() - top_value * top.numpy()), 1e-7)
+
+
+class CancellationTest(unittest.TestCase):
+    def test_cancel_keeps_finished_stages(self):
+        problem = small_problem()
+        calls = [0]
+
+        def cancelled():
+            calls[0] += 1
+            return calls[0] > 120
+
+        result, _ = run(problem, {"top": 1, "bottom": 1, "trace": {"probes": 1000}}, cancelled=cancelled)
+        self.assertTrue(result["cancelled"])
+        h = result["hessian"]
+        self.assertIn("top", h)
+        self.assertNotIn("trace", h)
+        self.assertGreater(h["products"], 0)
+
+
+class ClassificationTest(unittest.TestCase):
+    def test_rules_and_tolerance(self):
+        from landscape_lens.spectrum import classify_spectrum
+
+        self.assertEqual(classify_spectrum([1.0, 2.0])["kind"], "minimum")
+        self.assertEqual(classify_spectrum([-1.0, -2.0])["kind"], "maximum")
+        saddle = classify_spectrum([-1.0, 2.0, 3.0])
+        self.assertEqual((saddle["kind"], saddle["index"]), ("saddle", 1))
+        self.assertAlmostEqual(saddle["negativeRatio"], 1 / 3)
+        degenerate = classify_spectrum([1e-9, 1.0])
+        self.assertEqual((degenerate["kind"], degenerate["zeroCount"]), ("degenerate", 1))
+        self.assertEqual(classify_spectrum([1e-9, 1.0], relative_tolerance=1e-10)["kind"], "minimum")
+
+
+if __name__ == "__main__":
+    unittest.main()
