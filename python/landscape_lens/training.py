@@ -12,6 +12,7 @@ loop does; the losses and accuracies recorded after each epoch use the analysis 
 from __future__ import annotations
 
 import math
+import os
 import time
 from typing import Callable, Optional
 
@@ -21,6 +22,7 @@ from . import hessian as hessian_analysis
 from .detect import EarlyStopping, SaddleDetector, plateaus
 from .eigensolvers import seeded
 from .hvp import Cancelled
+from .save_weights import SaveWeightsError, save_weights
 from .optim import create_optimizer, resolve_optimizer, scheduled_learning_rate, set_learning_rate
 
 PROGRESS_INTERVAL = 0.25
@@ -266,6 +268,12 @@ def run_training(problem, config: dict, progress: Callable[..., None], cancelled
         losses = [r["loss"] for r in result["history"]]
         for start, end in plateaus(losses, detector["plateauThreshold"], [r["epoch"] for r in result["history"]]):
             run.event({"epoch": start, "endEpoch": end, "kind": "plateau", "message": f"plateau: |d loss/d epoch| < {detector['plateauThreshold']} over epochs {start}–{end}"})
+    path = (config.get("training") or {}).get("saveWeights")
+    if path:
+        try:
+            result["savedWeights"] = save_weights(problem.model, path, os.getcwd(), (config.get("model") or {}).get("weights"))
+        except (OSError, SaveWeightsError) as caught:
+            run.warnings.append(f"training.saveWeights: {caught}")
     out: dict = {"training": result, "hessianHistory": run.hessian_history, "checkpoints": checkpoints}
     if result["status"] == "cancelled":
         out["cancelled"] = True

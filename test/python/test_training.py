@@ -136,6 +136,45 @@ class TrainingTest(unittest.TestCase):
         self.assertEqual(len(result["checkpoints"]), 4)
 
 
+class SaveWeightsTest(unittest.TestCase):
+    def test_trained_weights_round_trip(self):
+        import json
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            cwd = os.getcwd()
+            os.chdir(folder)
+            try:
+                problem = classifier()
+                result, _ = train(problem, {"epochs": 2, "optimizer": {"name": "sgd", "lr": 0.1}, "saveWeights": "out/trained.safetensors"})
+                path = result["training"]["savedWeights"]
+                self.assertEqual(path, os.path.join(os.path.realpath(folder), "out", "trained.safetensors"))
+                raw = open(path, "rb").read()
+                length = int.from_bytes(raw[:8], "little")
+                header = json.loads(raw[8 : 8 + length])
+                start, end = header["0.weight"]["data_offsets"]
+                weight = torch.frombuffer(bytearray(raw[8 + length + start : 8 + length + end]), dtype=torch.float64).view(header["0.weight"]["shape"])
+                self.assertTrue(torch.equal(weight, problem.model[0].weight.detach()))
+                result, _ = train(problem, {"epochs": 1, "optimizer": {"name": "sgd", "lr": 0.1}, "saveWeights": "trained.pt"})
+                state = torch.load(result["training"]["savedWeights"])
+                self.assertTrue(torch.equal(state["2.bias"], problem.model[2].bias.detach()))
+            finally:
+                os.chdir(cwd)
+
+    def test_the_loaded_weights_file_is_not_overwritten(self):
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            original = os.path.join(folder, "start.pt")
+            torch.save({"kept": torch.ones(1)}, original)
+            problem = classifier()
+            config = {"seed": 0, "model": {"weights": original}, "training": {"epochs": 1, "saveWeights": original}}
+            result = training.run_training(problem, config, lambda f, m, partial=None: None, lambda: False)
+            self.assertIn("saveWeights", result["warnings"][0])
+            self.assertTrue(torch.equal(torch.load(original)["kept"], torch.ones(1)))
+            self.assertNotIn("savedWeights", result["training"])
+
+
 class OptimizerTest(unittest.TestCase):
     def test_defaults_are_torch_defaults(self):
         spec = resolve_optimizer({"name": "adamw"})
