@@ -62,7 +62,7 @@ class _Analysis:
         """Products spent on the per-layer blocks."""
 
 
-def analyze(problem, settings: dict, seed: int = 0, cancelled=None, step: Optional[Callable[[float, str], None]] = None, target: Optional[dict] = None, warnings: Optional[list[str]] = None, operator: Optional[Operator] = None, point: Optional[torch.Tensor] = None, blocks=None, slices: bool = True, gradient: Optional[torch.Tensor] = None) -> tuple[dict, dict]:
+def analyze(problem, settings: dict, seed: int = 0, cancelled=None, step: Optional[Callable[..., None]] = None, target: Optional[dict] = None, warnings: Optional[list[str]] = None, operator: Optional[Operator] = None, point: Optional[torch.Tensor] = None, blocks=None, slices: bool = True, gradient: Optional[torch.Tensor] = None) -> tuple[dict, dict]:
     """Everything ``settings`` asks for at the problem's current weights (or of ``operator``, a block of it).
 
     Returns (result, extremes) where extremes holds the top and bottom Eigenpair lists found.
@@ -78,7 +78,7 @@ def analyze(problem, settings: dict, seed: int = 0, cancelled=None, step: Option
     if target is None:
         target = {"dimension": n, "method": method, "products": 0, "seconds": 0}
     target["dimension"] = n
-    report = step or (lambda fraction, message: None)
+    report = step or (lambda fraction, message, finished=False: None)
     analysis = _Analysis(problem, settings, seed, target, operator, cancelled, report, warnings)
     analysis.gradient = gradient
     spent_before = target.get("products", 0)
@@ -126,6 +126,7 @@ def _dense_stage(analysis: _Analysis) -> dict[str, list[Eigenpair]]:
         values = torch.linalg.eigvalsh(matrix)
     target["eigenvalues"] = values.tolist()
     target["classification"] = classify_spectrum(target["eigenvalues"], analysis.tolerance, True)
+    analysis.step(0.5, "dense spectrum done", True)
     # The extreme eigenvectors by Lanczos on the dense matrix: no more model products.
     found = lanczos_extremes(MatrixOperator(matrix), top=1, bottom=1, tolerance=1e-10, seed=analysis.seed)
     return {"top": found.top, "bottom": found.bottom}
@@ -163,7 +164,7 @@ def _extremes_stage(analysis: _Analysis, top: int, bottom: int, full: bool, ends
     # Both ends are needed to classify from a partial spectrum.
     if not full and merged["top"] and merged["bottom"]:
         target["classification"] = classify_spectrum([p.value for p in merged["top"] + merged["bottom"]], analysis.tolerance, False)
-    analysis.step(0.7, "extremes")
+    analysis.step(0.7, "extremes done", True)
     return merged
 
 
@@ -178,7 +179,7 @@ def _trace_and_density_stage(analysis: _Analysis, finish: Callable[[], None]) ->
         if "eigenvalues" in target:
             target["trace"]["exact"] = sum(target["eigenvalues"])
         finish()
-        analysis.step(0.8, "trace")
+        analysis.step(0.8, "trace done", True)
     density = settings.get("density")
     if density:
         options = density if isinstance(density, dict) else {}
@@ -196,7 +197,7 @@ def _trace_and_density_stage(analysis: _Analysis, finish: Callable[[], None]) ->
         )
         target["density"] = {key: found[key] for key in ("grid", "values", "convention", "steps", "probes", "integral")}
         finish()
-        analysis.step(0.95, "density")
+        analysis.step(0.95, "density done", True)
 
 
 def _layers_stage(analysis: _Analysis, blocks, finish: Callable[[], None]) -> None:
@@ -215,7 +216,7 @@ def _layers_stage(analysis: _Analysis, blocks, finish: Callable[[], None]) -> No
         target["layers"].append({**layer, "name": name or "(root)", "offset": offset, "length": length})
         analysis.layer_products += layer["products"]
         finish()
-        analysis.step(0.95, f"layer {name}")
+        analysis.step(0.95, f"layer {name} done", True)
     finish()
 
 
@@ -264,9 +265,10 @@ def run_hessian(problem, config: dict, progress: Progress, cancelled: Callable[[
     point = problem.flat()
     last = [time.perf_counter()]
 
-    def step(fraction: float, message: str) -> None:
+    def step(fraction: float, message: str, finished: bool = False) -> None:
+        """Progress; the results so far ride along when a stage finished, at most twice a second otherwise."""
         now = time.perf_counter()
-        if now - last[0] >= PARTIAL_INTERVAL or fraction == 1:
+        if finished or now - last[0] >= PARTIAL_INTERVAL or fraction == 1:
             last[0] = now
             progress(fraction, f"Hessian: {message}", {"hessian": copy.deepcopy(target)})
 
