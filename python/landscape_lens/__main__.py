@@ -17,4 +17,14 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        code = main()
+    except BaseException:  # a failure of the backend itself: its traceback goes to the log
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    # The reader thread may still block in stdin's read; a normal interpreter shutdown would
+    # abort on that thread's lock, so flush and leave directly (the channel is unbuffered).
+    sys.stderr.flush()
+    os._exit(code)

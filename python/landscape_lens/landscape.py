@@ -25,6 +25,7 @@ DEFAULT_RESOLUTION = 51
 DEFAULT_RANGE = (-1.0, 1.0)
 INTERPOLATION_RANGE = (-0.5, 1.5)
 FIELD = "/analyses/landscape"
+MEASURED_GRID = 50
 
 
 def _range(settings: dict[str, Any]) -> Optional[tuple[float, float]]:
@@ -45,17 +46,34 @@ def checkpoint_path(problem: Problem, loader: Loader, pattern: str) -> list[torc
     return [state_dict_to_flat(problem, load_state_dict_file(f, FIELD + "/trajectory"), f, FIELD + "/trajectory") for f in files]
 
 
-def hessian_directions(problem: Problem, count: int, seed: int, cancelled: Callable[[], bool]) -> tuple[list[torch.Tensor], list[float]]:
-    """The top eigenvector and, for a plane, the most negative one, from hessian.extreme_eigenvectors."""
+def hessian_directions(problem: Problem, config: dict[str, Any], count: int, cancelled: Callable[[], bool]) -> tuple[list[torch.Tensor], list[float]]:
+    """The top eigenvector and, for a plane, the most negative one (Lanczos, hessian.extreme_eigenvectors)."""
     try:
         hessian = importlib.import_module(".hessian", __package__)
     except ImportError as exc:
         raise ConfigError(f"analyses.landscape.directions \"hessian\": this backend has no Hessian module ({exc})", FIELD + "/directions") from exc
     extreme = getattr(hessian, "extreme_eigenvectors", None)
     if extreme is None:
-        raise ConfigError('analyses.landscape.directions "hessian": this backend\'s Hessian module has no extreme_eigenvectors yet; use "random" or "pca"', FIELD + "/directions")
-    pairs = extreme(problem, top=1, bottom=count - 1, seed=seed, cancelled=cancelled)
-    return [torch.as_tensor(v).to(problem.device, problem.dtype) for _, v in pairs], [float(value) for value, _ in pairs]
+        raise ConfigError('analyses.landscape.directions "hessian": this backend\'s Hessian module has no extreme_eigenvectors; use "random" or "pca"', FIELD + "/directions")
+    top_vector, top_value, bottom_vector, bottom_value = extreme(problem, config, cancelled)
+    vectors, values = [top_vector], [float(top_value)]
+    if count == 2:
+        vectors.append(bottom_vector)
+        values.append(float(bottom_value))
+    return [torch.as_tensor(v).to(problem.device, problem.dtype) for v in vectors], values
+
+
+def cancelled_before_grid(kind: str, dimensions: int, plane_range: tuple[float, float], settings: dict[str, Any], problem: Problem) -> dict[str, Any]:
+    """The result of a landscape cancelled while its directions were computed: no point computed."""
+    alphas = linspace(plane_range[0], plane_range[1], int(settings.get("resolution", DEFAULT_RESOLUTION)))
+    betas = list(alphas) if dimensions == 2 else [0.0]
+    samples = settings.get("samples")
+    rows = min(int(samples), problem.rows()) if samples is not None else problem.rows()
+    landscape = {"directions": kind, "normalization": "none", "dimensions": dimensions, "alphas": alphas, "betas": betas,
+                 "loss": [None] * (len(alphas) * len(betas)), "samples": rows, "stride": 1, "complete": False}
+    if problem.classification:
+        landscape["accuracy"] = [None] * (len(alphas) * len(betas))
+    return {"landscape": landscape, "cancelled": True, "warnings": ["landscape cancelled while computing the Hessian eigenvectors: no grid point computed"]}
 
 
 def run_landscape(problem: Problem, config: dict[str, Any], loader: Loader, progress: Callable[..., None], cancelled: Callable[[], bool],
@@ -104,7 +122,13 @@ def run_landscape(problem: Problem, config: dict[str, Any], loader: Loader, prog
     elif kind == "hessian":
         origin = center
         progress(0.0, "landscape: Hessian eigenvectors")
-        directions, eigenvalues = hessian_directions(problem, dimensions, seed, cancelled)
+        try:
+            directions, eigenvalues = hessian_directions(problem, config, dimensions, cancelled)
+        except Exception as exc:
+            if type(exc).__name__ != "Cancelled":
+                raise
+            problem.set_flat(center)
+            return cancelled_before_grid(kind, dimensions, chosen_range or DEFAULT_RANGE, settings, problem)
         plane_range = chosen_range or DEFAULT_RANGE
     elif kind == "random":
         origin = center
@@ -183,12 +207,16 @@ def run_landscape(problem: Problem, config: dict[str, Any], loader: Loader, prog
             progress(computed / len(loss), f"landscape: {computed} of {len(loss)} points")
 
     was_flat = center.clone()
+    evaluator: Optional[PlaneEvaluator] = None
     try:
-        evaluator = PlaneEvaluator(problem, inputs, targets, origin, directions, first_layer=True, log=log_to_stderr)
         order = [(index, alphas[index % columns], betas[index // columns]) for _, points in levels for index in points]
+        # Measuring the shortcuts costs a dozen evaluations: worth it on larger grids only.
+        evaluator = PlaneEvaluator(problem, inputs, targets, origin, directions, optimize=len(order) >= MEASURED_GRID, log=log_to_stderr)
         count = workers if workers is not None else worker_count(evaluator)
         evaluate_points(evaluator, order, on_value, cancelled, count)
     finally:
+        if evaluator is not None:
+            evaluator.restore()
         problem.set_flat(was_flat)
     complete = computed == len(loss)
     out: dict[str, Any] = {"landscape": describe(1, complete)}

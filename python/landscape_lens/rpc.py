@@ -35,9 +35,9 @@ def jsonable(value: Any) -> Any:
 
 def encode(message: dict[str, Any]) -> bytes:
     try:
-        text = json.dumps(message, separators=(",", ":"), allow_nan=False)
+        text = json.dumps(message, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
     except (TypeError, ValueError):
-        text = json.dumps(jsonable(message), separators=(",", ":"), allow_nan=False)
+        text = json.dumps(jsonable(message), separators=(",", ":"), allow_nan=False, ensure_ascii=False)
     body = text.encode("utf-8")
     return b"Content-Length: " + str(len(body)).encode("ascii") + b"\r\n\r\n" + body
 
