@@ -373,5 +373,10 @@ def load_problem(config: dict[str, Any], base_dir: str, user_files: Optional[Use
     except ConfigError:
         raise
     except Exception as exc:
-        raise classify(exc, loader.user_files, "evaluating the model on the data") from exc
+        error = classify(exc, loader.user_files, "evaluating the model on the data")
+        if error.kind == "internal":  # no frame of the user's: the model and the data do not fit
+            raise ConfigError(f"model.pytorch {model_ref} cannot evaluate the data of data.factory {data_ref} "
+                              f"(inputs {tuple(train_x.shape)}, targets {tuple(train_y.shape)}, loss {loss.name}): {type(exc).__name__}: {exc}",
+                              "/data/factory", traceback=error.data.get("traceback")) from exc
+        raise error from exc
     return problem, loader

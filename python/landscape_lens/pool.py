@@ -5,7 +5,8 @@ per process, so on CPU the grid is shared with ``cores − 1`` forked children t
 model, the data and the precomputed first layer copy-on-write. Points are handed out in small
 chunks through a shared counter, in the given order (coarse levels first); each process sends
 (index, loss, accuracy) back through a pipe. Linux only (fork); elsewhere, or when torch already
-uses several threads, or on a GPU, this process evaluates every point itself.
+uses several threads, or on a GPU, or when other programs keep the cores busy (the load average),
+this process evaluates every point itself.
 """
 
 from __future__ import annotations
@@ -42,7 +43,12 @@ def worker_count(evaluator: PlaneEvaluator) -> int:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:
         cores = os.cpu_count() or 1
-    return max(1, min(cores, 8))
+    # Cores other programs keep busy do not help: the one-minute load average, less this process.
+    try:
+        idle = cores - os.getloadavg()[0] + 1
+    except OSError:
+        idle = cores
+    return max(1, min(cores, 8, int(idle + 0.5)))
 
 
 def evaluate_points(evaluator: PlaneEvaluator, points: list[Point], on_value: OnValue, cancelled: Callable[[], bool], workers: int = 1) -> None:

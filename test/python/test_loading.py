@@ -194,6 +194,14 @@ class UserErrorsTest(unittest.TestCase):
         self.assertTrue(caught.exception.message.startswith("model.py:9: RuntimeError"), caught.exception.message)
         self.assertIn("(in forward)", caught.exception.message)
 
+    def test_data_that_does_not_fit_a_sequential_model(self):
+        self.folder = ProjectFolder({"model.py": MLP_MODEL, "data.py": "import torch\n\ndef make_data():\n    return torch.zeros(8, 5), torch.zeros(8, dtype=torch.long)\n"})
+        with self.assertRaises(ConfigError) as caught:
+            load_problem(mlp_config(), self.folder.path)
+        self.assertEqual(caught.exception.data["field"], "/data/factory")
+        self.assertIn("inputs (8, 5)", caught.exception.message)
+        self.assertIn("model.py:make_model", caught.exception.message)
+
     def test_factory_returning_the_wrong_type(self):
         self.folder = ProjectFolder({"model.py": MLP_MODEL, "data.py": "def make_data():\n    return {'x': 1}\n"})
         with self.assertRaises(ConfigError) as caught:
