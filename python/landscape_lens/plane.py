@@ -151,6 +151,9 @@ class PlaneEvaluator:
         self.forward: Callable[[torch.Tensor], torch.Tensor] = problem.model
         self.folded: list[str] = []
         self._theta = torch.empty_like(self.origin)
+        # In training mode BatchNorm updates its running statistics at every forward; they are put
+        # back before each point so the grid does not depend on the order of its points.
+        self._buffers = [(b, b.detach().clone()) for b in problem.model.buffers()] if problem.model.training else []
         self.log = log
         if optimize:
             self._try_folding()
@@ -225,10 +228,17 @@ class PlaneEvaluator:
         self.log(f"landscape: channels-last layout {'kept' if self.channels_last else 'dropped'} "
                  f"(plain {plain_time * 1000:.1f} ms, channels-last {fast_time * 1000:.1f} ms per point{'' if agrees else ', values differ'})")
 
+    def _restore_buffers(self) -> None:
+        with torch.no_grad():
+            for buffer, saved in self._buffers:
+                buffer.copy_(saved)
+
     def restore(self) -> None:
-        """Puts the model back in the contiguous layout (after a channels-last run)."""
+        """Puts the model back in the contiguous layout (after a channels-last run) and its buffers
+        as they were (model.mode "train")."""
         if self.channels_last:
             self._set_layout(False)
+        self._restore_buffers()
 
     def _try_first_layer(self) -> None:
         """Keeps the first-layer shortcut when it agrees with the plain evaluation and is faster."""
@@ -252,6 +262,8 @@ class PlaneEvaluator:
 
     def evaluate(self, alpha: float, beta: float = 0.0) -> tuple[float, Optional[float]]:
         problem = self.problem
+        if problem.model.training:  # model.mode "train": every point starts from the same buffers
+            self._restore_buffers()
         theta = torch.add(self.origin, self.directions[0], alpha=alpha, out=self._theta)
         if len(self.directions) > 1:
             theta.add_(self.directions[1], alpha=beta)

@@ -115,6 +115,19 @@ class LandscapeTest(unittest.TestCase):
         d1, _ = random_plane(problem, problem.flat(), 4, "filter", True, 2)
         self.assertTrue(torch.all(d1[mask] == 0), "BatchNorm weights and biases get no direction")
 
+    def test_train_mode_grid_does_not_depend_on_the_order_of_points(self):
+        problem = bn_cnn_problem()
+        problem.model.train()
+        running_mean = problem.model[1].running_mean.clone()
+        serial = run_landscape(problem, landscape_config(), None, quiet, never, workers=1)["landscape"]
+        self.assertTrue(torch.equal(problem.model[1].running_mean, running_mean))
+        center = problem.flat()
+        d1, d2 = random_plane(problem, center, 4, "filter", True, 2)
+        problem.set_flat(center + 0.5 * d1 + 1.0 * d2)
+        expected = problem.loss()  # batch statistics of the same batches
+        problem.set_flat(center)
+        self.assertAlmostEqual(serial["loss"][4 * 5 + 3], expected, places=12)
+
     def test_cancellation_keeps_finished_points(self):
         for workers in (1, 2):
             problem = mlp_problem()
@@ -307,19 +320,15 @@ class HessianPlaneTest(unittest.TestCase):
         result = run_landscape(problem, config, None, quiet, never, workers=1)["landscape"]
         params = problem.flat()
 
-        def loss_of(vector):
-            total = 0.0
-            out = torch.func.functional_call if hasattr(torch, "func") else None  # noqa: F841
-            offset = 0
-            tensors = {}
-            for name, p in zip(problem.names, problem.params):
-                tensors[name] = vector[offset : offset + p.numel()].view_as(p)
-                offset += p.numel()
+        try:
+            from torch.func import functional_call
+        except ImportError:  # torch 1.13
             from torch.nn.utils.stateless import functional_call
 
+        def loss_of(vector):
+            tensors = dict(zip(problem.names, problem.unflatten(vector)))
             x, y = problem.data()
-            total = problem.criterion(functional_call(problem.model, tensors, (x,)), y)
-            return total
+            return problem.criterion(functional_call(problem.model, tensors, (x,)), y)
 
         dense = torch.autograd.functional.hessian(loss_of, params)
         values = torch.linalg.eigvalsh(dense)
