@@ -75,6 +75,23 @@ class DenseSpectrumTest(unittest.TestCase):
         self.assertEqual(trace["probes"], 400)
 
 
+class ConvolutionTest(unittest.TestCase):
+    def test_cnn_with_batchnorm_in_evaluation_mode(self):
+        torch.manual_seed(0)
+        model = torch.nn.Sequential(torch.nn.Conv2d(1, 3, 3), torch.nn.BatchNorm2d(3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(48, 2)).double()
+        with torch.no_grad():
+            model[1].running_mean.uniform_(-0.5, 0.5)
+            model[1].running_var.uniform_(0.5, 2.0)
+        x = torch.randn(30, 1, 6, 6, dtype=torch.float64)
+        problem = Problem.from_module(model, x, torch.randint(0, 2, (30,)), "softmax-cross-entropy", batch_size=8)
+        matrix = exact_hessian(problem)
+        result, _ = run(problem, {"layers": True})
+        h = result["hessian"]
+        np.testing.assert_allclose(h["eigenvalues"], np.linalg.eigvalsh(matrix), atol=1e-10)
+        self.assertEqual([(l["name"], l["length"]) for l in h["layers"]], [("0", 30), ("1", 6), ("4", 98)])
+        self.assertFalse(model.training)
+
+
 class LanczosTest(unittest.TestCase):
     def test_top_and_bottom_with_residuals(self):
         problem = small_problem(batch_size=25)

@@ -59,6 +59,21 @@ class TrainingTest(unittest.TestCase):
         self.assertTrue(torch.allclose(problem.flat(), start - 0.3 * gradient, atol=1e-14))
         self.assertAlmostEqual(result["training"]["history"][0]["gradientNorm"], float(gradient.norm()), places=12)
 
+    def test_batchnorm_trains_in_train_mode_and_is_evaluated_in_eval_mode(self):
+        torch.manual_seed(0)
+        model = torch.nn.Sequential(torch.nn.Conv2d(1, 3, 3), torch.nn.BatchNorm2d(3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(48, 2)).double()
+        x = torch.randn(40, 1, 6, 6, dtype=torch.float64)
+        labels = (x.mean(dim=(1, 2, 3)) > 0).long()
+        problem = Problem.from_module(model, x, labels, "softmax-cross-entropy")
+        initial = problem.loss()
+        result, _ = train(problem, {"epochs": 10, "batchSize": 10, "optimizer": {"name": "adam", "lr": 0.02}})
+        history = result["training"]["history"]
+        self.assertLess(history[-1]["loss"], initial)
+        # The running statistics moved (train-mode steps); the recorded loss is the evaluation-mode loss.
+        self.assertFalse(torch.equal(model[1].running_mean, torch.zeros(3, dtype=torch.float64)))
+        self.assertFalse(model.training)
+        self.assertAlmostEqual(history[-1]["loss"], problem.loss(), places=12)
+
     def test_mini_batch_adam_with_schedule(self):
         problem = classifier()
         initial = problem.loss()
