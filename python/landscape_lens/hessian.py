@@ -17,6 +17,7 @@ from typing import Any, Callable, Optional
 
 import torch
 
+from .errors import ConfigError
 from .eigensolvers import Eigenpair, lanczos_extremes, shifted_power_iteration
 from .hvp import Cancelled, MatrixOperator, Operator, RestrictedOperator, check, dense_matrix, hessian_operator
 from .spectrum import DEFAULT_CLASSIFICATION_TOLERANCE, classify_spectrum, hutchinson_trace, spectral_density
@@ -272,13 +273,13 @@ def run_hessian(problem, config: dict, progress: Progress, cancelled: Callable[[
             last[0] = now
             progress(fraction, f"Hessian: {message}", {"hessian": copy.deepcopy(target)})
 
+    check_settings(settings)
     started = time.perf_counter()
     try:
         _, gradient = problem.loss_and_grad()
         target["gradientNorm"] = float(torch.linalg.vector_norm(gradient))
         if problem.dimension <= 100:
             target["point"] = point.tolist()
-        _check_settings(settings)
         analysis_blocks = problem.blocks() if settings.get("layers") else None
         analyze(problem, settings, seed, cancelled, step, target, warnings, point=point, blocks=analysis_blocks, gradient=gradient)
     except Cancelled:
@@ -294,15 +295,18 @@ def run_hessian(problem, config: dict, progress: Progress, cancelled: Callable[[
     return out
 
 
-def _check_settings(settings: dict) -> None:
-    """Errors a user can cause, naming the field."""
+def check_settings(settings: dict) -> None:
+    """Errors a user can cause in analyses.hessian, as config errors naming the field."""
     for key in ("top", "bottom", "maxDimension", "maxProducts"):
         value = settings.get(key)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
-            raise ValueError(f"/analyses/hessian/{key} must be a whole number ≥ 0, not {value!r}")
+            raise ConfigError(f"analyses.hessian.{key} must be a whole number ≥ 0, not {value!r}", f"/analyses/hessian/{key}")
     solver = settings.get("solver")
     if solver is not None and solver not in ("lanczos", "power"):
-        raise ValueError(f'/analyses/hessian/solver "{solver}" is not known: use "lanczos" or "power"')
+        raise ConfigError(f'analyses.hessian.solver "{solver}" is not known: use "lanczos" or "power"', "/analyses/hessian/solver")
+    method = settings.get("method")
+    if method is not None and method not in ("exact", "finite-difference"):
+        raise ConfigError(f'analyses.hessian.method "{method}" is not known: use "exact" or "finite-difference"', "/analyses/hessian/method")
 
 
 def history_entry(epoch: int, reason: str, analysis: dict) -> dict:

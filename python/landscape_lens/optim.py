@@ -10,6 +10,8 @@ from typing import Callable, Optional
 
 import torch
 
+from .errors import ConfigError
+
 # Defaults of every parameter as torch.optim documents them; the methods beyond torch use lr 0.1.
 OPTIMIZER_DEFAULTS: dict[str, dict] = {
     "sgd": {"lr": 1e-3, "momentum": 0, "dampening": 0, "nesterov": False, "weight_decay": 0, "maximize": False},
@@ -19,16 +21,20 @@ OPTIMIZER_DEFAULTS: dict[str, dict] = {
     "adagrad": {"lr": 1e-2, "lr_decay": 0, "weight_decay": 0, "initial_accumulator_value": 0, "eps": 1e-10, "maximize": False},
     "noisy-gd": {"lr": 0.1, "noise": 0.01},
     "perturbed-gd": {"lr": 0.1, "radius": 0.1, "g_thres": 1e-3, "t_thres": 10},
+    "newton": {"lr": 1, "damping": 0},
+    "saddle-free-newton": {"lr": 1, "damping": 0},
 }
 SECOND_ORDER = ("newton", "saddle-free-newton")
+# Newton methods build the dense Hessian (n products) at every step.
+SECOND_ORDER_LIMIT = 3000
 DEFAULT_OPTIMIZER = {"name": "sgd", "lr": 0.01}
 
 
-class OptimizerError(ValueError):
+class OptimizerError(ConfigError):
     """A training.optimizer the backend cannot run; ``field`` is the JSON pointer."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+        super().__init__(message, field)
         self.field = field
 
 
@@ -36,12 +42,6 @@ def resolve_optimizer(entry: Optional[dict]) -> dict:
     """{name, label, lr, schedule, parameters} with every parameter not given at its default."""
     entry = dict(entry or DEFAULT_OPTIMIZER)
     name = entry.get("name")
-    if name in SECOND_ORDER:
-        raise OptimizerError(
-            "/training/optimizer/name",
-            f'training.optimizer.name "{name}" builds the dense Hessian at every step and is not available on the PyTorch backend: '
-            'use "sgd", "adam", "adamw", "rmsprop", "adagrad", "noisy-gd" or "perturbed-gd"',
-        )
     if name not in OPTIMIZER_DEFAULTS:
         raise OptimizerError("/training/optimizer/name", f'training.optimizer.name "{name}" is not known: use one of {", ".join(OPTIMIZER_DEFAULTS)}')
     parameters = {key: entry.get(key, default) for key, default in OPTIMIZER_DEFAULTS[name].items()}
@@ -135,9 +135,52 @@ class PerturbedGradientDescent(torch.optim.Optimizer):
         return None
 
 
+class NewtonMethod(torch.optim.Optimizer):
+    """Damped Newton θ ← θ − lr·(H + λI)⁻¹∇L, or saddle-free Newton (Dauphin et al. 2014, eq. 13)
+    θ ← θ − lr·(|H| + λI)⁻¹∇L with |H| = Q|Λ|Qᵀ, so negative-curvature directions are descended.
+    ``step(closure)``: the closure returns the dense Hessian at the current weights; ∇L is in .grad."""
+
+    def __init__(self, params, lr: float, damping: float, saddle_free: bool) -> None:
+        super().__init__(params, {"lr": lr, "damping": damping})
+        self.saddle_free = saddle_free
+
+    @torch.no_grad()
+    def step(self, closure: Optional[Callable] = None):  # type: ignore[override]
+        if closure is None:
+            raise RuntimeError("Newton methods need the closure that builds the Hessian")
+        params = [p for group in self.param_groups for p in group["params"]]
+        group = self.param_groups[0]
+        with torch.enable_grad():
+            hessian = closure()
+        gradient = torch.cat([(p.grad if p.grad is not None else torch.zeros_like(p)).reshape(-1) for p in params])
+        eye = torch.eye(hessian.shape[0], device=hessian.device, dtype=hessian.dtype)
+        if self.saddle_free:
+            values, vectors = torch.linalg.eigh(hessian)
+            curvature = values.abs() + group["damping"]
+            projection = vectors.T @ gradient
+            coefficients = torch.where(curvature > 0, projection / torch.where(curvature > 0, curvature, torch.ones_like(curvature)), torch.zeros_like(projection))
+            direction = vectors @ coefficients
+        else:
+            direction = torch.linalg.solve(hessian + group["damping"] * eye, gradient)
+        offset = 0
+        for p in params:
+            p.add_(direction[offset : offset + p.numel()].view_as(p), alpha=-group["lr"])
+            offset += p.numel()
+        return None
+
+
 def create_optimizer(spec: dict, params: list[torch.Tensor], generator: torch.Generator) -> torch.optim.Optimizer:
     """A fresh torch optimizer for the parameters, from a resolved spec."""
     name, p = spec["name"], spec["parameters"]
+    if name in SECOND_ORDER:
+        dimension = sum(t.numel() for t in params)
+        if dimension > SECOND_ORDER_LIMIT:
+            raise OptimizerError(
+                "/training/optimizer/name",
+                f'training.optimizer.name "{name}" builds the dense Hessian of all {dimension} parameters at every step; '
+                f"the PyTorch backend allows it up to {SECOND_ORDER_LIMIT}: use a first-order optimizer (sgd, adam, ...) for this model",
+            )
+        return NewtonMethod(params, p["lr"], p["damping"], name == "saddle-free-newton")
     if name == "sgd":
         return torch.optim.SGD(params, lr=p["lr"], momentum=p["momentum"], dampening=p["dampening"], weight_decay=p["weight_decay"], nesterov=p["nesterov"], maximize=p["maximize"])
     if name in ("adam", "adamw"):

@@ -21,9 +21,9 @@ import torch
 from . import hessian as hessian_analysis
 from .detect import EarlyStopping, SaddleDetector, plateaus
 from .eigensolvers import seeded
-from .hvp import Cancelled
+from .hvp import Cancelled, DoubleBackpropOperator, dense_matrix
 from .save_weights import SaveWeightsError, save_weights
-from .optim import create_optimizer, resolve_optimizer, scheduled_learning_rate, set_learning_rate
+from .optim import NewtonMethod, create_optimizer, resolve_optimizer, scheduled_learning_rate, set_learning_rate
 
 PROGRESS_INTERVAL = 0.25
 DETECTOR_DEFAULTS = {"threshold": 1e-4, "window": 5, "boost": 2, "plateauThreshold": 1e-3}
@@ -93,6 +93,8 @@ class _Run:
         }
         settings = hessian_analysis.hessian_settings(config)
         asked = "hessian" in (config.get("analyses") or {}) or hessian_every is not None
+        if asked:
+            hessian_analysis.check_settings(settings)
         self.hessian_settings = hessian_analysis.quick_settings(settings) if asked else None
         self.hessian_every = hessian_every if hessian_every is not None else settings.get("every")
         self.hessian_history: list[dict] = []
@@ -136,7 +138,10 @@ class _Run:
 
     def _closure(self, pairs: list, weighted: bool):
         """Re-evaluates the gradient of these batches at the current weights (perturbed-gd's perturbation):
-        the whole-set loss (weighted) or one mini-batch's loss."""
+        the whole-set loss (weighted) or one mini-batch's loss; for Newton methods, their dense Hessian."""
+        if isinstance(self.optimizer, NewtonMethod):
+            view = self.problem if weighted else _BatchView(self.problem, *pairs[0])
+            return lambda: dense_matrix(DoubleBackpropOperator(view, self.cancelled))
 
         def closure():
             self.optimizer.zero_grad(set_to_none=False)
@@ -219,6 +224,31 @@ class _Run:
             self.warnings.append(f"Hessian analysis at epoch {epoch}: {caught}")
             return
         self.hessian_history.append(hessian_analysis.history_entry(epoch, reason, analysis))
+
+
+class _BatchView:
+    """One mini-batch as a problem of its own (for the Newton methods' Hessian of the batch loss)."""
+
+    def __init__(self, problem, x: torch.Tensor, y: torch.Tensor) -> None:
+        self.problem = problem
+        self.x, self.y = x, y
+        self.params = problem.params
+        self.dimension = problem.dimension
+        self.device = problem.device
+        self.dtype = problem.dtype
+        self.batch_size = None
+
+    def rows(self, split: str = "train") -> int:
+        return int(self.x.shape[0])
+
+    def batches(self, split: str = "train"):
+        yield self.x, self.y
+
+    def batch_contribution(self, x: torch.Tensor, y: torch.Tensor, split: str = "train") -> torch.Tensor:
+        return self.problem.batch_loss(x, y)
+
+    def unflatten(self, v: torch.Tensor) -> list[torch.Tensor]:
+        return self.problem.unflatten(v)
 
 
 def run_training(problem, config: dict, progress: Callable[..., None], cancelled: Callable[[], bool], hessian_every: Optional[int] = None) -> dict:

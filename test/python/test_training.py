@@ -164,7 +164,8 @@ class SaveWeightsTest(unittest.TestCase):
                 result, _ = train(problem, {"epochs": 2, "optimizer": {"name": "sgd", "lr": 0.1}, "saveWeights": "out/trained.safetensors"})
                 path = result["training"]["savedWeights"]
                 self.assertEqual(path, os.path.join(os.path.realpath(folder), "out", "trained.safetensors"))
-                raw = open(path, "rb").read()
+                with open(path, "rb") as handle:
+                    raw = handle.read()
                 length = int.from_bytes(raw[:8], "little")
                 header = json.loads(raw[8 : 8 + length])
                 start, end = header["0.weight"]["data_offsets"]
@@ -196,11 +197,31 @@ class OptimizerTest(unittest.TestCase):
         self.assertEqual(spec["parameters"]["weight_decay"], 1e-2)
         self.assertEqual(resolve_optimizer({"name": "sgd", "momentum": 0.9})["label"], "sgd (momentum 0.9)")
 
-    def test_second_order_methods_are_refused_with_the_field(self):
+    def test_unknown_optimizer_is_a_config_error_naming_the_field(self):
         with self.assertRaises(OptimizerError) as raised:
-            resolve_optimizer({"name": "newton"})
-        self.assertEqual(raised.exception.field, "/training/optimizer/name")
-        self.assertIn("newton", str(raised.exception))
+            resolve_optimizer({"name": "lbfgs"})
+        self.assertEqual(raised.exception.data["field"], "/training/optimizer/name")
+        self.assertEqual(raised.exception.data["kind"], "config")
+        self.assertIn("lbfgs", str(raised.exception))
+
+    def test_newton_solves_least_squares_in_one_step(self):
+        torch.manual_seed(1)
+        x = torch.randn(40, 3, dtype=torch.float64)
+        targets = x @ torch.tensor([[1.0], [-2.0], [0.5]], dtype=torch.float64) + 0.3 + 0.01 * torch.randn(40, 1, dtype=torch.float64)
+        for name in ("newton", "saddle-free-newton"):
+            problem = Problem.from_module(torch.nn.Linear(3, 1).double(), x, targets, "mse")
+            design = torch.cat([x, torch.ones(40, 1, dtype=torch.float64)], dim=1)
+            best = torch.linalg.lstsq(design, targets).solution
+            result, _ = train(problem, {"epochs": 1, "optimizer": {"name": name}})
+            self.assertLess(float((problem.flat() - best.reshape(-1)).abs().max()), 1e-10, name)
+            self.assertEqual(result["training"]["optimizer"], name)
+
+    def test_newton_on_a_large_model_is_refused_with_the_field(self):
+        problem = Problem.from_module(torch.nn.Linear(100, 40).double(), torch.randn(10, 100, dtype=torch.float64), torch.randn(10, 40, dtype=torch.float64), "mse")
+        with self.assertRaises(OptimizerError) as raised:
+            train(problem, {"epochs": 1, "optimizer": {"name": "newton"}})
+        self.assertEqual(raised.exception.data["field"], "/training/optimizer/name")
+        self.assertIn("4040", str(raised.exception))
 
     def test_schedules(self):
         self.assertAlmostEqual(scheduled_learning_rate({"kind": "exponential", "gamma": 0.9}, 1.0, 2), 0.81)
