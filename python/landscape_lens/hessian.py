@@ -334,9 +334,10 @@ def quick_settings(settings: dict) -> dict:
 
 def extreme_eigenvectors(problem, config: dict, cancelled: Optional[Callable[[], bool]] = None) -> tuple[torch.Tensor, float, torch.Tensor, float]:
     """(top vector, top value, bottom vector, bottom value) of the Hessian at the current weights, by
-    Lanczos with analyses.hessian's tolerance and budget when given (the landscape's Hessian plane)."""
+    Lanczos at its defaults (relative residual 1e-6) seeded with the config's seed, as the engine's
+    landscape draws its Hessian plane (src/core/landscape/analysis.ts)."""
     settings = hessian_settings(config)
     seed = int(config.get("seed", 0) or 0) if ("analyses" in config or "model" in config) else 0
     operator = hessian_operator(problem, settings.get("method", "exact"), settings.get("step", DEFAULT_FINITE_DIFFERENCE_STEP), cancelled)
-    found = lanczos_extremes(operator, top=1, bottom=1, tolerance=settings.get("tolerance"), max_products=settings.get("maxProducts"), seed=seed, cancelled=cancelled)
+    found = lanczos_extremes(operator, top=1, bottom=1, seed=seed, cancelled=cancelled)
     return found.top[0].vector, found.top[0].value, found.bottom[0].vector, found.bottom[0].value
