@@ -66,6 +66,28 @@ class InitializeTest(unittest.TestCase):
             load_problem(mlp_config(pytorch="nets.py:make_model"), self.folder.path)
         self.assertIn("nets.py does not exist", caught.exception.message)
 
+    def test_unavailable_cuda_device_is_an_environment_error(self):
+        from landscape_lens.errors import EnvironmentProblem
+
+        config = mlp_config()
+        config["runtime"] = {"device": "cuda:7"}
+        if torch.cuda.is_available() and torch.cuda.device_count() > 7:
+            self.skipTest("this machine has 8 CUDA devices")
+        with self.assertRaises(EnvironmentProblem) as caught:
+            load_problem(config, self.folder.path)
+        self.assertEqual(caught.exception.to_json()["code"], 3)
+        self.assertIn('runtime.device "cuda:7"', caught.exception.message)
+
+    def test_sse_sums_over_batches(self):
+        config = mlp_config(loss="sse")
+        config["data"]["batchSize"] = 7
+        problem, _ = load_problem(config, self.folder.path)
+        x, y = problem.data()
+        with torch.no_grad():
+            out = problem.model(x)
+        onehot = torch.nn.functional.one_hot(y, 3).double()
+        self.assertAlmostEqual(problem.loss(), 0.5 * float(((out - onehot) ** 2).sum()), places=10)
+
     def test_unknown_loss_name(self):
         with self.assertRaises(ConfigError) as caught:
             load_problem(mlp_config(loss="cross-entropy"), self.folder.path)
