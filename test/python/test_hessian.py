@@ -1,7 +1,11 @@
 """The PyTorch backend's Hessian analyses against torch.autograd.functional.hessian + numpy in float64."""
 
+import json
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 import unittest
 
 import numpy as np
@@ -212,6 +216,86 @@ class CancellationTest(unittest.TestCase):
         self.assertIn("top", h)
         self.assertNotIn("trace", h)
         self.assertGreater(h["products"], 0)
+
+
+REPOSITORY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+CLI = os.path.join(REPOSITORY, "dist", "cli.js")
+
+
+@unittest.skipUnless(os.path.exists(CLI) and shutil.which("node"), "needs the built CLI (npm run build) and node")
+class EngineAgreementTest(unittest.TestCase):
+    def engine_run(self, folder, config):
+        """Writes the CSV set and the config into folder, runs the engine's CLI; its results.json."""
+        rng = np.random.default_rng(0)
+        x = rng.standard_normal((80, 2))
+        label = (x[:, 0] + 0.5 * x[:, 1] > 0).astype(int) + (x[:, 1] > 0.7).astype(int)
+        with open(os.path.join(folder, "data.csv"), "w") as handle:
+            handle.write("a,b,label\n" + "".join(f"{r[0]!r},{r[1]!r},{l}\n" for r, l in zip(x, label)))
+        base = {
+            "seed": 3,
+            "model": {"layers": [2, 6, 3], "activation": ["tanh", "linear"], "loss": "softmax-cross-entropy"},
+            "data": {"kind": "csv", "path": "data.csv", "label": "label", "testFraction": 0},
+        }
+        path = os.path.join(folder, f"{config['name']}.landscape.json")
+        with open(path, "w") as handle:
+            json.dump({**base, **config, "model": {**base["model"], **config.get("model", {})}}, handle)
+        out = os.path.join(folder, "out-" + config["name"])
+        subprocess.run(["node", CLI, "run", path, "--out", out, "--quiet", "--workers", "1"], check=True, capture_output=True, timeout=300)
+        with open(os.path.join(out, "results.json")) as handle:
+            results = json.load(handle)
+        self.data = (torch.from_numpy(x), torch.from_numpy(label.astype(np.int64)))
+        return results
+
+    def torch_problem(self, weights_path):
+        from landscape_lens.loading import read_safetensors
+
+        model = torch.nn.Sequential(torch.nn.Linear(2, 6), torch.nn.Tanh(), torch.nn.Linear(6, 3)).double()
+        model.load_state_dict(read_safetensors(weights_path))
+        return Problem.from_module(model, *self.data, "softmax-cross-entropy")
+
+    def test_same_mlp_same_spectrum_as_the_engine(self):
+        """The engine trains a 2-6-3 tanh MLP on a CSV set and saves its weights; the same weights in an
+        nn.Sequential give the same loss, spectrum, extremes, trace and classification, in float64."""
+        settings = {"full": True, "top": 2, "bottom": 2, "trace": True, "tolerance": 1e-10}
+        with tempfile.TemporaryDirectory() as folder:
+            training = {"epochs": 5, "optimizer": {"name": "sgd", "lr": 0.5}, "saveWeights": "trained.safetensors"}
+            engine = self.engine_run(folder, {"name": "spectrum", "training": training, "analyses": {"hessian": settings}})
+            problem = self.torch_problem(os.path.join(folder, "trained.safetensors"))
+        self.assertAlmostEqual(problem.loss(), engine["training"]["history"][-1]["loss"], delta=1e-12)
+        result, _ = run(problem, settings, seed=3)
+        ours, theirs = result["hessian"], engine["hessian"]
+        np.testing.assert_allclose(ours["eigenvalues"], theirs["eigenvalues"], rtol=0, atol=1e-10)
+        for end in ("top", "bottom"):
+            np.testing.assert_allclose([p["value"] for p in ours[end]], [p["value"] for p in theirs[end]], rtol=0, atol=1e-10)
+        self.assertAlmostEqual(ours["trace"]["exact"], theirs["trace"]["exact"], delta=1e-10)
+        self.assertAlmostEqual(ours["gradientNorm"], theirs["gradientNorm"], delta=1e-12)
+        self.assertEqual((ours["classification"]["kind"], ours["classification"]["index"]), (theirs["classification"]["kind"], theirs["classification"]["index"]))
+        # The slices agree up to the eigenvectors' arbitrary sign.
+        for mine, engine_slice in zip(ours["slices"], theirs["slices"]):
+            forward = np.max(np.abs(np.subtract(mine["values"], engine_slice["values"])))
+            mirrored = np.max(np.abs(np.subtract(mine["values"], engine_slice["values"][::-1])))
+            self.assertLess(min(forward, mirrored), 1e-8)
+
+    def test_same_full_batch_training_as_the_engine(self):
+        """From the same imported weights, full-batch SGD with momentum and a step schedule gives the
+        engine's per-epoch loss, gradient norm and learning rate, and its final weights."""
+        from landscape_lens import training as torch_training
+
+        with tempfile.TemporaryDirectory() as folder:
+            self.engine_run(folder, {"name": "start", "training": {"epochs": 1, "saveWeights": "start.safetensors"}})
+            optimizer = {"name": "sgd", "lr": 0.3, "momentum": 0.9, "schedule": {"kind": "step", "step_size": 3, "gamma": 0.5}}
+            config = {"name": "trained", "model": {"weights": "start.safetensors"}, "training": {"epochs": 8, "optimizer": optimizer, "saveWeights": "end.safetensors"}}
+            engine = self.engine_run(folder, config)
+            problem = self.torch_problem(os.path.join(folder, "start.safetensors"))
+            final = self.torch_problem(os.path.join(folder, "end.safetensors")).flat()
+        result = torch_training.run_training(problem, {"seed": 3, "training": config["training"] | {"saveWeights": None}}, lambda *a, **k: None, lambda: False)
+        ours, theirs = result["training"]["history"], engine["training"]["history"]
+        self.assertEqual(len(ours), len(theirs))
+        for mine, engine_record in zip(ours, theirs):
+            self.assertAlmostEqual(mine["loss"], engine_record["loss"], delta=1e-12)
+            self.assertAlmostEqual(mine["gradientNorm"], engine_record["gradientNorm"], delta=1e-12)
+            self.assertAlmostEqual(mine["learningRate"], engine_record["learningRate"], delta=1e-15)
+        self.assertLess(float((problem.flat() - final).abs().max()), 1e-12)
 
 
 class ClassificationTest(unittest.TestCase):
