@@ -256,7 +256,9 @@ def run_hessian(problem, config: dict, progress: Progress, cancelled: Callable[[
     """The `hessian` request: analyses.hessian at the problem's current weights over the training set.
 
     Returns {"hessian": HessianResult} (and "cancelled": True with what finished when cancelled;
-    "warnings" when something was refused without stopping the analysis).
+    "warnings" when something was refused without stopping the analysis). After run_training,
+    hessian.history holds the entry of reason "end" (the trained weights); the entries of
+    training's own analyses are run_training's "hessianHistory", which come before it.
     """
     settings = hessian_settings(config)
     seed = int(config.get("seed", 0) or 0) if ("analyses" in config or "model" in config) else 0
@@ -282,6 +284,10 @@ def run_hessian(problem, config: dict, progress: Progress, cancelled: Callable[[
             target["point"] = point.tolist()
         analysis_blocks = problem.blocks() if settings.get("layers") else None
         analyze(problem, settings, seed, cancelled, step, target, warnings, point=point, blocks=analysis_blocks, gradient=gradient)
+        # After training, the analysis at the trained weights closes the history, as the engine's (reason "end").
+        trained = getattr(problem, "trained_epochs", None)
+        if trained is not None and "classification" in target:
+            target["history"] = [history_entry(trained, "end", target)]
     except Cancelled:
         problem.set_flat(point)
         target["seconds"] = time.perf_counter() - started

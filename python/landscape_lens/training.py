@@ -293,6 +293,8 @@ def run_training(problem, config: dict, progress: Callable[..., None], cancelled
         result["status"] = "cancelled"
     finally:
         run._analysis_mode()
+    # Epochs finished, for the Hessian analysis that follows (its history entry of reason "end").
+    problem.trained_epochs = len(result["history"])
     detector = run.options["detector"]
     if detector:
         losses = [r["loss"] for r in result["history"]]

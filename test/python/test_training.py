@@ -134,6 +134,17 @@ class TrainingTest(unittest.TestCase):
         for entry in entries:
             self.assertGreaterEqual(entry["lambdaMax"], entry["lambdaMin"])
 
+    def test_hessian_after_training_ends_the_history(self):
+        from landscape_lens import hessian
+
+        problem = classifier()
+        train(problem, {"epochs": 3, "optimizer": {"name": "sgd", "lr": 0.1}}, analyses={"hessian": {}})
+        result = hessian.run_hessian(problem, {"seed": 5, "model": {}, "analyses": {"hessian": {}}}, lambda *a, **k: None, lambda: False)
+        (entry,) = result["hessian"]["history"]
+        self.assertEqual((entry["epoch"], entry["reason"]), (3, "end"))
+        self.assertEqual(entry["lambdaMax"], max(result["hessian"]["eigenvalues"]))
+        self.assertEqual(entry["kind"], result["hessian"]["classification"]["kind"])
+
     def test_cancellation_keeps_finished_epochs(self):
         problem = classifier()
         calls = [0]
