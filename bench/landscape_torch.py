@@ -4,8 +4,10 @@
   crunch with net_plotter.set_weights and evaluation.eval_loss): for every grid point, write
   w + α·d₁ + β·d₂ into the parameters and evaluate the whole set in batches under no_grad
   (batches pre-sliced tensors here, no DataLoader, so the reference is, if anything, faster than theirs);
-- ours: python/landscape_lens's run_landscape (precomputed first layer when it measures faster,
-  forked workers on the available cores, progressive levels), same directions, grid, data and batches.
+- ours: python/landscape_lens's run_landscape (precomputed first layer, BatchNorm folding and the
+  channels-last layout, each when it measures faster; progressive levels), in one process and
+  with one forked process per core (the backend itself forks only onto cores the load average
+  leaves idle), same directions, grid, data and batches.
 
 Models: an MLP 784-256-128-10 and a small CNN (two 3×3 convolutions with 8 and 16 channels,
 BatchNorm, max-pooling, a linear classifier), on 1000 Fashion-MNIST training images from
@@ -31,7 +33,6 @@ import torch
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 
 from landscape_lens.landscape import run_landscape  # noqa: E402
-from landscape_lens.pool import worker_count  # noqa: E402
 from landscape_lens.problem import Problem  # noqa: E402
 
 FASHION = "/usr/share/datasets/fashion-mnist"
@@ -94,9 +95,9 @@ def bench(name: str, make: callable, x: torch.Tensor, y: torch.Tensor, resolutio
     quiet = lambda *_: None  # noqa: E731
     never = lambda: False  # noqa: E731
 
-    workers = worker_count_for(problem)
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     started = time.perf_counter()
-    ours = run_landscape(problem, config, None, quiet, never, None)["landscape"]
+    ours = run_landscape(problem, config, None, quiet, never, None, workers=workers)["landscape"]
     ours_time = time.perf_counter() - started
     started, cpu = time.perf_counter(), time.process_time()
     single = run_landscape(problem, config, None, quiet, never, None, workers=1)["landscape"]
@@ -124,15 +125,6 @@ def bench(name: str, make: callable, x: torch.Tensor, y: torch.Tensor, resolutio
     assert difference < 1e-4 * max(1.0, max(reference)), "the two evaluations disagree"
 
 
-def worker_count_for(problem: Problem) -> int:
-    class _Probe:
-        pass
-
-    probe = _Probe()
-    probe.problem = problem  # type: ignore[attr-defined]
-    return worker_count(probe)  # type: ignore[arg-type]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--resolution", type=int, default=21)
@@ -140,7 +132,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=500)
     args = parser.parse_args()
     x, y, source = fashion_mnist(args.samples)
-    print(f"torch {torch.__version__}, data: {source}")
+    print(f"torch {torch.__version__}, data: {source}, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     bench("MLP 784-256-128-10", mlp, x, y, args.resolution, args.batch)
     bench("CNN conv8-bn-conv16-bn-linear", cnn, x, y, args.resolution, args.batch)
 

@@ -8,10 +8,11 @@ linear in its weight and bias, its output at every point is
 and each point replaces that layer by two scaled additions. The shortcut is kept only when it
 reproduces the plain evaluation and measures faster.
 
-Convolutions followed by evaluation-mode BatchNorm are folded into one convolution (folding.py)
-when that agrees and measures faster. Convolutional models on the CPU may also run in the channels-last memory layout, which is much
+Convolutional models on the CPU may also run in the channels-last memory layout, which is much
 faster for some torch builds (Debian's torch 1.13: max-pooling and 3×3 convolutions several
 times faster); the layout is kept only when it measures faster, and restore() puts the model back.
+Then an exact rewrite of the model's graph (inference_graph.py: convolution + BatchNorm folded,
+in-place ReLU, max-pooling by quarters) replaces the model when it agrees and measures faster.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any, Callable, Optional
 import torch
 import torch.nn.functional as F
 
-from .folding import fold_batchnorm
+from .inference_graph import inference_graph
 from .problem import Problem
 
 LINEAR_LAYERS = (torch.nn.Linear, torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d)
@@ -149,20 +150,20 @@ class PlaneEvaluator:
         self.first: Optional[FirstLayer] = None
         self.channels_last = False
         self.forward: Callable[[torch.Tensor], torch.Tensor] = problem.model
-        self.folded: list[str] = []
+        self.rewrites: list[str] = []
         self._theta = torch.empty_like(self.origin)
         # In training mode BatchNorm updates its running statistics at every forward; they are put
         # back before each point so the grid does not depend on the order of its points.
         self._buffers = [(b, b.detach().clone()) for b in problem.model.buffers()] if problem.model.training else []
         self.log = log
         if optimize:
-            self._try_folding()
             self._try_channels_last()
+            self._try_graph()
             self._try_first_layer()
 
-    def _try_folding(self) -> None:
-        """Keeps the model with convolution + BatchNorm pairs folded when it agrees and is faster."""
-        traced, folded = fold_batchnorm(self.problem.model)
+    def _try_graph(self) -> None:
+        """Keeps the rewritten graph (inference_graph.py) when it agrees and measures faster."""
+        traced, rewrites = inference_graph(self.problem.model)
         if traced is None:
             return
         probe = self._probe()
@@ -172,16 +173,16 @@ class PlaneEvaluator:
             value, fast_time = self._time(probe)
         except Exception as exc:  # a traced model that does not run: keep the model as it is
             self.forward = self.problem.model
-            self.log(f"landscape: BatchNorm folding unavailable ({type(exc).__name__}: {exc})")
+            self.log(f"landscape: rewritten graph unavailable ({type(exc).__name__}: {exc})")
             return
         tolerance = 1e-9 if self.problem.dtype == torch.float64 else 1e-4
         agrees = abs(value - plain) <= tolerance * max(1.0, abs(plain))
         if agrees and fast_time < plain_time:
-            self.folded = folded
+            self.rewrites = rewrites
         else:
             self.forward = self.problem.model
-        self.log(f"landscape: BatchNorm folded into {', '.join(folded)}: {'kept' if self.folded else 'dropped'} "
-                 f"(plain {plain_time * 1000:.1f} ms, folded {fast_time * 1000:.1f} ms per point{'' if agrees else ', values differ'})")
+        self.log(f"landscape: graph rewrites ({', '.join(rewrites)}) {'kept' if self.rewrites else 'dropped'} "
+                 f"(plain {plain_time * 1000:.1f} ms, rewritten {fast_time * 1000:.1f} ms per point{'' if agrees else ', values differ'})")
 
     def _time(self, probe: tuple[float, float], repeats: int = 2) -> tuple[float, float]:
         """(loss at the probe point, the best of `repeats` timings after a warm-up) in seconds:
@@ -247,7 +248,7 @@ class PlaneEvaluator:
         except Exception as exc:  # a model the hooks cannot follow: evaluate plainly
             self.log(f"landscape: first-layer shortcut unavailable ({type(exc).__name__}: {exc})")
             return
-        if first is None or first.name in self.folded:
+        if first is None or any(r.startswith(first.name + "+") for r in self.rewrites):
             return
         probe = self._probe()
         plain, plain_time = self._time(probe)

@@ -77,7 +77,9 @@ class LandscapeTest(unittest.TestCase):
         problem = mlp_problem(batch_size=25)
         serial = run_landscape(problem, landscape_config(resolution=9), None, quiet, never, workers=1)["landscape"]
         forked = run_landscape(problem, landscape_config(resolution=9), None, quiet, never, workers=2)["landscape"]
-        self.assertEqual(serial["loss"], forked["loss"])
+        # Each run measures its own shortcuts, so the last bits may differ.
+        for a, b in zip(serial["loss"], forked["loss"]):
+            self.assertAlmostEqual(a, b, places=12)
         self.assertEqual(serial["accuracy"], forked["accuracy"])
 
     def test_progressive_levels_coarse_to_fine(self):
@@ -201,20 +203,30 @@ class LandscapeTest(unittest.TestCase):
         self.assertTrue(torch.equal(problem.flat(), center))
 
 
-    def test_batchnorm_folding_agrees(self):
-        from landscape_lens.folding import fold_batchnorm
+    def test_rewritten_graph_agrees(self):
+        from landscape_lens.inference_graph import inference_graph, max_pool_2x2
 
         problem = bn_cnn_problem()
-        traced, folded = fold_batchnorm(problem.model)
-        self.assertEqual(folded, ["0"])
+        problem.model.insert(3, torch.nn.MaxPool2d(2))  # conv, bn, relu, pool, flatten, linear
+        problem.model[5] = torch.nn.Linear(4 * 3 * 3, 3).double()
+        problem = Problem.from_module(problem.model, *problem.data(), "softmax-cross-entropy")
+        traced, rewrites = inference_graph(problem.model)
+        self.assertEqual(rewrites, ["0+1 folded", "2 in place", "3 by quarters"])
         x = problem.data()[0]
-        with torch.no_grad():
-            self.assertTrue(torch.allclose(traced(x), problem.model(x), rtol=0, atol=1e-12))
-            problem.params[0].add_(0.1)  # the folded weights follow the parameters
-            self.assertTrue(torch.allclose(traced(x), problem.model(x), rtol=0, atol=1e-12))
-            problem.params[0].sub_(0.1)
+        for layout in (torch.contiguous_format, torch.channels_last):
+            problem.model.to(memory_format=layout)
+            xl = x.contiguous(memory_format=layout)
+            with torch.no_grad():
+                self.assertTrue(torch.allclose(traced(xl), problem.model(xl), rtol=0, atol=1e-12))
+                problem.params[0].add_(0.1)  # the folded weights follow the parameters
+                self.assertTrue(torch.allclose(traced(xl), problem.model(xl), rtol=0, atol=1e-12))
+                problem.params[0].sub_(0.1)
+        problem.model.to(memory_format=torch.contiguous_format)
+        odd = torch.randn(3, 5, 7, 9, dtype=torch.float64).contiguous(memory_format=torch.channels_last)
+        odd[0, 0, 0, 0] = float("nan")
+        self.assertTrue(torch.equal(torch.nan_to_num(max_pool_2x2(odd), 7.0), torch.nan_to_num(torch.nn.functional.max_pool2d(odd, 2), 7.0)))
         problem.model.train()
-        self.assertEqual(fold_batchnorm(problem.model), (None, []), "no folding with batch statistics")
+        self.assertEqual(inference_graph(problem.model), (None, []), "no rewrite with batch statistics")
         problem.model.eval()
 
 
