@@ -68,6 +68,18 @@ class DenseSpectrumTest(unittest.TestCase):
         for operator in (DoubleBackpropOperator(problem), ForwardOverReverseOperator(problem)):
             self.assertLess(float((operator.apply(v) - matrix @ v).abs().max()), 1e-12)
 
+    def test_forward_over_reverse_runs_on_plain_operations(self):
+        # A loss of plain tensor operations has forward-mode rules in torch 1.13 and 2.x: no fallback.
+        torch.manual_seed(0)
+        model = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.Tanh(), torch.nn.Linear(6, 3)).double()
+        x, t = torch.randn(30, 4, dtype=torch.float64), torch.randn(30, 3, dtype=torch.float64)
+        problem = Problem.from_module(model, x, t, "plain", batch_size=8, loss_fn=lambda out, target: ((out - target) ** 2).mean())
+        operator = ForwardOverReverseOperator(problem)
+        v = torch.randn(problem.dimension, dtype=torch.float64)
+        product = operator.apply(v)
+        self.assertIsNone(operator._fallback)
+        self.assertLess(float((product - torch.from_numpy(exact_hessian(problem)) @ v).abs().max()), 1e-12)
+
     def test_trace_exact_is_the_eigenvalue_sum(self):
         problem = small_problem(loss="mse")
         matrix = exact_hessian(problem)
