@@ -120,6 +120,8 @@ def _dense_stage(analysis: _Analysis) -> dict[str, list[Eigenpair]]:
     target = analysis.target
     matrix = dense_matrix(analysis.operator, analysis.cancelled, lambda f, m: analysis.step(0.5 * f, "dense Hessian"))
     check(analysis.cancelled)
+    # The eigenproblem in float64 whatever the model's precision (a float32 eigensolver loses the small eigenvalues).
+    matrix = matrix.to(torch.float64)
     if analysis.with_vectors:
         values, vectors = torch.linalg.eigh(matrix)
         target["eigenvectors"] = vectors.T.tolist()
