@@ -131,24 +131,58 @@ class Connection:
 
 class Progress:
     """progress(fraction, message, partial=None) for one request, throttled to one notification
-    per ``interval`` seconds. A throttled report with partial results is kept and sent with the
-    next report that passes the throttle, so the newest partial result always goes out."""
+    per ``interval`` seconds. A throttled report with partial results is held and sent when the
+    interval has passed (by a timer, or with the next report, whichever comes first), so every
+    partial result goes out promptly and the newest one is never lost. close() drops what is
+    still held (the response follows)."""
 
     def __init__(self, send: Callable[[dict[str, Any]], None], interval: float = 0.25) -> None:
         self._send = send
         self._interval = interval
         self._last = 0.0
-        self._pending_partial: Optional[dict[str, Any]] = None
+        self._held: Optional[dict[str, Any]] = None
+        self._timer: Optional[threading.Timer] = None
+        self._lock = threading.Lock()
+        self._closed = False
 
     def __call__(self, fraction: float, message: str, partial: Optional[dict[str, Any]] = None) -> None:
-        if partial is not None:
-            self._pending_partial = partial
-        now = time.monotonic()
-        if now - self._last < self._interval:
-            return
-        self._last = now
         params: dict[str, Any] = {"fraction": max(0.0, min(1.0, float(fraction))), "message": message}
-        if self._pending_partial is not None:
-            params["partial"] = self._pending_partial
-            self._pending_partial = None
+        with self._lock:
+            if self._closed:
+                return
+            if partial is not None:
+                params["partial"] = partial
+            elif self._held is not None:
+                params["partial"] = self._held["partial"]
+            wait = self._interval - (time.monotonic() - self._last)
+            if wait > 0:
+                if "partial" in params:
+                    self._held = params
+                    if self._timer is None:
+                        self._timer = threading.Timer(wait, self._flush)
+                        self._timer.daemon = True
+                        self._timer.start()
+                return
+            self._emit(params)
+
+    def _emit(self, params: dict[str, Any]) -> None:
+        self._last = time.monotonic()
+        self._held = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         self._send(params)
+
+    def _flush(self) -> None:
+        with self._lock:
+            self._timer = None
+            if self._held is not None and not self._closed:
+                self._emit(self._held)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            self._held = None
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None

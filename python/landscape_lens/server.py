@@ -139,7 +139,10 @@ def serve(connection: Connection) -> int:
         progress = Progress(lambda p: connection.notify("progress", p))
         cancelled = lambda rid=request_id: connection.is_cancelled(rid)  # noqa: E731
         try:
-            result = handler(params, progress, cancelled)
+            try:
+                result = handler(params, progress, cancelled)
+            finally:
+                progress.close()
         except BaseException as exc:  # every failure of a request becomes its error response
             if isinstance(exc, (KeyboardInterrupt, SystemExit)) and not isinstance(exc, BackendError):
                 raise

@@ -3,6 +3,7 @@
 import io
 import json
 import math
+import time
 import unittest
 
 import helpers  # noqa: F401  (puts the package on sys.path)
@@ -52,6 +53,28 @@ class ProgressTest(unittest.TestCase):
         progress(0.4, "fourth")
         self.assertEqual(sent[1]["message"], "fourth")
         self.assertEqual(sent[1]["partial"], {"landscape": {"stride": 2}})
+        progress.close()
+
+    def test_a_held_partial_goes_out_when_the_interval_has_passed(self):
+        sent = []
+        progress = Progress(sent.append, interval=0.2)
+        progress(0.1, "level 1", {"landscape": {"stride": 4}})
+        progress(0.2, "level 2", {"landscape": {"stride": 2}})
+        self.assertEqual(len(sent), 1)
+        time.sleep(0.5)
+        self.assertEqual(len(sent), 2, "sent by the timer, without another report")
+        self.assertEqual(sent[1]["partial"], {"landscape": {"stride": 2}})
+        progress.close()
+
+    def test_close_drops_what_is_held(self):
+        sent = []
+        progress = Progress(sent.append, interval=0.2)
+        progress(0.1, "level 1", {"landscape": {"stride": 4}})
+        progress(0.2, "level 2", {"landscape": {"stride": 2}})
+        progress.close()
+        time.sleep(0.4)
+        progress(0.9, "after the response")
+        self.assertEqual(len(sent), 1)
 
 
 if __name__ == "__main__":
