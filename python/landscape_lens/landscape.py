@@ -1,0 +1,227 @@
+"""analyses.landscape on a torch model, as the engine's src/core/landscape/analysis.ts does it:
+the plane's directions, the grid by progressive refinement (each finished level streamed as a
+partial result), and the training path projected on the plane."""
+
+from __future__ import annotations
+
+import glob
+import importlib
+import math
+import os
+import time
+from typing import Any, Callable, Optional
+
+import torch
+
+from .directions import NORMALIZATIONS, project_trajectory, random_plane, trajectory_pca
+from .errors import ConfigError
+from .grid import linspace, refinement_levels, subgrid
+from .loading import Loader, load_state_dict_file, state_dict_to_flat
+from .plane import PlaneEvaluator, log_to_stderr
+from .pool import evaluate_points, worker_count
+from .problem import Problem
+
+DEFAULT_RESOLUTION = 51
+DEFAULT_RANGE = (-1.0, 1.0)
+INTERPOLATION_RANGE = (-0.5, 1.5)
+FIELD = "/analyses/landscape"
+MEASURED_GRID = 50
+
+
+def _range(settings: dict[str, Any]) -> Optional[tuple[float, float]]:
+    value = settings.get("range")
+    if value is None:
+        return None
+    low, high = (-float(value), float(value)) if isinstance(value, (int, float)) else (float(value[0]), float(value[1]))
+    if not low < high:
+        raise ConfigError(f"analyses.landscape.range [{low}, {high}]: the first value must be below the second, e.g. [-1, 1]", FIELD + "/range")
+    return low, high
+
+
+def checkpoint_path(problem: Problem, loader: Loader, pattern: str) -> list[torch.Tensor]:
+    """The checkpoint files matching a glob (relative to the config's folder), sorted by name, as flat vectors."""
+    files = sorted(glob.glob(loader.path(pattern)))
+    if not files:
+        raise ConfigError(f'analyses.landscape.trajectory "{pattern}" matches no file in {loader.base_dir}', FIELD + "/trajectory")
+    return [state_dict_to_flat(problem, load_state_dict_file(f, FIELD + "/trajectory"), f, FIELD + "/trajectory") for f in files]
+
+
+def hessian_directions(problem: Problem, config: dict[str, Any], count: int, cancelled: Callable[[], bool]) -> tuple[list[torch.Tensor], list[float]]:
+    """The top eigenvector and, for a plane, the most negative one (Lanczos, hessian.extreme_eigenvectors)."""
+    try:
+        hessian = importlib.import_module(".hessian", __package__)
+    except ImportError as exc:
+        raise ConfigError(f"analyses.landscape.directions \"hessian\": this backend has no Hessian module ({exc})", FIELD + "/directions") from exc
+    extreme = getattr(hessian, "extreme_eigenvectors", None)
+    if extreme is None:
+        raise ConfigError('analyses.landscape.directions "hessian": this backend\'s Hessian module has no extreme_eigenvectors; use "random" or "pca"', FIELD + "/directions")
+    top_vector, top_value, bottom_vector, bottom_value = extreme(problem, config, cancelled)
+    vectors, values = [top_vector], [float(top_value)]
+    if count == 2:
+        vectors.append(bottom_vector)
+        values.append(float(bottom_value))
+    return [torch.as_tensor(v).to(problem.device, problem.dtype) for v in vectors], values
+
+
+def cancelled_before_grid(kind: str, dimensions: int, plane_range: tuple[float, float], settings: dict[str, Any], problem: Problem) -> dict[str, Any]:
+    """The result of a landscape cancelled while its directions were computed: no point computed."""
+    alphas = linspace(plane_range[0], plane_range[1], int(settings.get("resolution", DEFAULT_RESOLUTION)))
+    betas = list(alphas) if dimensions == 2 else [0.0]
+    samples = settings.get("samples")
+    rows = min(int(samples), problem.rows()) if samples is not None else problem.rows()
+    landscape = {"directions": kind, "normalization": "none", "dimensions": dimensions, "alphas": alphas, "betas": betas,
+                 "loss": [None] * (len(alphas) * len(betas)), "samples": rows, "stride": 1, "complete": False}
+    if problem.classification:
+        landscape["accuracy"] = [None] * (len(alphas) * len(betas))
+    return {"landscape": landscape, "cancelled": True, "warnings": ["landscape cancelled while computing the Hessian eigenvectors: no grid point computed"]}
+
+
+def run_landscape(problem: Problem, config: dict[str, Any], loader: Loader, progress: Callable[..., None], cancelled: Callable[[], bool],
+                  checkpoints: Optional[list[torch.Tensor]] = None, workers: Optional[int] = None) -> dict[str, Any]:
+    """{"landscape": LandscapeResult, "warnings"?: [...], "cancelled"?: True}. checkpoints: the
+    training path (initial weights first) when the backend trained."""
+    settings = (config.get("analyses") or {}).get("landscape")
+    if not isinstance(settings, dict):
+        raise ConfigError("analyses.landscape is missing", FIELD)
+    seed = int(config.get("seed", 0) or 0)
+    started = time.perf_counter()
+    kind = settings.get("directions", "random")
+    dimensions = 1 if kind == "interpolation" else int(settings.get("dimensions", 2))
+    if dimensions not in (1, 2):
+        raise ConfigError(f"analyses.landscape.dimensions {dimensions}: use 1 or 2", FIELD + "/dimensions")
+    chosen_range = _range(settings)
+    center = problem.flat()
+    trained = bool(checkpoints)
+    path: list[torch.Tensor] = list(checkpoints or [])
+    if not trained and settings.get("trajectory"):
+        path = checkpoint_path(problem, loader, settings["trajectory"])
+
+    explained: Optional[list[float]] = None
+    eigenvalues: Optional[list[float]] = None
+    normalization = "none"
+    if kind == "interpolation":
+        if trained:
+            origin, target = path[0].to(problem.device, problem.dtype), center
+        elif settings.get("to"):
+            to_file = loader.path(settings["to"])
+            origin, target = center, state_dict_to_flat(problem, load_state_dict_file(to_file, FIELD + "/to"), to_file, FIELD + "/to")
+        else:
+            raise ConfigError('analyses.landscape.directions "interpolation" needs training, or "to": a second checkpoint to interpolate towards', FIELD + "/to")
+        directions = [target - origin]
+        plane_range = chosen_range or INTERPOLATION_RANGE
+    elif kind == "pca":
+        origin = center
+        try:
+            directions, explained = trajectory_pca(path, center, dimensions)
+        except ValueError as exc:
+            raise ConfigError(f"analyses.landscape: {exc}", FIELD + "/trajectory") from exc
+        directions = [d.to(problem.device, problem.dtype) for d in directions]
+        projected = project_trajectory(path, center, directions)
+        reach = 1.2 * max([abs(a) for a in projected["alpha"]] + [abs(b) for b in projected["beta"]] + [1e-12])
+        plane_range = chosen_range or (-reach, reach)
+    elif kind == "hessian":
+        origin = center
+        progress(0.0, "landscape: Hessian eigenvectors")
+        try:
+            directions, eigenvalues = hessian_directions(problem, config, dimensions, cancelled)
+        except Exception as exc:
+            if type(exc).__name__ != "Cancelled":
+                raise
+            problem.set_flat(center)
+            return cancelled_before_grid(kind, dimensions, chosen_range or DEFAULT_RANGE, settings, problem)
+        plane_range = chosen_range or DEFAULT_RANGE
+    elif kind == "random":
+        origin = center
+        normalization = settings.get("normalization", "filter")
+        if normalization not in NORMALIZATIONS:
+            raise ConfigError(f'analyses.landscape.normalization "{normalization}": use one of {", ".join(NORMALIZATIONS)}', FIELD + "/normalization")
+        directions = random_plane(problem, center, seed, normalization, settings.get("ignoreBiases", True) is not False, dimensions)
+        plane_range = chosen_range or DEFAULT_RANGE
+    else:
+        raise ConfigError(f'analyses.landscape.directions "{kind}": use random, pca, hessian or interpolation', FIELD + "/directions")
+
+    resolution = int(settings.get("resolution", DEFAULT_RESOLUTION))
+    if resolution < 1:
+        raise ConfigError(f"analyses.landscape.resolution {resolution}: use a whole number ≥ 1", FIELD + "/resolution")
+    alphas = linspace(plane_range[0], plane_range[1], resolution)
+    betas = list(alphas) if len(directions) == 2 else [0.0]
+    trajectory = project_trajectory(path, origin, directions) if path else None
+
+    inputs, targets = problem.data("train")
+    samples = settings.get("samples")
+    if samples is not None and int(samples) < inputs.shape[0]:
+        chosen = torch.randperm(inputs.shape[0], generator=torch.Generator().manual_seed(seed + 1))[: int(samples)].to(inputs.device)
+        inputs, targets = inputs[chosen], targets[chosen]
+    rows = int(inputs.shape[0])
+
+    columns, grid_rows = len(alphas), len(betas)
+    loss: list[Optional[float]] = [None] * (columns * grid_rows)
+    accuracy: Optional[list[Optional[float]]] = [None] * len(loss) if problem.classification else None
+    levels = refinement_levels(columns, grid_rows)
+    level_of = {}
+    remaining = []
+    for number, (_, points) in enumerate(levels):
+        for index in points:
+            level_of[index] = number
+        remaining.append(len(points))
+    computed = 0
+    next_level = 0
+
+    def describe(stride: int, complete: bool) -> dict[str, Any]:
+        column_indices, row_indices, level_loss = subgrid(loss, columns, grid_rows, stride)
+        result: dict[str, Any] = {
+            "directions": kind,
+            "normalization": normalization,
+            "dimensions": len(directions),
+            "alphas": [alphas[i] for i in column_indices],
+            "betas": [betas[j] for j in row_indices],
+            "loss": [None if v is None or not math.isfinite(v) else v for v in level_loss],
+            "samples": rows,
+            "stride": stride,
+            "complete": complete,
+        }
+        if accuracy is not None:
+            result["accuracy"] = subgrid(accuracy, columns, grid_rows, stride)[2]
+        if trajectory is not None:
+            result["trajectory"] = trajectory
+        if explained is not None:
+            result["explainedVariance"] = explained
+        if eigenvalues is not None:
+            result["eigenvalues"] = eigenvalues
+        return result
+
+    def on_value(index: int, value: float, acc: Optional[float]) -> None:
+        nonlocal computed, next_level
+        loss[index] = value
+        if accuracy is not None:
+            accuracy[index] = acc
+        remaining[level_of[index]] -= 1
+        computed += 1
+        while next_level < len(levels) and remaining[next_level] == 0:
+            stride = levels[next_level][0]
+            level_alphas = len(subgrid(loss, columns, grid_rows, stride)[0])
+            level_betas = 1 if grid_rows == 1 else len(subgrid(loss, columns, grid_rows, stride)[1])
+            progress(computed / len(loss), f"landscape: {level_alphas}×{level_betas} grid", {"landscape": describe(stride, stride == 1)})
+            next_level += 1
+        if next_level < len(levels):
+            progress(computed / len(loss), f"landscape: {computed} of {len(loss)} points")
+
+    was_flat = center.clone()
+    evaluator: Optional[PlaneEvaluator] = None
+    try:
+        order = [(index, alphas[index % columns], betas[index // columns]) for _, points in levels for index in points]
+        # Measuring the shortcuts costs a dozen evaluations: worth it on larger grids only.
+        evaluator = PlaneEvaluator(problem, inputs, targets, origin, directions, optimize=len(order) >= MEASURED_GRID, log=log_to_stderr)
+        count = workers if workers is not None else worker_count(evaluator)
+        evaluate_points(evaluator, order, on_value, cancelled, count)
+    finally:
+        if evaluator is not None:
+            evaluator.restore()
+        problem.set_flat(was_flat)
+    complete = computed == len(loss)
+    out: dict[str, Any] = {"landscape": describe(1, complete)}
+    if not complete:
+        out["cancelled"] = True
+        out["warnings"] = [f"landscape cancelled: {computed} of {len(loss)} grid points computed, the rest are null"]
+    out["timings"] = {"landscape": time.perf_counter() - started}
+    return out
