@@ -61,7 +61,12 @@ export interface RunSummary {
  * with a log line, anything else. The panel and the side view send the same messages.
  */
 export type WebviewToHost =
-  | { type: 'ready' }
+  /**
+   * The page asks for the whole current state whenever it loads or becomes visible, and asks
+   * again until a `state` with its `requestId` arrives: a message VS Code drops before the page
+   * listens costs nothing.
+   */
+  | { type: 'requestState'; requestId: number }
   /** Race optimizers (names as a config writes them) on a built-in surface from a start point. */
   | { type: 'runRace'; surface: string; optimizers: string[]; start: [number, number] }
   /** Re-run the shown surface race from a new start (a click on the contour). */
@@ -71,8 +76,23 @@ export type WebviewToHost =
   /** Save a chart or its data through the host's save dialog; `data` is text, or base64 for binary (PNG). */
   | { type: 'saveFile'; fileName: string; data: string; encoding: 'utf8' | 'base64' };
 
-/** Host → webview. The host re-sends `history` and the current `results` after every `ready`. */
+/** What a page needs to draw from scratch: the host's current state, not a replay of events. */
+export interface ViewSnapshot {
+  history: RunSummary[];
+  currentId?: string;
+  run?: RunSummary;
+  results?: ExperimentResults;
+  /** False while the shown run is still going. */
+  final: boolean;
+  progress?: { fraction: number; message: string };
+}
+
+/**
+ * Host → webview. `state` answers a `requestState` (same `requestId`) from the host's state;
+ * `results`, `progress` and `history` are updates while the page is up.
+ */
 export type HostToWebview =
+  | ({ type: 'state'; requestId: number } & ViewSnapshot)
   | { type: 'results'; results: ExperimentResults; final: boolean; run?: RunSummary }
   | { type: 'progress'; fraction: number; message: string }
   | { type: 'history'; runs: RunSummary[]; currentId?: string };

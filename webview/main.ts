@@ -18,6 +18,7 @@ import { readTheme, watchTheme, type Theme } from './theme';
 import { fieldRange, prefersLogLevels } from './charts/field';
 import { persistState, post, restoredState } from './vscode-api';
 import { renderHistory, renderStatus } from './status';
+import { createStateRequester } from './state-request';
 
 const NARROW_WIDTH = 560;
 const REPLAY_SECONDS = 5;
@@ -223,8 +224,29 @@ function stopPlaying(): void {
   replay.sync(currentStep(), replayLength(state.results), false, effectiveLogLevels());
 }
 
+const stateRequests = createStateRequester((requestId) => post({ type: 'requestState', requestId }));
+
 function receive(message: HostToWebview): void {
   switch (message.type) {
+    case 'state': {
+      stateRequests.answered(message.requestId);
+      const newRun = message.run?.id !== state.view.runId;
+      if (newRun) {
+        stopPlaying();
+        state.view.step = undefined;
+      }
+      state.history = message.history;
+      state.currentRunId = message.currentId;
+      state.results = message.results;
+      state.run = message.run;
+      state.final = message.final;
+      state.progress = message.progress;
+      if (message.run) state.view.runId = message.run.id;
+      pendingStart = undefined;
+      save();
+      render(false);
+      return;
+    }
     case 'results': {
       const newRun = message.run?.id !== undefined && message.run.id !== state.view.runId;
       if (newRun) {
@@ -276,5 +298,11 @@ watchTheme((next) => {
   render(true);
 });
 
+// A page hidden with its context kept (or restored from the back-forward cache) may have
+// missed updates while hidden: ask again when it shows.
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') stateRequests.request();
+});
+
 render(true);
-post({ type: 'ready' });
+stateRequests.request();

@@ -40,8 +40,10 @@ export function isSaveFileName(value: unknown): value is string {
 export function parseWebviewMessage(value: unknown): ParsedMessage {
   if (!isRecord(value) || typeof value.type !== 'string') return refuse('not an object with a string "type"');
   switch (value.type) {
-    case 'ready':
-      return { ok: true, message: { type: 'ready' } };
+    case 'requestState':
+      return Number.isSafeInteger(value.requestId) && (value.requestId as number) >= 0
+        ? { ok: true, message: { type: 'requestState', requestId: value.requestId as number } }
+        : refuse('requestState: "requestId" is not a non-negative integer');
     case 'cancelRun':
       return { ok: true, message: { type: 'cancelRun' } };
     case 'openRun':

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { isRunId } from './messages-logic';
 import type { RunController } from './run-controller';
-import { connectWebview, resendState, webviewOptions } from './webview-host';
+import { connectWebview, webviewOptions } from './webview-host';
 
 export const PANEL_VIEW_TYPE = 'landscapeLens.results';
 
@@ -47,11 +47,8 @@ export class ResultsPanel implements vscode.Disposable, vscode.WebviewPanelSeria
     this.panel?.dispose();
     this.panel = panel;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.svg');
-    const connection = connectWebview(panel.webview, 'panel', this.extensionUri, this.controller, () => panel.visible);
-    const visibility = panel.onDidChangeViewState(({ webviewPanel }) => {
-      if (webviewPanel.visible) resendState(webviewPanel.webview, 'panel', this.controller);
-    });
-    this.connection = vscode.Disposable.from(connection, visibility);
+    // The page asks for the state itself whenever it loads or shows again.
+    this.connection = connectWebview(panel.webview, 'panel', this.extensionUri, this.controller, () => panel.visible);
     panel.onDidDispose(() => {
       if (this.panel !== panel) return;
       this.connection?.dispose();

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseJsonc } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import type { ExperimentConfig } from '../config/types';
-import type { HostToWebview, RunSummary } from '../protocol';
+import type { HostToWebview, RunSummary, ViewSnapshot } from '../protocol';
 import type { ExperimentResults } from '../results';
 import { listRuns, readRunRecord, readRunResults, writeRunFolder } from '../results-store';
 import { log } from './log';
@@ -50,6 +50,8 @@ export class RunController implements vscode.Disposable {
   private running?: { abort: AbortController; summary: RunSummary; request: RunRequest };
   shown?: ShownRun;
   history: RunSummary[] = [];
+  /** The running run's latest progress (for pages that load mid-run). */
+  private progress?: { fraction: number; message: string };
   private disposed = false;
 
   constructor(private readonly context: vscode.ExtensionContext) {
@@ -64,11 +66,18 @@ export class RunController implements vscode.Disposable {
     return this.running !== undefined;
   }
 
-  /** The messages that bring a freshly loaded webview up to date. */
-  stateMessages(): HostToWebview[] {
-    const messages: HostToWebview[] = [{ type: 'history', runs: this.history, currentId: this.shown?.summary.id }];
-    if (this.shown) messages.push({ type: 'results', results: resultsForView(this.shown.results), final: !this.running, run: this.shown.summary });
-    return messages;
+  /** Everything a freshly loaded page needs, from the current state (what a page asks for with requestState). */
+  snapshot(): ViewSnapshot {
+    const shown = this.shown;
+    const running = this.running !== undefined && shown?.summary.id === this.running.summary.id;
+    return {
+      history: this.history,
+      currentId: shown?.summary.id,
+      run: shown?.summary,
+      results: shown ? resultsForView(shown.results) : undefined,
+      final: !running,
+      progress: running ? this.progress : undefined,
+    };
   }
 
   /** Runs a validated config; resolves with the results folder (also for failed and cancelled runs), or undefined when it could not start. */
@@ -82,6 +91,7 @@ export class RunController implements vscode.Disposable {
     const summary: RunSummary = { id: `running-${Date.now()}`, name: config.name, status: 'running', startedAt: new Date().toISOString() };
     const abort = new AbortController();
     this.running = { abort, summary, request };
+    this.progress = undefined;
     this.shown = { summary, results: emptyResults(config, summary.startedAt), config, baseDir: request.baseDir };
     recordRun(undefined, true);
     void vscode.commands.executeCommand('setContext', 'landscapeLens.running', true);
@@ -134,6 +144,7 @@ export class RunController implements vscode.Disposable {
             this.shown.results = soFar;
             this.changed.fire({ type: 'results', results: resultsForView(soFar), final: false, run: summary });
           }
+          this.progress = { fraction: reported, message: report.message };
           this.changed.fire({ type: 'progress', fraction: reported, message: report.message });
         },
       });

@@ -1,8 +1,12 @@
 /**
  * What the panel and the side view share: the page (CSP, nonce, asWebviewUri, local roots
- * limited to dist/ and media/), validated messages in, state re-sent on every `ready` and
- * whenever a hidden view becomes visible again, and the plain view re-rendered when the shown
- * run changes.
+ * limited to dist/ and media/), validated messages in, and the state protocol: a page asks
+ * (`requestState`, with an id) whenever it loads or becomes visible and repeats the request
+ * until answered; the host answers from the RunController's current state, never by replaying
+ * events. VS Code drops messages posted to a page that is not listening yet (the webview's
+ * outer frame flushes queued messages 200 ms after writing the page, whether or not its
+ * scripts have run, and clears the queue when the page's HTML is set again), so nothing the
+ * page needs may depend on a message posted before it asked.
  */
 import * as vscode from 'vscode';
 import type { HostToWebview } from '../protocol';
@@ -47,11 +51,11 @@ export function connectWebview(webview: vscode.Webview, kind: ViewKind, extensio
     void webview.postMessage(message);
   };
   const post = (message: HostToWebview) => {
-    if (isVisible()) send(message); // a hidden view gets the whole state when it shows again
+    if (isVisible()) send(message); // a hidden page asks for the whole state when it shows again
   };
   render();
-  // Once the bundle said `ready` it draws from messages: re-rendering the page would reload it
-  // (a flicker); the plain view is re-rendered only while no bundle runs.
+  // Once a bundle asked for the state it draws from messages: re-rendering the page would reload
+  // it (a flicker); the plain view is re-rendered only while no bundle runs.
   let bundleReady = false;
   /** Validates a message from the page, then acts; resolves once the action (e.g. a re-run) is done. */
   const receive = async (raw: unknown): Promise<boolean> => {
@@ -61,11 +65,11 @@ export function connectWebview(webview: vscode.Webview, kind: ViewKind, extensio
       log().warn(`ignored a message from the ${kind} webview: ${parsed.reason}`);
       return false;
     }
-    if (parsed.message.type === 'ready') {
+    if (parsed.message.type === 'requestState') {
       bundleReady = true;
-      // The page that says ready is alive: answer even if the view's visible flag has not caught
-      // up yet (a new panel reports visible a moment after its page loads).
-      controller.stateMessages().forEach(send);
+      // The page that asks is alive: answer even if the view's visible flag has not caught up
+      // yet (a new panel reports visible a moment after its page loads).
+      send({ type: 'state', requestId: parsed.message.requestId, ...controller.snapshot() });
       return true;
     }
     try {
@@ -93,12 +97,4 @@ function plainHtml(kind: ViewKind, controller: RunController): string {
   const results = shown ? resultsHtml(shown.results, shown.summary) : '<p>No results yet: run an experiment (Landscape Lens: Run Experiment) or a quick race.</p>';
   if (kind === 'panel') return results;
   return `<h3>Runs</h3>${historyHtml(controller.history, shown?.summary.id)}<h3>Current run</h3>${results}`;
-}
-
-/** Re-sends the state to a view that became visible (no retainContextWhenHidden). */
-export function resendState(webview: vscode.Webview, kind: ViewKind, controller: RunController): void {
-  for (const message of controller.stateMessages()) {
-    recordPosted(kind, message);
-    void webview.postMessage(message);
-  }
 }

@@ -5,7 +5,7 @@ import type { WebviewToHost } from '../protocol';
 import { log } from './log';
 import type { RunController } from './run-controller';
 
-export async function handleWebviewMessage(message: Exclude<WebviewToHost, { type: 'ready' }>, controller: RunController): Promise<void> {
+export async function handleWebviewMessage(message: Exclude<WebviewToHost, { type: 'requestState' }>, controller: RunController): Promise<void> {
   switch (message.type) {
     case 'runRace':
       await vscode.commands.executeCommand('landscapeLens.optimizerRace', { surface: message.surface, optimizers: message.optimizers, start: message.start });

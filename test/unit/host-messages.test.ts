@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { isRunId, isSaveFileName, parseWebviewMessage } from '../../src/host/messages-logic';
 
 test('well-formed messages pass with only their known fields', () => {
-  assert.deepEqual(parseWebviewMessage({ type: 'ready', extra: 1 }), { ok: true, message: { type: 'ready' } });
+  assert.deepEqual(parseWebviewMessage({ type: 'requestState', requestId: 3, extra: 1 }), { ok: true, message: { type: 'requestState', requestId: 3 } });
   assert.deepEqual(parseWebviewMessage({ type: 'runRace', surface: 'saddle', optimizers: ['sgd', 'adam', 'sgd'], start: [1, 0.001] }), {
     ok: true,
     message: { type: 'runRace', surface: 'saddle', optimizers: ['sgd', 'adam'], start: [1, 0.001] },
@@ -16,8 +16,12 @@ test('well-formed messages pass with only their known fields', () => {
 test('malicious or malformed messages are refused with a reason', () => {
   const refused = [
     null,
-    'ready',
-    [{ type: 'ready' }],
+    'requestState',
+    [{ type: 'requestState', requestId: 1 }],
+    { type: 'requestState' },
+    { type: 'requestState', requestId: -1 },
+    { type: 'requestState', requestId: 1.5 },
+    { type: 'requestState', requestId: '1' },
     { type: 'eval', code: 'process.exit()' },
     { type: 'runRace', surface: 'constructor', optimizers: ['sgd'], start: [0, 0] },
     { type: 'runRace', surface: 'saddle', optimizers: ['__proto__'], start: [0, 0] },

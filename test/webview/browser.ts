@@ -58,7 +58,7 @@ export interface LoadedPage {
   errors: string[];
 }
 
-/** Opens the shell at a viewport width and waits for the webview's ready message. */
+/** Opens the shell at a viewport width and waits for the webview's first state request. */
 export async function openWebview(browser: Browser, origin: string, width = 1200, height = 900, view: 'panel' | 'side' = 'panel', savedState?: unknown): Promise<LoadedPage> {
   const page = await browser.newPage({ viewport: { width, height } });
   // What vscode.getState() returns: the state VS Code kept from an earlier life of the webview.
@@ -69,7 +69,7 @@ export async function openWebview(browser: Browser, origin: string, width = 1200
   });
   page.on('pageerror', (error) => errors.push(String(error)));
   await page.goto(`${origin}/?view=${view}`);
-  await until(async () => (await lens(page, 'posted')).some((message) => message.type === 'ready'), 10_000, 'the ready message');
+  await until(async () => (await lens(page, 'posted')).some((message) => message.type === 'requestState'), 10_000, 'the state request');
   return { page, errors };
 }
 

@@ -87,7 +87,7 @@ suite('extension', () => {
     assert.equal(readRecord(folder).status, 'completed');
     const state = await until('the final results posted to the panel', async () => {
       const current = await hostState();
-      return current.posted.some((message) => message.view === 'panel' && message.type === 'results' && message.final && message.name === 'Saddle race') ? current : undefined;
+      return current.posted.some((message) => message.view === 'panel' && (message.type === 'results' || message.type === 'state') && message.final && message.name === 'Saddle race') ? current : undefined;
     });
     assert.equal(state.panelOpen, true, 'autoOpenPanel opened the panel');
     const streamed = state.posted.filter((message) => message.view === 'panel' && message.name === 'Saddle race' && message.type === 'results' && !message.final);
@@ -239,7 +239,7 @@ suite('extension', () => {
   test('the side view gets the history and the shown run when it opens', async () => {
     const received = async () => {
       const posted = (await hostState()).posted.filter((message) => message.view === 'side');
-      return posted.some((message) => message.type === 'history') && posted.some((message) => message.type === 'results') ? true : undefined;
+      return posted.some((message) => message.type === 'state' && message.name !== undefined) ? true : undefined;
     };
     // code-server's first load of a webview page sometimes waits on its service worker; a user
     // would close and reopen the view, and so does this test (three tries), before it fails.
@@ -276,13 +276,13 @@ suite('extension', () => {
     for (const trajectory of results.trajectories ?? []) assert.deepEqual(trajectory.points[0], [0.5, 0.25]);
   }, 120_000);
 
-  test('Show Panel re-sends the state when the webview says it is ready', async () => {
+  test('Show Panel: the page asks for the state and the host answers it', async () => {
     await vscode.commands.executeCommand('landscapeLens.showPanel');
     assert.equal((await hostState()).panelOpen, true);
-    const history = await until('a history message to the panel', async () => {
+    const answered = await until('a state answer to the panel', async () => {
       const posted = (await hostState()).posted;
-      return posted.some((message) => message.view === 'panel' && message.type === 'history') ? true : undefined;
+      return posted.some((message) => message.view === 'panel' && message.type === 'state') ? true : undefined;
     }, 30_000);
-    assert.equal(history, true);
+    assert.equal(answered, true);
   });
 });
