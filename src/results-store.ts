@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { RunSummary } from './protocol';
+import type { RunSummary } from './results';
 import type { ExperimentResults, TrajectoryResult } from './results';
 
 export type RunStatus = Exclude<RunSummary['status'], 'running'>;
@@ -133,4 +133,20 @@ export function readRunResults(folder: string): ExperimentResults {
   }
   if (results.format !== 1 || typeof results.name !== 'string') throw new Error(`${path} is not a Landscape Lens results file (format 1)`);
   return results as ExperimentResults;
+}
+
+/**
+ * Gives a run a new display name: rewrites the `name` of its run.json (a file this tool wrote)
+ * through a temporary file and a rename; the folder keeps its name. Throws when the folder
+ * holds no run record.
+ */
+export function renameRun(folder: string, name: string): RunRecord {
+  const record = readRunRecord(folder);
+  if (!record) throw new Error(`${join(folder, 'run.json')} is missing or is not a Landscape Lens run record`);
+  const renamed = { ...record, name };
+  const target = join(folder, 'run.json');
+  const temporary = join(folder, `.run.json.${process.pid}.tmp`);
+  writeFileSync(temporary, JSON.stringify(renamed, null, 2) + '\n');
+  renameSync(temporary, target);
+  return renamed;
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseJsonc } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import type { ExperimentConfig } from '../config/types';
-import type { HostToWebview, RunSummary, ViewSnapshot } from '../protocol';
+import type { ComparedRun, HostToWebview, RunSummary, ViewSnapshot } from './webview-protocol';
 import type { ExperimentResults } from '../results';
 import { listRuns, readRunRecord, readRunResults, writeRunFolder } from '../results-store';
 import { log } from './log';
@@ -38,6 +38,8 @@ export interface ShownRun {
 }
 
 const CURRENT_RUN_KEY = 'landscapeLens.currentRunFolder';
+/** The training curves' smoothing weight, per workspace (TensorBoard keeps it per user). */
+const SMOOTHING_KEY = 'landscapeLens.smoothing';
 
 export class RunController implements vscode.Disposable {
   private readonly statusBar = new RunStatusBar();
@@ -52,6 +54,8 @@ export class RunController implements vscode.Disposable {
   history: RunSummary[] = [];
   /** The running run's latest progress (for pages that load mid-run). */
   private progress?: { fraction: number; message: string };
+  /** The runs compared in the panel (kept in memory and in the page's state only). */
+  comparison?: ComparedRun[];
   private disposed = false;
 
   constructor(private readonly context: vscode.ExtensionContext) {
@@ -77,7 +81,44 @@ export class RunController implements vscode.Disposable {
       results: shown ? resultsForView(shown.results) : undefined,
       final: !running,
       progress: running ? this.progress : undefined,
+      comparison: this.comparison?.map((run) => ({ ...run, results: resultsForView(run.results) })),
+      smoothing: this.smoothing,
     };
+  }
+
+  /** The training curves' smoothing weight in [0, 1), remembered per workspace. */
+  get smoothing(): number {
+    const stored = this.context.workspaceState.get<number>(SMOOTHING_KEY);
+    return typeof stored === 'number' && stored >= 0 && stored < 1 ? stored : 0.6;
+  }
+
+  setSmoothing(smoothing: number): void {
+    void this.context.workspaceState.update(SMOOTHING_KEY, smoothing);
+  }
+
+  /** A saved run's folder from its id (a folder name under the results folder). */
+  runFolder(id: string): string {
+    return path.join(runsFolder(this.context), id);
+  }
+
+  /**
+   * Compares saved runs (two or more; fewer ends the comparison) and tells the views. Runs whose
+   * folder cannot be read are left out and named in the returned list.
+   */
+  compare(ids: string[]): string[] {
+    const unreadable: string[] = [];
+    const runs: ComparedRun[] = [];
+    for (const id of [...new Set(ids)]) {
+      const folder = this.runFolder(id);
+      try {
+        runs.push({ summary: this.summaryOf(folder), results: readRunResults(folder), config: readConfig(folder).config });
+      } catch (error) {
+        unreadable.push(`${id}: ${(error as Error).message}`);
+      }
+    }
+    this.comparison = runs.length >= 2 ? runs : undefined;
+    this.changed.fire({ type: 'comparison', runs: this.comparison?.map((run) => ({ ...run, results: resultsForView(run.results) })) ?? [] });
+    return unreadable;
   }
 
   /** Runs a validated config; resolves with the results folder (also for failed and cancelled runs), or undefined when it could not start. */
@@ -193,6 +234,28 @@ export class RunController implements vscode.Disposable {
     void this.context.workspaceState.update(CURRENT_RUN_KEY, folder);
     this.structural.fire();
     this.changed.fire({ type: 'results', results: resultsForView(results), final: true, run: this.shown.summary });
+  }
+
+  /**
+   * After runs were renamed or deleted: re-reads the history, drops a deleted shown run (showing
+   * the newest left), refreshes a comparison that held them, and tells the views.
+   */
+  runsChanged(ids: string[]): void {
+    this.refreshHistory();
+    const known = new Set(this.history.map((run) => run.id));
+    const shownId = this.shown?.folder ? path.basename(this.shown.folder) : undefined;
+    if (shownId && ids.includes(shownId)) {
+      if (known.has(shownId)) this.shown = this.shown && { ...this.shown, summary: this.summaryOf(this.shown.folder ?? '') };
+      else {
+        this.shown = undefined;
+        if (this.history[0]) this.tryOpenFolder(this.runFolder(this.history[0].id));
+        void this.context.workspaceState.update(CURRENT_RUN_KEY, (this.shown as ShownRun | undefined)?.folder);
+      }
+      const shown = this.shown;
+      if (shown) this.changed.fire({ type: 'results', results: resultsForView(shown.results), final: true, run: shown.summary });
+    }
+    if (this.comparison?.some((run) => ids.includes(run.summary.id))) this.compare(this.comparison.map((run) => run.summary.id).filter((id) => known.has(id)));
+    this.structural.fire();
   }
 
   /** Re-reads the history and tells the views, unless a run is going (its end does both). */

@@ -4,7 +4,7 @@
  * object activate() returns; `landscapeLens._testReceive(view, message)` feeds a message through
  * the same validation as a page's. Not a public API and not in the command palette.
  */
-import type { HostToWebview } from '../protocol';
+import type { HostToWebview } from './webview-protocol';
 
 export interface PostedMessage {
   view: 'panel' | 'side';

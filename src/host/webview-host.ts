@@ -9,7 +9,7 @@
  * page needs may depend on a message posted before it asked.
  */
 import * as vscode from 'vscode';
-import type { HostToWebview } from '../protocol';
+import type { HostToWebview } from './webview-protocol';
 import { log } from './log';
 import { parseWebviewMessage } from './messages-logic';
 import { historyHtml, raceControlsHtml, resultsHtml } from './plain-view-logic';
@@ -67,6 +67,9 @@ export function connectWebview(webview: vscode.Webview, kind: ViewKind, extensio
     }
     if (parsed.message.type === 'requestState') {
       bundleReady = true;
+      // After a window reload the host has no comparison; the page's saved state still does.
+      const { compare } = parsed.message;
+      if (compare && compare.length >= 2 && !controller.comparison) controller.compare(compare);
       // The page that asks is alive: answer even if the view's visible flag has not caught up
       // yet (a new panel reports visible a moment after its page loads).
       send({ type: 'state', requestId: parsed.message.requestId, ...controller.snapshot() });

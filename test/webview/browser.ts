@@ -80,6 +80,7 @@ export interface Lens {
   setTheme(kind: string): void;
   state(): unknown;
   ink(base64: string): Promise<{ fraction: number; mean: [number, number, number] }>;
+  colour(base64: string, css: string): Promise<{ fraction: number; x: number; y: number; width: number; height: number }>;
   overflow(): number;
   text(selector: string): string;
   post(message: unknown): void;
@@ -132,4 +133,10 @@ export async function chartOf(page: Page, chartId: string): Promise<Locator> {
 export async function ink(page: Page, element: Locator, file?: string): Promise<{ fraction: number; mean: [number, number, number] }> {
   const png = await element.screenshot(file ? { path: `${ARTIFACTS}/${file}` } : {});
   return lens(page, 'ink', png.toString('base64'));
+}
+
+/** The share of an element's pixels near a CSS colour, and where they are on average (pixels of the screenshot). */
+export async function colourIn(page: Page, element: Locator, css: string, clip?: { x: number; y: number; width: number; height: number }): Promise<{ fraction: number; x: number; y: number }> {
+  const png = await (clip ? page.screenshot({ clip }) : element.screenshot());
+  return lens(page, 'colour', png.toString('base64'), css);
 }
