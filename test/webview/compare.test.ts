@@ -135,4 +135,72 @@ describe('comparing runs', () => {
     assert.deepEqual(request?.compare, saved.compare);
     await reloaded.page.close();
   });
+
+  it('overlays races on one contour when they share the surface, and lays landscapes side by side on one colour scale', async () => {
+    const { page, errors } = await openWebview(browser, origin, 1300, 1000);
+    const requestId = (await posted(page)).find((message) => message.type === 'requestState')?.requestId as number;
+    const landscapes = [comparedRun('landscape', '20260101-000200-plane-a'), comparedRun('landscape', '20260101-000300-plane-b')];
+    const races = [comparedRun('saddle-race', '20260101-000400-race-a'), comparedRun('saddle-race', '20260101-000500-race-b')];
+    await hostPost(page, { type: 'state', requestId, history: [], final: true, comparison: races, smoothing: 0.6 });
+    await showTab(page, 'Surface race');
+    assert.equal(await page.locator('section.card[data-chart^="compare-contour"]').count(), 1, 'one contour for a shared surface');
+    const contour = await chartOf(page, 'compare-contour');
+    assert.match(await contour.getAttribute('aria-label') ?? '', /saddle race \(20260101-000400\) · sgd/);
+    await page.screenshot({ path: `${ARTIFACTS}/compare-surface.png`, fullPage: true });
+    await hostPost(page, { type: 'comparison', runs: landscapes });
+    await showTab(page, 'Landscape');
+    assert.equal(await page.locator('section.card[data-chart^="compare-landscape-"]').count(), 2, 'two planes side by side');
+    await chartOf(page, 'compare-landscape-1');
+    await page.screenshot({ path: `${ARTIFACTS}/compare-landscape.png`, fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('the run list filters, ticks runs to compare, and offers each run\'s actions', async () => {
+    const { page, errors } = await openWebview(browser, origin, 1000, 800);
+    const requestId = (await posted(page)).find((message) => message.type === 'requestState')?.requestId as number;
+    const history = [
+      { id: '20260101-000000-spirals', name: 'spirals sgd', status: 'completed', startedAt: '2026-01-01T00:00:00Z' },
+      { id: '20260101-000100-spirals-adam', name: 'spirals adam', status: 'completed', startedAt: '2026-01-01T00:01:00Z' },
+      { id: '20260101-000200-saddle', name: 'saddle race', status: 'failed', startedAt: '2026-01-01T00:02:00Z' },
+    ];
+    await hostPost(page, { type: 'state', requestId, history, final: true, smoothing: 0.6 });
+    await page.locator('#history > summary').click();
+    await page.locator('#history input[type="search"]').fill('spirals');
+    assert.equal(await page.locator('#history li').count(), 2, 'the filter keeps the matching runs');
+    for (const id of ['20260101-000000-spirals', '20260101-000100-spirals-adam']) await page.locator(`#history li[data-run="${id}"] input[type="checkbox"]`).check();
+    await page.locator('#compare-ticked').click();
+    assert.deepEqual((await posted(page)).filter((message) => message.type === 'compareRuns').at(-1)?.ids, ['20260101-000000-spirals', '20260101-000100-spirals-adam']);
+    const row = page.locator('#history li[data-run="20260101-000100-spirals-adam"]');
+    for (const [action, type] of [['compare-with', 'compareWith'], ['rename', 'renameRun'], ['reveal-folder', 'revealRun'], ['open-config', 'openRunConfig']]) {
+      await row.locator('.run-menu > summary').click();
+      await row.locator(`vscode-button[data-action="${action}"]`).click();
+      const last = (await posted(page)).at(-1);
+      assert.deepEqual(last, { type, id: '20260101-000100-spirals-adam' }, action);
+    }
+    await row.locator('.run-menu > summary').click();
+    await row.locator('vscode-button[data-action="delete"]').click();
+    assert.deepEqual((await posted(page)).at(-1), { type: 'deleteRuns', ids: ['20260101-000100-spirals-adam'] });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('the side view is compact: run list, status and headline numbers with sparklines, no charts', async () => {
+    const { page, errors } = await openWebview(browser, origin, 320, 700, 'side');
+    const requestId = (await posted(page)).find((message) => message.type === 'requestState')?.requestId as number;
+    const run = { id: '20260101-000000-spirals', name: 'spirals with saddle monitoring', status: 'completed', startedAt: '2026-01-01T00:00:00Z' };
+    await hostPost(page, { type: 'state', requestId, history: [run], currentId: run.id, run, results: fixture('training-spirals'), final: true, smoothing: 0.6 });
+    await page.locator('#side-summary dl').waitFor();
+    const terms = await page.locator('#side-summary dt').allTextContents();
+    assert.deepEqual(terms.slice(0, 3), ['final loss', 'accuracy', '‖gradient‖']);
+    assert.ok((await page.locator('#side-summary svg.sparkline polyline').count()) >= 3, 'sparklines drawn');
+    assert.equal(await page.locator('section.card').count(), 0, 'no panel charts in the side view');
+    await page.locator('#open-in-panel').click();
+    assert.deepEqual((await posted(page)).at(-1), { type: 'openRun', id: run.id, inPanel: true });
+    await page.locator('#history li a.run-link').first().click();
+    assert.deepEqual((await posted(page)).at(-1), { type: 'openRun', id: run.id, inPanel: true }, 'one click on a run opens the panel at it');
+    await page.screenshot({ path: `${ARTIFACTS}/side-view-compact.png`, fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
 });
