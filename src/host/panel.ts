@@ -22,7 +22,7 @@ export class ResultsPanel implements vscode.Disposable, vscode.WebviewPanelSeria
       return;
     }
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Landscape Lens', { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, webviewOptions(this.extensionUri));
-    this.adopt(panel);
+    this.adopt(panel, true);
   }
 
   get isOpen(): boolean {
@@ -42,13 +42,14 @@ export class ResultsPanel implements vscode.Disposable, vscode.WebviewPanelSeria
     this.adopt(panel);
   }
 
-  private adopt(panel: vscode.WebviewPanel): void {
+  /** Takes over a panel; `optionsSet` when it was created with the webview options already. */
+  private adopt(panel: vscode.WebviewPanel, optionsSet = false): void {
     this.connection?.dispose();
     this.panel?.dispose();
     this.panel = panel;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.svg');
     // The page asks for the state itself whenever it loads or shows again.
-    this.connection = connectWebview(panel.webview, 'panel', this.extensionUri, this.controller, () => panel.visible);
+    this.connection = connectWebview(panel.webview, 'panel', this.extensionUri, this.controller, () => panel.visible, optionsSet);
     panel.onDidDispose(() => {
       if (this.panel !== panel) return;
       this.connection?.dispose();

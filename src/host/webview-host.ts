@@ -7,6 +7,13 @@
  * outer frame flushes queued messages 200 ms after writing the page, whether or not its
  * scripts have run, and clears the queue when the page's HTML is set again), so nothing the
  * page needs may depend on a message posted before it asked.
+ *
+ * The page's HTML is set once per page. Setting it again while the first page is still loading
+ * (a run that ends a second after it opened the panel used to re-render the plain view) can
+ * leave code-server's outer frame with a new page that never becomes the active one: every
+ * later message then waits behind it and the shown page stays empty. The plain view (the
+ * tables shown when the chart bundle cannot run) is re-rendered only once the bundle has had
+ * PLAIN_VIEW_GRACE_MS to ask for the state and has not.
  */
 import * as vscode from 'vscode';
 import type { HostToWebview } from './webview-protocol';
@@ -19,6 +26,9 @@ import { recordPosted, recordRefused, setReceiver } from './test-hooks';
 import { handleWebviewMessage } from './webview-messages';
 
 type ViewKind = 'panel' | 'side';
+
+/** How long a freshly set page has to ask for the state before the host treats it as a page without the bundle. */
+const PLAIN_VIEW_GRACE_MS = 15_000;
 
 /** The only commands a page's links may run (command URIs), the plain view's: each validates its own arguments. */
 const LINK_COMMANDS = ['landscapeLens.openResults', 'landscapeLens.optimizerRace'];
@@ -33,9 +43,12 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 }
 
 /** Wires one webview to the controller; dispose the result when the view goes away. */
-export function connectWebview(webview: vscode.Webview, kind: ViewKind, extensionUri: vscode.Uri, controller: RunController, isVisible: () => boolean): vscode.Disposable {
-  webview.options = webviewOptions(extensionUri);
+export function connectWebview(webview: vscode.Webview, kind: ViewKind, extensionUri: vscode.Uri, controller: RunController, isVisible: () => boolean, optionsSet = false): vscode.Disposable {
+  // A panel created with these options must not get them again: each options change may reload the page.
+  if (!optionsSet) webview.options = webviewOptions(extensionUri);
+  let renderedAt = 0;
   const render = () => {
+    renderedAt = Date.now();
     webview.html = shellHtml({
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
@@ -88,7 +101,7 @@ export function connectWebview(webview: vscode.Webview, kind: ViewKind, extensio
     webview.onDidReceiveMessage(receive),
     controller.onMessage(post),
     controller.onStructuralChange(() => {
-      if (!bundleReady) render();
+      if (!bundleReady && Date.now() - renderedAt > PLAIN_VIEW_GRACE_MS) render();
       else post({ type: 'history', runs: controller.history, currentId: controller.shown?.summary.id });
     }),
   );
