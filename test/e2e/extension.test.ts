@@ -276,7 +276,7 @@ describe('Landscape Lens in code-server', { timeout: 900_000 }, () => {
       await input.fill(name);
       const row = page.locator('.quick-input-widget .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) }).first();
       await row.waitFor({ state: 'visible', timeout: 10_000 });
-      await row.locator('.quick-input-list-checkbox').first().click();
+      await row.locator('.monaco-checkbox').first().click();
     }
     await input.fill('');
     await screenshot(page, 'e2e-12-compare-pick');

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileSafe, listRuns, readRunRecord, readRunResults, resultsJson, runFolderName, trajectoryCsv, writeResults, writeRunFolder } from '../../src/results-store';
+import { fileSafe, listRuns, readRunRecord, readRunResults, renameRun, resultsJson, runFolderName, trajectoryCsv, writeResults, writeRunFolder } from '../../src/results-store';
 import type { ExperimentResults, TrajectoryResult } from '../../src/results';
 
 const trajectory: TrajectoryResult = {
@@ -79,4 +79,17 @@ test('results.json is indented when small and compact when large', () => {
   assert.ok(large.length > 1_000_000);
   assert.ok(!large.includes('\n'), 'no line breaks in a large file');
   assert.equal((JSON.parse(large) as ExperimentResults).trajectories?.[0].points.length, 60_000);
+});
+
+test('renaming a run rewrites only the name in its run.json; the folder keeps its name', () => {
+  const folder = join(mkdtempSync(join(tmpdir(), 'lens-rename-')), '20260101-000000-race');
+  mkdirSync(folder);
+  const record = { name: 'race', status: 'completed', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:01Z' };
+  writeFileSync(join(folder, 'run.json'), JSON.stringify(record));
+  renameRun(folder, 'race with momentum');
+  assert.deepEqual(JSON.parse(readFileSync(join(folder, 'run.json'), 'utf8')), { ...record, name: 'race with momentum' });
+  assert.deepEqual(readdirSync(folder), ['run.json'], 'no temporary file left');
+  const empty = join(folder, '..', 'not-a-run');
+  mkdirSync(empty);
+  assert.throws(() => renameRun(empty, 'x'), /run\.json is missing or is not a Landscape Lens run record/);
 });
