@@ -128,7 +128,7 @@ export class RunList {
     });
     const detail = document.createElement('span');
     detail.className = `run-detail status-${run.status}`;
-    detail.textContent = ` ${run.status} · ${run.startedAt ? new Date(run.startedAt).toLocaleString() : run.id}`;
+    detail.textContent = `${run.status} · ${run.startedAt ? new Date(run.startedAt).toLocaleString() : run.id}`;
     const menu = document.createElement('details');
     menu.className = 'run-menu';
     const opener = document.createElement('summary');
@@ -154,7 +154,10 @@ export class RunList {
     );
     menu.append(opener, entries);
     if (run.status === 'running') menu.hidden = true;
-    item.append(box, link, detail, menu);
+    const text = document.createElement('span');
+    text.className = 'run-text';
+    text.append(link, detail);
+    item.append(box, text, menu);
     return item;
   }
 }

@@ -52,7 +52,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: R
     }),
     register('landscapeLens.showPanel', (options) => panel.show(Boolean((options as { preserveFocus?: unknown } | undefined)?.preserveFocus))),
     // INTERNAL: the integration tests' view of the host (src/host/test-hooks.ts); not in package.json.
-    register('landscapeLens._testState', () => ({ ...testState(), panelOpen: panel.isOpen, history: controller.history.map((run) => run.id), shown: controller.shown?.summary })),
+    register('landscapeLens._testState', () => ({ ...testState(), panelOpen: panel.isOpen, history: controller.history.map((run) => run.id), shown: controller.shown?.summary, compared: controller.comparison?.map((run) => run.summary.id) ?? [] })),
     register('landscapeLens._testReceive', (view, message) => receiveAsWebview(view, message)),
   );
 }

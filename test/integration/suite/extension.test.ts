@@ -16,6 +16,7 @@ interface HostState {
   panelOpen: boolean;
   history: string[];
   shown?: { id: string; status: string };
+  compared: string[];
 }
 
 interface SavedResults {
@@ -284,5 +285,19 @@ suite('extension', () => {
       return posted.some((message) => message.view === 'panel' && message.type === 'state') ? true : undefined;
     }, 30_000);
     assert.equal(answered, true);
+  });
+
+  test('Compare Runs compares saved runs; a page that asks after a reload gets the comparison back', async () => {
+    const ids = (await hostState()).history.slice(0, 2);
+    assert.equal(ids.length, 2, 'two saved runs from the tests above');
+    const compared = await vscode.commands.executeCommand<string[]>('landscapeLens.compareRuns', ids);
+    assert.deepEqual(compared, ids);
+    assert.deepEqual((await hostState()).compared, ids);
+    const receive = (message: unknown) => vscode.commands.executeCommand<boolean>('landscapeLens._testReceive', 'panel', message);
+    assert.equal(await receive({ type: 'compareRuns', ids: [] }), true);
+    assert.deepEqual((await hostState()).compared, [], 'an empty list ends the comparison');
+    assert.equal(await receive({ type: 'requestState', requestId: 99, compare: ids }), true);
+    assert.deepEqual((await hostState()).compared, ids, 'the saved comparison of the page is restored');
+    assert.equal(await receive({ type: 'compareRuns', ids: ['../escape', ids[0]] }), false, 'a bad id is refused');
   });
 });
