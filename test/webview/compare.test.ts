@@ -104,6 +104,33 @@ describe('comparing runs', () => {
     await page.close();
   });
 
+  it('hovering one training chart shows the same epoch on the others', async () => {
+    const { page, errors } = await load();
+    await showTab(page, 'Training');
+    const loss = await chartOf(page, 'compare-loss');
+    const rate = await chartOf(page, 'compare-lr');
+    const before = await rate.screenshot();
+    const box = await loss.boundingBox();
+    assert.ok(box);
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await page.waitForTimeout(500);
+    const after = await rate.screenshot();
+    assert.notDeepEqual(after, before, 'the learning-rate chart draws the pointer of the hovered epoch');
+    await page.mouse.move(1, 1);
+    // The gradient norms span less than a decade and a half: linear by default; the switch makes the axis logarithmic.
+    const scale = page.locator('section.card[data-chart="compare-gradient"] vscode-button[data-scale]');
+    assert.equal(await scale.getAttribute('data-scale'), 'linear');
+    const gradient = await chartOf(page, 'compare-gradient');
+    const linear = await gradient.screenshot();
+    await scale.click();
+    await page.waitForTimeout(400);
+    assert.equal(await scale.getAttribute('data-scale'), 'log');
+    assert.notDeepEqual(await gradient.screenshot(), linear, 'the chart redraws on a log axis');
+    assert.equal(((await page.evaluate('window.__lens.state()')) as { logAxes: Record<string, boolean> }).logAxes['compare-gradient'], true, 'the choice is kept in the view state');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it('smoothing changes the drawn lines, not the exported raw values', async () => {
     const { page, errors } = await load();
     await showTab(page, 'Training');
