@@ -12,6 +12,7 @@ import { toCsv } from '../format';
 import { overlayCsv, overlayJson, overlayOption, type OverlayLine, type OverlayMark } from './overlay-chart';
 import { runLabels, spansDecades } from './model';
 import { runsTable } from './runs-table';
+import { surfaceField } from '../pages/surface';
 
 interface Compared {
   run: ComparedRun;
@@ -71,11 +72,11 @@ function surfacePage(runs: Compared[], context: PageContext): Page | undefined {
   });
   if (sameSurface(raced)) {
     const surface = raced[0].run.results.surface;
-    if (surface) cards.push(contourCard('compare-contour', `${surface.name}: ${surface.formula} · every run`, surface.grid, raced.flatMap(overlaysOf)));
+    if (surface) cards.push(contourCard('compare-contour', `${surface.name}: ${surface.formula} · every run`, surfaceField(surface.grid), raced.flatMap(overlaysOf)));
   } else {
     raced.forEach((entry, index) => {
       const surface = entry.run.results.surface;
-      if (surface) cards.push(contourCard(`compare-contour-${index}`, `${entry.label}: ${surface.name}`, surface.grid, overlaysOf(entry)));
+      if (surface) cards.push(contourCard(`compare-contour-${index}`, `${entry.label}: ${surface.name}`, surfaceField(surface.grid), overlaysOf(entry)));
     });
   }
   const lines: OverlayLine[] = raced.flatMap((entry) => (entry.run.results.trajectories ?? []).map((trajectory, index) => ({

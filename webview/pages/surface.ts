@@ -86,7 +86,7 @@ export function surfacePage(results: ExperimentResults, context: PageContext): P
 const fields = new WeakMap<object, Field>();
 
 /** A surface's grid as a masked field (null, where f is not finite, as NaN: a hole in the plot), one per grid so the contour bands stay cached. */
-function surfaceField(grid: NonNullable<ExperimentResults['surface']>['grid']): Field {
+export function surfaceField(grid: NonNullable<ExperimentResults['surface']>['grid']): Field {
   let field = fields.get(grid.values);
   if (!field) {
     field = { xs: grid.xs, ys: grid.ys, values: grid.values.map((value) => value ?? NaN), masked: true };
