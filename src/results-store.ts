@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { RunSummary } from './protocol';
+import type { RunSummary } from './results';
 import type { ExperimentResults, TrajectoryResult } from './results';
 import { writeJsonFile } from './json-file-writer';
 import { checkOutputFolder, collidingRunFiles, makeFolders, OutputFolderError } from './output-folder';
@@ -218,4 +218,20 @@ export function readRunResults(folder: string): ExperimentResults {
     }
   });
   return results as ExperimentResults;
+}
+
+/**
+ * Gives a run a new display name: rewrites the `name` of its run.json (a file this tool wrote)
+ * through a temporary file and a rename; the folder keeps its name. Throws when the folder
+ * holds no run record.
+ */
+export function renameRun(folder: string, name: string): RunRecord {
+  const record = readRunRecord(folder);
+  if (!record) throw new Error(`${join(folder, 'run.json')} is missing or is not a Landscape Lens run record`);
+  const renamed = { ...record, name };
+  const target = join(folder, 'run.json');
+  const temporary = join(folder, `.run.json.${process.pid}.tmp`);
+  writeFileSync(temporary, JSON.stringify(renamed, null, 2) + '\n');
+  renameSync(temporary, target);
+  return renamed;
 }

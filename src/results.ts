@@ -116,6 +116,17 @@ export interface TrainingResult {
   savedWeights?: string;
 }
 
+/** A run as the history lists it; `id` is its folder's name under the results folder. */
+export interface RunSummary {
+  id: string;
+  name: string;
+  status: 'running' | 'completed' | 'failed' | 'cancelled';
+  /** Why a run failed or was cancelled. */
+  reason?: string;
+  startedAt: string;
+  finishedAt?: string;
+}
+
 /** A progress report streamed while an experiment runs. */
 export interface ProgressReport {
   /** Fraction done in [0, 1]. */

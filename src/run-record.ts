@@ -1,7 +1,7 @@
 /** run.json of a run folder: how the run ended and where its config came from. Its presence marks a folder the tool wrote. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunSummary } from './protocol';
+import type { RunSummary } from './results';
 
 export type RunStatus = Exclude<RunSummary['status'], 'running'>;
 

@@ -25,6 +25,8 @@ export interface CardSpec {
   hint?: string;
   /** Called when the user toggles a legend entry. */
   onLegend?: (selected: Record<string, boolean>) => void;
+  /** A log/linear switch for the y axis: its current state and what a click does. */
+  logScale?: { log: boolean; onToggle: (log: boolean) => void };
 }
 
 /** Series that never change with the replay step. */
@@ -38,6 +40,7 @@ export class Card {
   private spec: CardSpec;
   private readonly readoutElement: HTMLElement;
   private readonly titleElement: HTMLElement;
+  private readonly scaleButton?: HTMLElement;
   private readonly resizeObserver: ResizeObserver;
   private pressedAt: [number, number] | undefined;
 
@@ -52,6 +55,14 @@ export class Card {
     this.titleElement = title;
     const actions = document.createElement('div');
     actions.className = 'actions';
+    if (spec.logScale) {
+      const button = document.createElement('vscode-button');
+      button.setAttribute('secondary', '');
+      button.dataset.scale = '';
+      button.addEventListener('click', () => this.spec.logScale?.onToggle(!this.spec.logScale.log));
+      actions.append(button);
+      this.scaleButton = button;
+    }
     for (const format of ['png', 'svg', 'csv', 'json'] as const) {
       const button = document.createElement('vscode-button');
       button.setAttribute('secondary', '');
@@ -99,8 +110,16 @@ export class Card {
 
   /** Redraws from the spec: `fresh` rebuilds every component (a theme change), otherwise series merge by id. */
   update(spec: CardSpec, fresh = false): void {
+    const scaleChanged = spec.logScale?.log !== this.spec.logScale?.log;
     this.spec = spec;
     this.titleElement.textContent = spec.title;
+    if (this.scaleButton && spec.logScale) {
+      this.scaleButton.textContent = spec.logScale.log ? 'Log' : 'Linear';
+      this.scaleButton.title = `The y axis is ${spec.logScale.log ? 'logarithmic' : 'linear'}; click for ${spec.logScale.log ? 'linear' : 'logarithmic'}`;
+      this.scaleButton.dataset.scale = spec.logScale.log ? 'log' : 'linear';
+    }
+    // An axis changing type is rebuilt from scratch.
+    if (scaleChanged) fresh = true;
     // ECharts' aria description (title, chart type, series names) replaces the box's aria-label, so screen readers hear the legend.
     const option = { ...spec.option({ width: this.chart.getWidth(), height: this.chart.getHeight() }), aria: { enabled: true, decal: { show: false } } };
     if (fresh) this.chart.setOption(option, { notMerge: true });

@@ -1,11 +1,7 @@
-/** Number formatting for axes, tooltips and readouts: compact, with an exponent for large or tiny magnitudes. */
-export function formatNumber(value: number, digits = 4): string {
-  if (!Number.isFinite(value)) return String(value);
-  if (value === 0) return '0';
-  const magnitude = Math.abs(value);
-  if (magnitude >= 1e5 || magnitude < 1e-3) return value.toExponential(Math.max(digits - 2, 1)).replace('e+', 'e');
-  return Number(value.toPrecision(digits)).toString();
-}
+/** Number formatting for axes, tooltips and readouts: the views' one format (src/format-number.ts). */
+import { formatNumber } from '../src/format-number';
+
+export { formatNumber };
 
 /** A point as "(x, y)". */
 export function formatPoint(point: readonly number[]): string {

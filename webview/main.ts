@@ -8,7 +8,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
-import type { HostToWebview } from '../src/protocol';
+import type { ComparedRun, HostToWebview } from '../src/host/webview-protocol';
 import { Card, type CardSpec, type ExportFormat } from './card';
 import { requestExport } from './export';
 import { pagesOf, type Page, type PageContext } from './pages/index';
@@ -17,12 +17,19 @@ import { initialViewState, replayLength, type AppState } from './state';
 import { readTheme, watchTheme, type Theme } from './theme';
 import { fieldRange, prefersLogLevels } from './charts/field';
 import { persistState, post, restoredState } from './vscode-api';
-import { renderHistory, renderStatus } from './status';
+import { renderStatus } from './status';
+import { createStateRequester } from './state-request';
+import { RunList } from './run-list';
+import { comparePages } from './compare/pages';
+import { renderSideSummary } from './side-summary';
+import { createSmoothingControl } from './smoothing';
+import { echarts } from './echarts-setup';
 
 const NARROW_WIDTH = 560;
 const REPLAY_SECONDS = 5;
 
-const state: AppState = { final: true, history: [], view: initialViewState(restoredState()), playing: false };
+const state: AppState = { final: true, history: [], view: initialViewState(restoredState()), playing: false, smoothing: 0.6 };
+const sideView = document.body.dataset.view === 'side';
 let theme: Theme = readTheme();
 let pendingStart: [number, number] | undefined;
 let narrow = document.body.clientWidth < NARROW_WIDTH;
@@ -35,14 +42,40 @@ const app = document.getElementById('app') ?? document.body.appendChild(document
 app.id = 'app';
 const statusElement = document.createElement('header');
 statusElement.id = 'status';
-const historyElement: HTMLDetailsElement = document.createElement('details');
-historyElement.id = 'history';
+const runList = new RunList(
+  {
+    open: (id) => post({ type: 'openRun', id, ...(sideView ? { inPanel: true } : {}) }),
+    compare: (ids) => post({ type: 'compareRuns', ids }),
+    compareWith: (id) => post({ type: 'compareWith', id }),
+    rename: (id) => post({ type: 'renameRun', id }),
+    remove: (ids) => post({ type: 'deleteRuns', ids }),
+    reveal: (id) => post({ type: 'revealRun', id }),
+    openConfig: (id) => post({ type: 'openRunConfig', id }),
+    changed: (ticked, filter) => {
+      state.view.ticked = ticked;
+      state.view.filter = filter;
+      save();
+    },
+  },
+  sideView,
+);
+const historyElement = runList.element;
+const comparisonElement = document.createElement('div');
+comparisonElement.id = 'comparison';
+const sideSummaryElement = document.createElement('section');
+sideSummaryElement.id = 'side-summary';
 const emptyElement = document.createElement('p');
 emptyElement.id = 'empty';
 emptyElement.textContent = 'No results yet. Run an experiment (Landscape Lens: Run Experiment) or open a saved run.';
 const tabs = document.createElement('vscode-tabs');
 tabs.id = 'tabs';
-app.append(statusElement, historyElement, emptyElement, tabs);
+app.append(statusElement, comparisonElement, historyElement, sideSummaryElement, emptyElement, tabs);
+
+const smoothing = createSmoothingControl((weight, done) => {
+  state.smoothing = weight;
+  if (done) post({ type: 'setSmoothing', smoothing: weight });
+  render(false);
+});
 
 const replay = createReplayControls({
   onStep: (step) => {
@@ -91,7 +124,40 @@ function context(): PageContext {
       state.view.legend[chartId] = selected;
       save();
     },
+    onLogAxis: (chartId, log) => {
+      state.view.logAxes[chartId] = log;
+      save();
+      render(false);
+    },
   };
+}
+
+/** The pages shown: the comparison's when runs are compared, else the shown run's. */
+function currentPages(): Page[] {
+  if (state.comparison) return comparePages(state.comparison, context());
+  return pagesOf(context());
+}
+
+/** The line above the run list while runs are compared, with the way back to one run. */
+function renderComparison(): void {
+  comparisonElement.replaceChildren();
+  comparisonElement.hidden = !state.comparison;
+  if (!state.comparison) return;
+  const title = document.createElement('h2');
+  title.textContent = `Comparing ${state.comparison.length} runs`;
+  const names = document.createElement('span');
+  names.className = 'compared-names';
+  names.textContent = state.comparison.map((run) => run.summary.name).join(' · ');
+  const back = document.createElement('vscode-button');
+  back.id = 'end-comparison';
+  back.setAttribute('secondary', '');
+  back.textContent = state.run ? `Back to ${state.run.name}` : 'End the comparison';
+  back.addEventListener('click', () => post({ type: 'compareRuns', ids: [] }));
+  comparisonElement.append(title, names, back);
+}
+
+function runListState() {
+  return { runs: state.history, currentId: state.currentRunId, ticked: state.view.ticked, filter: state.view.filter, compared: state.comparison?.map((run) => run.summary.id) ?? [] };
 }
 
 function effectiveLogLevels(): boolean {
@@ -102,7 +168,7 @@ function effectiveLogLevels(): boolean {
 }
 
 function exportCard(card: Card, format: ExportFormat): void {
-  requestExport(card, format, state.results?.name ?? 'landscape-lens', theme.background);
+  requestExport(card, format, state.comparison ? 'comparison' : state.results?.name ?? 'landscape-lens', theme.background);
 }
 
 /** Rebuilds the tab headers and panels when the set of pages changes. */
@@ -119,6 +185,10 @@ function layoutTabs(pages: Page[]): void {
     const panel = document.createElement('vscode-tab-panel');
     panel.dataset.page = page.id;
     if (page.replay) panel.append(replay.element);
+    if (page.smoothing) panel.append(smoothing.element);
+    const content = document.createElement('div');
+    content.className = 'page-content';
+    panel.append(content);
     const grid = document.createElement('div');
     grid.className = 'cards';
     panel.append(grid);
@@ -132,13 +202,21 @@ function panelGrid(pageId: string): HTMLElement | null {
   return tabs.querySelector(`vscode-tab-panel[data-page="${pageId}"] > .cards`);
 }
 
+function panelContent(pageId: string): HTMLElement | null {
+  return tabs.querySelector(`vscode-tab-panel[data-page="${pageId}"] > .page-content`);
+}
+
 /** Draws everything from the state; `fresh` rebuilds each chart's option from scratch (theme or layout change). */
 function render(fresh: boolean): void {
   document.body.classList.toggle('narrow', narrow);
   renderStatus(statusElement, state, cancelRun);
-  renderHistory(historyElement, state, (id) => post({ type: 'openRun', id }));
-  const pages = pagesOf(context());
-  emptyElement.hidden = pages.length > 0;
+  renderComparison();
+  runList.update(runListState());
+  smoothing.sync(state.smoothing);
+  // The side view is compact: the run list, the run's status and headline numbers with sparklines.
+  renderSideSummary(sideSummaryElement, sideView ? state.results : undefined, theme.series[0], state.run ? () => post({ type: 'openRun', id: state.run?.id ?? '', inPanel: true }) : undefined);
+  const pages = sideView ? [] : currentPages();
+  emptyElement.hidden = pages.length > 0 || (sideView && state.results !== undefined);
   emptyElement.textContent = !state.run
     ? 'No results yet. Run an experiment (Landscape Lens: Run Experiment) or open a saved run.'
     : state.final
@@ -149,18 +227,25 @@ function render(fresh: boolean): void {
   const seen = new Set<string>();
   // The side view shows the small plots only: no WebGL surface in a narrow activity-bar view
   // (nor anywhere WebGL is unavailable, e.g. with the GPU disabled).
-  const sideView = document.body.dataset.view === 'side' || !webglAvailable;
+  const skipWebgl = sideView || !webglAvailable;
   for (const page of pages) {
     const grid = panelGrid(page.id);
     if (!grid) continue;
+    panelContent(page.id)?.replaceChildren(...(page.content ? [page.content()] : []));
     let order = 0;
-    for (const spec of page.cards.filter((card) => !(sideView && card.webgl))) {
+    for (const spec of page.cards.filter((card) => !(skipWebgl && card.webgl))) {
       seen.add(spec.id);
       const card = cards.get(spec.id) ?? createCard(spec);
       // Cards keep the page's order even when a streamed section arrives after a later one.
       const position = grid.children[order];
       if (position !== card.element) grid.insertBefore(card.element, position ?? null);
       order += 1;
+      // Charts of a connected page share the pointer: hovering one shows the same x on all.
+      const group = page.connected ? `page-${page.id}` : '';
+      if (card.chart.group !== group) {
+        card.chart.group = group;
+        if (group) echarts.connect(group);
+      }
       try {
         card.update(spec, fresh);
       } catch (error) {
@@ -186,6 +271,7 @@ function createCard(spec: CardSpec): Card {
 
 /** Redraws only the charts that replay (the trajectories grow in place). */
 function updateReplay(): void {
+  if (state.comparison || sideView) return;
   const surface = pagesOf(context()).find((page) => page.id === 'surface');
   for (const spec of surface?.cards ?? []) cards.get(spec.id)?.replay(spec);
   replay.sync(currentStep(), replayLength(state.results), state.playing, effectiveLogLevels());
@@ -223,8 +309,44 @@ function stopPlaying(): void {
   replay.sync(currentStep(), replayLength(state.results), false, effectiveLogLevels());
 }
 
+// The comparison the page's saved state holds goes with each request: after a window reload
+// the host no longer has it.
+const stateRequests = createStateRequester((requestId) => post({ type: 'requestState', requestId, ...(state.view.compare && !sideView ? { compare: state.view.compare } : {}) }));
+
+/** Shows the compared runs (two or more), or ends the comparison. */
+function setComparison(runs: ComparedRun[]): void {
+  state.comparison = runs.length >= 2 ? runs : undefined;
+  if (!sideView) state.view.compare = state.comparison?.map((run) => run.summary.id);
+}
+
 function receive(message: HostToWebview): void {
   switch (message.type) {
+    case 'state': {
+      stateRequests.answered(message.requestId);
+      const newRun = message.run?.id !== state.view.runId;
+      if (newRun) {
+        stopPlaying();
+        state.view.step = undefined;
+      }
+      state.history = message.history;
+      state.currentRunId = message.currentId;
+      state.results = message.results;
+      state.run = message.run;
+      state.final = message.final;
+      state.progress = message.progress;
+      state.smoothing = message.smoothing;
+      setComparison(message.comparison ?? []);
+      if (message.run) state.view.runId = message.run.id;
+      pendingStart = undefined;
+      save();
+      render(false);
+      return;
+    }
+    case 'comparison':
+      setComparison(message.runs);
+      save();
+      render(false);
+      return;
     case 'results': {
       const newRun = message.run?.id !== undefined && message.run.id !== state.view.runId;
       if (newRun) {
@@ -248,7 +370,7 @@ function receive(message: HostToWebview): void {
     case 'history':
       state.history = message.runs;
       state.currentRunId = message.currentId;
-      renderHistory(historyElement, state, (id) => post({ type: 'openRun', id }));
+      runList.update(runListState());
       return;
   }
 }
@@ -276,5 +398,11 @@ watchTheme((next) => {
   render(true);
 });
 
+// A page hidden with its context kept (or restored from the back-forward cache) may have
+// missed updates while hidden: ask again when it shows.
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') stateRequests.request();
+});
+
 render(true);
-post({ type: 'ready' });
+stateRequests.request();

@@ -3,18 +3,9 @@
  * in the shapes the charts use: each section is drawn when present, each optional field adds
  * its chart when present.
  */
-import type { ExperimentResults } from '../src/protocol';
+import type { EpochRecord, ExperimentResults } from '../src/results';
 
-export interface EpochRecord {
-  epoch: number;
-  loss?: number;
-  testLoss?: number;
-  trainAccuracy?: number;
-  testAccuracy?: number;
-  gradientNorm?: number;
-  learningRate?: number;
-  seconds?: number;
-}
+export type { EpochRecord } from '../src/results';
 
 /** A detector event or a plateau, normalized: `epoch` (and `endEpoch` for a region). */
 export interface TrainingMark {

@@ -3,7 +3,8 @@
  * belong to, and the view choices a user made (tab, replay step, log levels, hidden series),
  * persisted through VS Code's webview state so a hidden or reloaded view comes back as it was.
  */
-import type { ExperimentResults, RunSummary } from '../src/protocol';
+import type { ExperimentResults, RunSummary } from '../src/results';
+import type { ComparedRun } from '../src/host/webview-protocol';
 
 export interface ViewState {
   /** The run whose results are shown (the host reloads it after a window reload). */
@@ -15,6 +16,14 @@ export interface ViewState {
   logLevels?: boolean;
   /** Legend selection per chart: series name → shown. */
   legend: Record<string, Record<string, boolean>>;
+  /** The runs compared (their ids): the comparison lives here and in the host's memory only. */
+  compare?: string[];
+  /** Runs ticked in the run list. */
+  ticked: string[];
+  /** The run list's name filter. */
+  filter: string;
+  /** Per chart: log (true) or linear (false) y axis, where the user chose. */
+  logAxes: Record<string, boolean>;
 }
 
 export interface AppState {
@@ -26,11 +35,15 @@ export interface AppState {
   currentRunId?: string;
   view: ViewState;
   playing: boolean;
+  /** The runs being compared, as the host sent them. */
+  comparison?: ComparedRun[];
+  /** Smoothing weight of compared training curves (remembered per workspace by the host). */
+  smoothing: number;
 }
 
 /** The view state restored from VS Code, or a fresh one when it is missing or from an older shape. */
 export function initialViewState(restored: unknown): ViewState {
-  const fresh: ViewState = { legend: {} };
+  const fresh: ViewState = { legend: {}, ticked: [], filter: '', logAxes: {} };
   if (typeof restored !== 'object' || restored === null) return fresh;
   const candidate = restored as Partial<ViewState>;
   return {
@@ -39,7 +52,15 @@ export function initialViewState(restored: unknown): ViewState {
     step: typeof candidate.step === 'number' ? candidate.step : undefined,
     logLevels: typeof candidate.logLevels === 'boolean' ? candidate.logLevels : undefined,
     legend: typeof candidate.legend === 'object' && candidate.legend !== null ? candidate.legend : {},
+    compare: stringList(candidate.compare),
+    ticked: stringList(candidate.ticked) ?? [],
+    filter: typeof candidate.filter === 'string' ? candidate.filter : '',
+    logAxes: typeof candidate.logAxes === 'object' && candidate.logAxes !== null ? candidate.logAxes : {},
   };
+}
+
+function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string') ? (value as string[]) : undefined;
 }
 
 /** The longest trajectory's step count: the end of the replay slider. */

@@ -1,4 +1,4 @@
-/** The header line (run name, status, progress, warnings) and the list of past runs. */
+/** The header line: run name, status, progress (with Cancel) and warnings. */
 import type { AppState } from './state';
 
 /** Shows the run's name and state, the progress and a Cancel button while it runs, and its warnings. */
@@ -42,29 +42,4 @@ export function renderStatus(element: HTMLElement, state: AppState, cancel: () =
     line.textContent = warning;
     element.append(line);
   }
-}
-
-/** The runs the host listed, newest first; clicking one asks the host to open it. */
-export function renderHistory(element: HTMLDetailsElement, state: AppState, open: (id: string) => void): void {
-  element.hidden = state.history.length === 0;
-  const wasOpen = element.open;
-  element.replaceChildren();
-  const summary = document.createElement('summary');
-  summary.textContent = `Runs (${state.history.length})`;
-  const list = document.createElement('ul');
-  for (const run of state.history) {
-    const item = document.createElement('li');
-    const link = document.createElement('a');
-    link.href = '#';
-    link.textContent = `${run.name} · ${run.status} · ${new Date(run.startedAt).toLocaleString()}`;
-    if (run.id === state.currentRunId) item.className = 'current';
-    link.addEventListener('click', (event) => {
-      event.preventDefault();
-      open(run.id);
-    });
-    item.append(link);
-    list.append(item);
-  }
-  element.append(summary, list);
-  element.open = wasOpen;
 }

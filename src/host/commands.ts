@@ -8,6 +8,7 @@ import { completeRace, raceArgument } from './race-picks';
 import { focusConfig, onlyOptimizer, raceConfig, type FocusedPart } from './race-logic';
 import type { RunController } from './run-controller';
 import { exportResults, openResults } from './results-commands';
+import { compareRuns } from './run-list-commands';
 import { TEMPLATES } from './templates';
 import { receiveAsWebview, testState } from './test-hooks';
 
@@ -43,6 +44,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: R
     register('landscapeLens.newFromTemplate', (templateId, folder) => newFromTemplate(templateId, folder)),
     register('landscapeLens.openResults', (run) => openResults(context, controller, panel, run)),
     register('landscapeLens.exportResults', (run, destination) => exportResults(context, controller, run, destination)),
+    register('landscapeLens.compareRuns', (ids) => compareRuns(controller, ids)),
     register('landscapeLens.cancelRun', () => {
       const cancelled = controller.cancel();
       if (!cancelled) void vscode.window.showInformationMessage('Landscape Lens: no run is going.');
@@ -50,7 +52,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: R
     }),
     register('landscapeLens.showPanel', (options) => panel.show(Boolean((options as { preserveFocus?: unknown } | undefined)?.preserveFocus))),
     // INTERNAL: the integration tests' view of the host (src/host/test-hooks.ts); not in package.json.
-    register('landscapeLens._testState', () => ({ ...testState(), panelOpen: panel.isOpen, history: controller.history.map((run) => run.id), shown: controller.shown?.summary })),
+    register('landscapeLens._testState', () => ({ ...testState(), panelOpen: panel.isOpen, history: controller.history.map((run) => run.id), shown: controller.shown?.summary, compared: controller.comparison?.map((run) => run.summary.id) ?? [] })),
     register('landscapeLens._testReceive', (view, message) => receiveAsWebview(view, message)),
   );
 }

@@ -2,9 +2,7 @@
  * Validation of every message a webview posts, before the host acts on it: a webview's page is
  * untrusted input. Returns the typed message, or the reason it was refused (for the log).
  */
-import { OPTIMIZER_NAMES } from '../core/optimizers';
-import { SURFACE_NAMES } from '../core/surfaces/catalog';
-import type { WebviewToHost } from '../protocol';
+import { MAX_COMPARED_RUNS, type WebviewToHost } from './webview-protocol';
 
 export type ParsedMessage = { ok: true; message: WebviewToHost } | { ok: false; reason: string };
 
@@ -29,6 +27,17 @@ export function isRunId(value: unknown): value is string {
   return typeof value === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(value) && !value.includes('..');
 }
 
+/** Most runs one delete may name. */
+const MAX_DELETED_RUNS = 1000;
+/** Largest smoothing weight (1 would freeze the curve at its first value). */
+const MAX_SMOOTHING = 0.999;
+
+/** A list of distinct run ids of at most `max` entries, or undefined. */
+function runIds(value: unknown, max: number): string[] | undefined {
+  if (!Array.isArray(value) || value.length > max || !value.every(isRunId)) return undefined;
+  return [...new Set(value as string[])];
+}
+
 /** A bare file name with an allowed extension (the user still picks the folder in a save dialog). */
 export function isSaveFileName(value: unknown): value is string {
   if (typeof value !== 'string' || value.length > 200 || !/^[^/\\:*?"<>|\0]+$/.test(value) || value.startsWith('.')) return false;
@@ -40,22 +49,41 @@ export function isSaveFileName(value: unknown): value is string {
 export function parseWebviewMessage(value: unknown): ParsedMessage {
   if (!isRecord(value) || typeof value.type !== 'string') return refuse('not an object with a string "type"');
   switch (value.type) {
-    case 'ready':
-      return { ok: true, message: { type: 'ready' } };
+    case 'requestState': {
+      if (!Number.isSafeInteger(value.requestId) || (value.requestId as number) < 0) return refuse('requestState: "requestId" is not a non-negative integer');
+      if (value.compare === undefined) return { ok: true, message: { type: 'requestState', requestId: value.requestId as number } };
+      const compare = runIds(value.compare, MAX_COMPARED_RUNS);
+      return compare ? { ok: true, message: { type: 'requestState', requestId: value.requestId as number, compare } } : refuse(`requestState: "compare" is not a list of at most ${MAX_COMPARED_RUNS} run folder names`);
+    }
+    case 'compareRuns': {
+      const ids = runIds(value.ids, MAX_COMPARED_RUNS);
+      return ids ? { ok: true, message: { type: 'compareRuns', ids } } : refuse(`compareRuns: "ids" is not a list of at most ${MAX_COMPARED_RUNS} run folder names`);
+    }
+    case 'deleteRuns': {
+      const ids = runIds(value.ids, MAX_DELETED_RUNS);
+      return ids && ids.length > 0 ? { ok: true, message: { type: 'deleteRuns', ids } } : refuse('deleteRuns: "ids" is not a non-empty list of run folder names');
+    }
+    case 'compareWith':
+    case 'renameRun':
+    case 'revealRun':
+    case 'openRunConfig': {
+      const type = value.type;
+      return isRunId(value.id) ? { ok: true, message: { type, id: value.id } } : refuse(`${type}: "id" is not a run folder name`);
+    }
+    case 'setSmoothing': {
+      const { smoothing } = value;
+      return typeof smoothing === 'number' && smoothing >= 0 && smoothing <= MAX_SMOOTHING
+        ? { ok: true, message: { type: 'setSmoothing', smoothing } }
+        : refuse(`setSmoothing: "smoothing" is not a number from 0 to ${MAX_SMOOTHING}`);
+    }
     case 'cancelRun':
       return { ok: true, message: { type: 'cancelRun' } };
     case 'openRun':
-      return isRunId(value.id) ? { ok: true, message: { type: 'openRun', id: value.id } } : refuse('openRun: "id" is not a run folder name');
+      if (!isRunId(value.id)) return refuse('openRun: "id" is not a run folder name');
+      if (value.inPanel !== undefined && typeof value.inPanel !== 'boolean') return refuse('openRun: "inPanel" is not a boolean');
+      return { ok: true, message: value.inPanel ? { type: 'openRun', id: value.id, inPanel: true } : { type: 'openRun', id: value.id } };
     case 'setStart':
       return isStart(value.start) ? { ok: true, message: { type: 'setStart', start: [value.start[0], value.start[1]] } } : refuse('setStart: "start" is not two finite numbers');
-    case 'runRace': {
-      const { surface, optimizers, start } = value;
-      if (typeof surface !== 'string' || !(SURFACE_NAMES as string[]).includes(surface)) return refuse('runRace: "surface" is not a built-in surface');
-      if (!Array.isArray(optimizers) || optimizers.length === 0 || optimizers.length > OPTIMIZER_NAMES.length) return refuse('runRace: "optimizers" must list 1 to 9 names');
-      if (!optimizers.every((name) => typeof name === 'string' && (OPTIMIZER_NAMES as readonly string[]).includes(name))) return refuse('runRace: unknown optimizer name');
-      if (!isStart(start)) return refuse('runRace: "start" is not two finite numbers');
-      return { ok: true, message: { type: 'runRace', surface, optimizers: [...new Set(optimizers as string[])], start: [start[0], start[1]] } };
-    }
     case 'saveFile': {
       const { fileName, data, encoding } = value;
       if (!isSaveFileName(fileName)) return refuse(`saveFile: "fileName" must be a bare name ending in ${SAVE_EXTENSIONS.join(', ')}`);

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { isRunId } from './messages-logic';
 import type { RunController } from './run-controller';
-import { connectWebview, resendState, webviewOptions } from './webview-host';
+import { connectWebview, webviewOptions } from './webview-host';
 
 export const PANEL_VIEW_TYPE = 'landscapeLens.results';
 
@@ -22,7 +22,7 @@ export class ResultsPanel implements vscode.Disposable, vscode.WebviewPanelSeria
       return;
     }
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Landscape Lens', { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, webviewOptions(this.extensionUri));
-    this.adopt(panel);
+    this.adopt(panel, true);
   }
 
   get isOpen(): boolean {
@@ -42,16 +42,14 @@ export class ResultsPanel implements vscode.Disposable, vscode.WebviewPanelSeria
     this.adopt(panel);
   }
 
-  private adopt(panel: vscode.WebviewPanel): void {
+  /** Takes over a panel; `optionsSet` when it was created with the webview options already. */
+  private adopt(panel: vscode.WebviewPanel, optionsSet = false): void {
     this.connection?.dispose();
     this.panel?.dispose();
     this.panel = panel;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.svg');
-    const connection = connectWebview(panel.webview, 'panel', this.extensionUri, this.controller, () => panel.visible);
-    const visibility = panel.onDidChangeViewState(({ webviewPanel }) => {
-      if (webviewPanel.visible) resendState(webviewPanel.webview, 'panel', this.controller);
-    });
-    this.connection = vscode.Disposable.from(connection, visibility);
+    // The page asks for the state itself whenever it loads or shows again.
+    this.connection = connectWebview(panel.webview, 'panel', this.extensionUri, this.controller, () => panel.visible, optionsSet);
     panel.onDidDispose(() => {
       if (this.panel !== panel) return;
       this.connection?.dispose();

@@ -3,24 +3,18 @@
  * every result kind readable as tables before (and without) the charts. The webview bundle may
  * hide #plain-results once it draws. No `vscode` here.
  */
-import type { RunSummary } from '../protocol';
+import type { RunSummary } from '../results';
 import type { ExperimentResults } from '../results';
+import { formatNumber } from '../format-number';
+
+export { formatNumber } from '../format-number';
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 
-/** A number with 4 significant digits (exponent form when very small or large). */
-export function formatNumber(value: number | undefined): string {
-  if (value === undefined || Number.isNaN(value)) return '—';
-  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
-  if (value === 0) return '0';
-  const magnitude = Math.abs(value);
-  return magnitude >= 1e5 || magnitude < 1e-3 ? value.toExponential(3) : String(Number(value.toPrecision(4)));
-}
-
-const point = (values: number[] | undefined) => `(${(values ?? []).map(formatNumber).join(', ')})`;
+const point = (values: number[] | undefined) => `(${(values ?? []).map((value) => formatNumber(value)).join(', ')})`;
 
 function table(caption: string, header: string[], rows: string[][]): string {
   const head = header.map((cell) => `<th>${escapeHtml(cell)}</th>`).join('');
@@ -50,7 +44,7 @@ export function resultsHtml(results: ExperimentResults, run?: RunSummary): strin
   }
   if (results.criticalPoints) {
     parts.push(table('Critical points', ['kind', 'index', 'point', 'f', 'Hessian eigenvalues'], results.criticalPoints.map((critical) => [
-      critical.kind, String(critical.index), point(critical.point), formatNumber(critical.value), critical.eigenvalues.map(formatNumber).join(', '),
+      critical.kind, String(critical.index), point(critical.point), formatNumber(critical.value), critical.eigenvalues.map((value) => formatNumber(value)).join(', '),
     ])));
   }
   for (const [key, value] of Object.entries(results)) {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseJsonc } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import type { ExperimentConfig } from '../config/types';
-import type { HostToWebview, RunSummary } from '../protocol';
+import type { ComparedRun, HostToWebview, RunSummary, ViewSnapshot } from './webview-protocol';
 import type { ExperimentResults } from '../results';
 import { memoryIssues } from '../config/memory';
 import { listRuns, PartialSaveError, readRunRecord, readRunResults, writeRunFolder, type RunToSave } from '../results-store';
@@ -39,6 +39,8 @@ export interface ShownRun {
 }
 
 const CURRENT_RUN_KEY = 'landscapeLens.currentRunFolder';
+/** The training curves' smoothing weight, per workspace (TensorBoard keeps it per user). */
+const SMOOTHING_KEY = 'landscapeLens.smoothing';
 
 export class RunController implements vscode.Disposable {
   private readonly statusBar = new RunStatusBar();
@@ -51,6 +53,10 @@ export class RunController implements vscode.Disposable {
   private running?: { abort: AbortController; summary: RunSummary; request: RunRequest };
   shown?: ShownRun;
   history: RunSummary[] = [];
+  /** The running run's latest progress (for pages that load mid-run). */
+  private progress?: { fraction: number; message: string };
+  /** The runs compared in the panel (kept in memory and in the page's state only). */
+  comparison?: ComparedRun[];
   private disposed = false;
 
   constructor(private readonly context: vscode.ExtensionContext) {
@@ -65,11 +71,55 @@ export class RunController implements vscode.Disposable {
     return this.running !== undefined;
   }
 
-  /** The messages that bring a freshly loaded webview up to date. */
-  stateMessages(): HostToWebview[] {
-    const messages: HostToWebview[] = [{ type: 'history', runs: this.history, currentId: this.shown?.summary.id }];
-    if (this.shown) messages.push({ type: 'results', results: resultsForView(this.shown.results), final: !this.running, run: this.shown.summary });
-    return messages;
+  /** Everything a freshly loaded page needs, from the current state (what a page asks for with requestState). */
+  snapshot(): ViewSnapshot {
+    const shown = this.shown;
+    const running = this.running !== undefined && shown?.summary.id === this.running.summary.id;
+    return {
+      history: this.history,
+      currentId: shown?.summary.id,
+      run: shown?.summary,
+      results: shown ? resultsForView(shown.results) : undefined,
+      final: !running,
+      progress: running ? this.progress : undefined,
+      comparison: this.comparison?.map((run) => ({ ...run, results: resultsForView(run.results) })),
+      smoothing: this.smoothing,
+    };
+  }
+
+  /** The training curves' smoothing weight in [0, 1), remembered per workspace. */
+  get smoothing(): number {
+    const stored = this.context.workspaceState.get<number>(SMOOTHING_KEY);
+    return typeof stored === 'number' && stored >= 0 && stored < 1 ? stored : 0.6;
+  }
+
+  setSmoothing(smoothing: number): void {
+    void this.context.workspaceState.update(SMOOTHING_KEY, smoothing);
+  }
+
+  /** A saved run's folder from its id (a folder name under the results folder). */
+  runFolder(id: string): string {
+    return path.join(runsFolder(this.context), id);
+  }
+
+  /**
+   * Compares saved runs (two or more; fewer ends the comparison) and tells the views. Runs whose
+   * folder cannot be read are left out and named in the returned list.
+   */
+  compare(ids: string[]): string[] {
+    const unreadable: string[] = [];
+    const runs: ComparedRun[] = [];
+    for (const id of [...new Set(ids)]) {
+      const folder = this.runFolder(id);
+      try {
+        runs.push({ summary: this.summaryOf(folder), results: readRunResults(folder), config: readConfig(folder).config });
+      } catch (error) {
+        unreadable.push(`${id}: ${(error as Error).message}`);
+      }
+    }
+    this.comparison = runs.length >= 2 ? runs : undefined;
+    this.changed.fire({ type: 'comparison', runs: this.comparison?.map((run) => ({ ...run, results: resultsForView(run.results) })) ?? [] });
+    return unreadable;
   }
 
   /** Runs a validated config; resolves with the results folder (also for failed and cancelled runs), or undefined when it could not start. */
@@ -84,6 +134,7 @@ export class RunController implements vscode.Disposable {
     const summary: RunSummary = { id: `running-${Date.now()}`, name: config.name, status: 'running', startedAt: new Date().toISOString() };
     const abort = new AbortController();
     this.running = { abort, summary, request };
+    this.progress = undefined;
     this.shown = { summary, results: emptyResults(config, summary.startedAt), config, baseDir: request.baseDir };
     recordRun(undefined, true);
     void vscode.commands.executeCommand('setContext', 'landscapeLens.running', true);
@@ -136,6 +187,7 @@ export class RunController implements vscode.Disposable {
             this.shown.results = soFar;
             this.changed.fire({ type: 'results', results: resultsForView(soFar), final: false, run: summary });
           }
+          this.progress = { fraction: reported, message: report.message };
           this.changed.fire({ type: 'progress', fraction: reported, message: report.message });
         },
       });
@@ -184,6 +236,28 @@ export class RunController implements vscode.Disposable {
     void this.context.workspaceState.update(CURRENT_RUN_KEY, folder);
     this.structural.fire();
     this.changed.fire({ type: 'results', results: resultsForView(results), final: true, run: this.shown.summary });
+  }
+
+  /**
+   * After runs were renamed or deleted: re-reads the history, drops a deleted shown run (showing
+   * the newest left), refreshes a comparison that held them, and tells the views.
+   */
+  runsChanged(ids: string[]): void {
+    this.refreshHistory();
+    const known = new Set(this.history.map((run) => run.id));
+    const shownId = this.shown?.folder ? path.basename(this.shown.folder) : undefined;
+    if (shownId && ids.includes(shownId)) {
+      if (known.has(shownId)) this.shown = this.shown && { ...this.shown, summary: this.summaryOf(this.shown.folder ?? '') };
+      else {
+        this.shown = undefined;
+        if (this.history[0]) this.tryOpenFolder(this.runFolder(this.history[0].id));
+        void this.context.workspaceState.update(CURRENT_RUN_KEY, (this.shown as ShownRun | undefined)?.folder);
+      }
+      const shown = this.shown;
+      if (shown) this.changed.fire({ type: 'results', results: resultsForView(shown.results), final: true, run: shown.summary });
+    }
+    if (this.comparison?.some((run) => ids.includes(run.summary.id))) this.compare(this.comparison.map((run) => run.summary.id).filter((id) => known.has(id)));
+    this.structural.fire();
   }
 
   /** Re-reads the history and tells the views, unless a run is going (its end does both). */

@@ -1,7 +1,7 @@
 /** The "Landscape Lens" activity-bar view: quick race controls, the run history and the current run. */
 import * as vscode from 'vscode';
 import type { RunController } from './run-controller';
-import { connectWebview, resendState } from './webview-host';
+import { connectWebview } from './webview-host';
 
 export const SIDE_VIEW_ID = 'landscapeLens.sideView';
 
@@ -12,11 +12,8 @@ export class SideViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.connection?.dispose();
-    const connection = connectWebview(view.webview, 'side', this.extensionUri, this.controller, () => view.visible);
-    const visibility = view.onDidChangeVisibility(() => {
-      if (view.visible) resendState(view.webview, 'side', this.controller);
-    });
-    this.connection = vscode.Disposable.from(connection, visibility);
+    // The page asks for the state itself whenever it loads or shows again.
+    this.connection = connectWebview(view.webview, 'side', this.extensionUri, this.controller, () => view.visible);
     view.onDidDispose(() => this.connection?.dispose());
   }
 

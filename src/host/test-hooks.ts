@@ -4,7 +4,7 @@
  * object activate() returns; `landscapeLens._testReceive(view, message)` feeds a message through
  * the same validation as a page's. Not a public API and not in the command palette.
  */
-import type { HostToWebview } from '../protocol';
+import type { HostToWebview } from './webview-protocol';
 
 export interface PostedMessage {
   view: 'panel' | 'side';
@@ -34,7 +34,10 @@ export function recordActivation(milliseconds: number): void {
 /** Notes a message posted to a webview (a summary, not the whole results). */
 export function recordPosted(view: PostedMessage['view'], message: HostToWebview): void {
   const entry: PostedMessage = { view, type: message.type };
-  if (message.type === 'results') Object.assign(entry, { name: message.results.name, final: message.final, trajectories: message.results.trajectories?.length ?? 0 });
+  if (message.type === 'results' || (message.type === 'state' && message.results)) {
+    const results = message.results;
+    Object.assign(entry, { name: results?.name, final: message.final, trajectories: results?.trajectories?.length ?? 0 });
+  }
   state.posted.push(entry);
   if (state.posted.length > 1000) state.posted.splice(0, state.posted.length - 1000);
 }

@@ -1,11 +1,22 @@
 /**
  * What the panel and the side view share: the page (CSP, nonce, asWebviewUri, local roots
- * limited to dist/ and media/), validated messages in, state re-sent on every `ready` and
- * whenever a hidden view becomes visible again, and the plain view re-rendered when the shown
- * run changes.
+ * limited to dist/ and media/), validated messages in, and the state protocol: a page asks
+ * (`requestState`, with an id) whenever it loads or becomes visible and repeats the request
+ * until answered; the host answers from the RunController's current state, never by replaying
+ * events. VS Code drops messages posted to a page that is not listening yet (the webview's
+ * outer frame flushes queued messages 200 ms after writing the page, whether or not its
+ * scripts have run, and clears the queue when the page's HTML is set again), so nothing the
+ * page needs may depend on a message posted before it asked.
+ *
+ * The page's HTML is set once per page. Setting it again while the first page is still loading
+ * (a run that ends a second after it opened the panel used to re-render the plain view) can
+ * leave code-server's outer frame with a new page that never becomes the active one: every
+ * later message then waits behind it and the shown page stays empty. The plain view (the
+ * tables shown when the chart bundle cannot run) is re-rendered only once the bundle has had
+ * PLAIN_VIEW_GRACE_MS to ask for the state and has not.
  */
 import * as vscode from 'vscode';
-import type { HostToWebview } from '../protocol';
+import type { HostToWebview } from './webview-protocol';
 import { log } from './log';
 import { parseWebviewMessage } from './messages-logic';
 import { historyHtml, raceControlsHtml, resultsHtml } from './plain-view-logic';
@@ -15,6 +26,9 @@ import { recordPosted, recordRefused, setReceiver } from './test-hooks';
 import { handleWebviewMessage } from './webview-messages';
 
 type ViewKind = 'panel' | 'side';
+
+/** How long a freshly set page has to ask for the state before the host treats it as a page without the bundle. */
+const PLAIN_VIEW_GRACE_MS = 15_000;
 
 /** The only commands a page's links may run (command URIs), the plain view's: each validates its own arguments. */
 const LINK_COMMANDS = ['landscapeLens.openResults', 'landscapeLens.optimizerRace'];
@@ -29,9 +43,12 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 }
 
 /** Wires one webview to the controller; dispose the result when the view goes away. */
-export function connectWebview(webview: vscode.Webview, kind: ViewKind, extensionUri: vscode.Uri, controller: RunController, isVisible: () => boolean): vscode.Disposable {
-  webview.options = webviewOptions(extensionUri);
+export function connectWebview(webview: vscode.Webview, kind: ViewKind, extensionUri: vscode.Uri, controller: RunController, isVisible: () => boolean, optionsSet = false): vscode.Disposable {
+  // A panel created with these options must not get them again: each options change may reload the page.
+  if (!optionsSet) webview.options = webviewOptions(extensionUri);
+  let renderedAt = 0;
   const render = () => {
+    renderedAt = Date.now();
     webview.html = shellHtml({
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
@@ -47,11 +64,11 @@ export function connectWebview(webview: vscode.Webview, kind: ViewKind, extensio
     void webview.postMessage(message);
   };
   const post = (message: HostToWebview) => {
-    if (isVisible()) send(message); // a hidden view gets the whole state when it shows again
+    if (isVisible()) send(message); // a hidden page asks for the whole state when it shows again
   };
   render();
-  // Once the bundle said `ready` it draws from messages: re-rendering the page would reload it
-  // (a flicker); the plain view is re-rendered only while no bundle runs.
+  // Once a bundle asked for the state it draws from messages: re-rendering the page would reload
+  // it (a flicker); the plain view is re-rendered only while no bundle runs.
   let bundleReady = false;
   /** Validates a message from the page, then acts; resolves once the action (e.g. a re-run) is done. */
   const receive = async (raw: unknown): Promise<boolean> => {
@@ -61,11 +78,14 @@ export function connectWebview(webview: vscode.Webview, kind: ViewKind, extensio
       log().warn(`ignored a message from the ${kind} webview: ${parsed.reason}`);
       return false;
     }
-    if (parsed.message.type === 'ready') {
+    if (parsed.message.type === 'requestState') {
       bundleReady = true;
-      // The page that says ready is alive: answer even if the view's visible flag has not caught
-      // up yet (a new panel reports visible a moment after its page loads).
-      controller.stateMessages().forEach(send);
+      // After a window reload the host has no comparison; the page's saved state still does.
+      const { compare } = parsed.message;
+      if (compare && compare.length >= 2 && !controller.comparison) controller.compare(compare);
+      // The page that asks is alive: answer even if the view's visible flag has not caught up
+      // yet (a new panel reports visible a moment after its page loads).
+      send({ type: 'state', requestId: parsed.message.requestId, ...controller.snapshot() });
       return true;
     }
     try {
@@ -81,7 +101,7 @@ export function connectWebview(webview: vscode.Webview, kind: ViewKind, extensio
     webview.onDidReceiveMessage(receive),
     controller.onMessage(post),
     controller.onStructuralChange(() => {
-      if (!bundleReady) render();
+      if (!bundleReady && Date.now() - renderedAt > PLAIN_VIEW_GRACE_MS) render();
       else post({ type: 'history', runs: controller.history, currentId: controller.shown?.summary.id });
     }),
   );
@@ -93,12 +113,4 @@ function plainHtml(kind: ViewKind, controller: RunController): string {
   const results = shown ? resultsHtml(shown.results, shown.summary) : '<p>No results yet: run an experiment (Landscape Lens: Run Experiment) or a quick race.</p>';
   if (kind === 'panel') return results;
   return `<h3>Runs</h3>${historyHtml(controller.history, shown?.summary.id)}<h3>Current run</h3>${results}`;
-}
-
-/** Re-sends the state to a view that became visible (no retainContextWhenHidden). */
-export function resendState(webview: vscode.Webview, kind: ViewKind, controller: RunController): void {
-  for (const message of controller.stateMessages()) {
-    recordPosted(kind, message);
-    void webview.postMessage(message);
-  }
 }

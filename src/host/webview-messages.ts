@@ -1,15 +1,13 @@
 /** What the host does for each (already validated) webview message. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { WebviewToHost } from '../protocol';
+import type { WebviewToHost } from './webview-protocol';
 import { log } from './log';
 import type { RunController } from './run-controller';
+import { compareRuns, deleteRunsCommand, openRunConfigCommand, renameRunCommand, revealRunCommand } from './run-list-commands';
 
-export async function handleWebviewMessage(message: Exclude<WebviewToHost, { type: 'ready' }>, controller: RunController): Promise<void> {
+export async function handleWebviewMessage(message: Exclude<WebviewToHost, { type: 'requestState' }>, controller: RunController): Promise<void> {
   switch (message.type) {
-    case 'runRace':
-      await vscode.commands.executeCommand('landscapeLens.optimizerRace', { surface: message.surface, optimizers: message.optimizers, start: message.start });
-      return;
     case 'setStart': {
       const shown = controller.shown;
       if (!shown?.config?.surface) {
@@ -25,7 +23,34 @@ export async function handleWebviewMessage(message: Exclude<WebviewToHost, { typ
         controller.open(message.id);
       } catch (error) {
         void vscode.window.showErrorMessage(`Landscape Lens: ${(error as Error).message}`);
+        return;
       }
+      if (message.inPanel) {
+        if (controller.comparison) controller.compare([]);
+        await vscode.commands.executeCommand('landscapeLens.showPanel');
+      }
+      return;
+    case 'compareRuns':
+      if (message.ids.length === 0) controller.compare([]);
+      else await compareRuns(controller, message.ids);
+      return;
+    case 'compareWith':
+      await compareRuns(controller, undefined, message.id);
+      return;
+    case 'renameRun':
+      await renameRunCommand(controller, message.id);
+      return;
+    case 'deleteRuns':
+      await deleteRunsCommand(controller, message.ids);
+      return;
+    case 'revealRun':
+      await revealRunCommand(controller, message.id);
+      return;
+    case 'openRunConfig':
+      await openRunConfigCommand(controller, message.id);
+      return;
+    case 'setSmoothing':
+      controller.setSmoothing(message.smoothing);
       return;
     case 'cancelRun':
       controller.cancel();

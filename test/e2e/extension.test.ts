@@ -257,4 +257,32 @@ describe('Landscape Lens in code-server', { timeout: 900_000 }, () => {
     assert.ok(showsChart(content));
     await screenshot(page, 'e2e-11-restored-after-reload');
   });
+
+  test('two runs made from the palette are compared through the quick pick, and the panel shows both names', async () => {
+    const names: string[] = [];
+    for (const config of ['saddle-race.landscape.json', 'saddle-free-newton.landscape.json']) {
+      names.push((parseJsonc(readFileSync(join(workspace, config), 'utf8')) as { name: string }).name);
+      await openFile(page, config);
+      const before = runFolders(workspace);
+      await runPaletteCommand(page, 'Landscape Lens: Run Experiment');
+      await acceptPrompts(page);
+      await waitForNewResults(page, workspace, before, runTimeoutMs);
+    }
+    await runPaletteCommand(page, 'Landscape Lens: Compare Runs');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    // Tick one run of each config, as a user does: filter by its name, tick the first row.
+    for (const name of names) {
+      await input.fill(name);
+      const row = page.locator('.quick-input-widget .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) }).first();
+      await row.waitFor({ state: 'visible', timeout: 10_000 });
+      await row.locator('.monaco-checkbox').first().click();
+    }
+    await input.fill('');
+    await screenshot(page, 'e2e-12-compare-pick');
+    await page.keyboard.press('Enter');
+    const { content } = await waitForWebview(page, (shown) => shown.text.includes('Comparing 2 runs') && names.every((name) => shown.text.includes(name)), 60_000);
+    for (const name of names) assert.ok(content.text.includes(name), `the comparison names "${name}"`);
+    await screenshot(page, 'e2e-13-compare-panel');
+  });
 });

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileSafe, listRuns, LONG_TRAJECTORY_POINTS, PartialSaveError, readRunRecord, readRunResults, resultsJson, runFolderName, trajectoryCsv, writeResults, writeRunFolder } from '../../src/results-store';
+import { fileSafe, listRuns, LONG_TRAJECTORY_POINTS, PartialSaveError, readRunRecord, readRunResults, renameRun, resultsJson, runFolderName, trajectoryCsv, writeResults, writeRunFolder } from '../../src/results-store';
 import type { ExperimentResults, TrajectoryResult } from '../../src/results';
 
 const trajectory: TrajectoryResult = {
@@ -150,4 +150,17 @@ test('a file that fails to save does not lose the others, and run.json says whic
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+test('renaming a run rewrites only the name in its run.json; the folder keeps its name', () => {
+  const folder = join(mkdtempSync(join(tmpdir(), 'lens-rename-')), '20260101-000000-race');
+  mkdirSync(folder);
+  const record = { name: 'race', status: 'completed', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:01Z' };
+  writeFileSync(join(folder, 'run.json'), JSON.stringify(record));
+  renameRun(folder, 'race with momentum');
+  assert.deepEqual(JSON.parse(readFileSync(join(folder, 'run.json'), 'utf8')), { ...record, name: 'race with momentum' });
+  assert.deepEqual(readdirSync(folder), ['run.json'], 'no temporary file left');
+  const empty = join(folder, '..', 'not-a-run');
+  mkdirSync(empty);
+  assert.throws(() => renameRun(empty, 'x'), /run\.json is missing or is not a Landscape Lens run record/);
 });

@@ -58,7 +58,7 @@ export interface LoadedPage {
   errors: string[];
 }
 
-/** Opens the shell at a viewport width and waits for the webview's ready message. */
+/** Opens the shell at a viewport width and waits for the webview's first state request. */
 export async function openWebview(browser: Browser, origin: string, width = 1200, height = 900, view: 'panel' | 'side' = 'panel', savedState?: unknown): Promise<LoadedPage> {
   const page = await browser.newPage({ viewport: { width, height } });
   // What vscode.getState() returns: the state VS Code kept from an earlier life of the webview.
@@ -69,7 +69,7 @@ export async function openWebview(browser: Browser, origin: string, width = 1200
   });
   page.on('pageerror', (error) => errors.push(String(error)));
   await page.goto(`${origin}/?view=${view}`);
-  await until(async () => (await lens(page, 'posted')).some((message) => message.type === 'ready'), 10_000, 'the ready message');
+  await until(async () => (await lens(page, 'posted')).some((message) => message.type === 'requestState'), 10_000, 'the state request');
   return { page, errors };
 }
 
@@ -80,6 +80,7 @@ export interface Lens {
   setTheme(kind: string): void;
   state(): unknown;
   ink(base64: string): Promise<{ fraction: number; mean: [number, number, number] }>;
+  colour(base64: string, css: string): Promise<{ fraction: number; x: number; y: number; width: number; height: number }>;
   overflow(): number;
   text(selector: string): string;
   post(message: unknown): void;
@@ -132,4 +133,10 @@ export async function chartOf(page: Page, chartId: string): Promise<Locator> {
 export async function ink(page: Page, element: Locator, file?: string): Promise<{ fraction: number; mean: [number, number, number] }> {
   const png = await element.screenshot(file ? { path: `${ARTIFACTS}/${file}` } : {});
   return lens(page, 'ink', png.toString('base64'));
+}
+
+/** The share of an element's pixels near a CSS colour, and where they are on average (pixels of the screenshot). */
+export async function colourIn(page: Page, element: Locator, css: string, clip?: { x: number; y: number; width: number; height: number }): Promise<{ fraction: number; x: number; y: number }> {
+  const png = await (clip ? page.screenshot({ clip }) : element.screenshot());
+  return lens(page, 'colour', png.toString('base64'), css);
 }

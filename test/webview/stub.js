@@ -78,6 +78,35 @@
       const pixels = data.length / 4;
       return { fraction: different / pixels, mean: sum.map((total) => total / pixels) };
     },
+    /** Pixels of an image within 40 (sum of |ΔRGB|) of a CSS colour: their share, and their mean position. */
+    async colour(base64, css) {
+      const probe = document.createElement('span');
+      probe.style.color = css;
+      document.body.append(probe);
+      const target = getComputedStyle(probe).color.match(/\d+/g).map(Number);
+      probe.remove();
+      const image = new Image();
+      image.src = `data:image/png;base64,${base64}`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const context = canvas.getContext('2d');
+      context.drawImage(image, 0, 0);
+      const { data } = context.getImageData(0, 0, image.width, image.height);
+      let count = 0;
+      let sumX = 0;
+      let sumY = 0;
+      for (let offset = 0; offset < data.length; offset += 4) {
+        const distance = Math.abs(data[offset] - target[0]) + Math.abs(data[offset + 1] - target[1]) + Math.abs(data[offset + 2] - target[2]);
+        if (distance > 40) continue;
+        count++;
+        const pixel = offset / 4;
+        sumX += pixel % image.width;
+        sumY += Math.floor(pixel / image.width);
+      }
+      return { fraction: count / (data.length / 4), x: count ? sumX / count : -1, y: count ? sumY / count : -1, width: image.width, height: image.height };
+    },
     post: (message) => window.postMessage(message, '*'),
     overflow: () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     text: (selector) => document.querySelector(selector)?.textContent ?? '',

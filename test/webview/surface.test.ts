@@ -200,17 +200,16 @@ describe('surface race webview', () => {
     assert.equal(state.step, 60);
   });
 
-  it('in the side view: the small plots without the WebGL surface, the plain view hidden', async () => {
+  it('in the side view: the run list and the headline numbers, no charts, the plain view hidden', async () => {
     const { page, errors } = await openWebview(browser, origin, 320, 900, 'side');
-    await hostPost(page, { type: 'results', results: saddle, final: true });
+    await hostPost(page, { type: 'results', results: saddle, final: true, run: { id: 'a', name: 'saddle race', status: 'completed', startedAt: '2026-01-01T00:00:00Z' } });
     await hostPost(page, { type: 'history', runs: [{ id: 'a', name: 'saddle race', status: 'completed', startedAt: '2026-01-01T00:00:00Z' }, { id: 'b', name: 'rosenbrock', status: 'failed', reason: 'diverged', startedAt: '2026-01-01T00:01:00Z' }], currentId: 'a' });
-    const chart = await chartOf(page, 'contour');
-    assert.ok((await ink(page, chart)).fraction > 0.3);
-    assert.equal(await page.locator('section.card[data-chart="surface3d"]').count(), 0);
+    await page.locator('#side-summary dl').waitFor();
+    assert.match(await lens(page, 'text', '#side-summary dl'), /lowest final f/);
+    assert.equal(await page.locator('section.card').count(), 0);
     assert.equal(await page.locator('#plain-results').isVisible(), false);
-    await page.locator('#history summary').click();
     await page.locator('#history a', { hasText: 'rosenbrock' }).click();
-    assert.deepEqual((await posted(page)).filter((message) => message.type === 'openRun'), [{ type: 'openRun', id: 'b' }]);
+    assert.deepEqual((await posted(page)).filter((message) => message.type === 'openRun'), [{ type: 'openRun', id: 'b', inPanel: true }]);
     await page.screenshot({ path: `${ARTIFACTS}/side-view-320px.png`, fullPage: true });
     assert.deepEqual(errors, []);
     await page.close();

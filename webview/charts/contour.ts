@@ -37,6 +37,8 @@ export interface ContourInput {
   narrow: boolean;
   /** The chart's size in pixels: the plot keeps equal scales on x and y. */
   size: { width: number; height: number };
+  /** The colour scale's range, when several plots share one (a comparison); else the field's own. */
+  valueRange?: { min: number; max: number };
 }
 
 const CRITICAL_SYMBOLS: Record<CriticalPointResult['kind'], string> = { minimum: 'circle', saddle: 'diamond', maximum: 'triangle', degenerate: 'rect' };
@@ -109,7 +111,7 @@ function cachedBands(field: Field, levels: number[]): Band[] {
 }
 
 function bandSeries(input: ContourInput, theme: Theme): { series: Option; visualMap: Option } {
-  const range = fieldRange(input.field.values);
+  const range = input.valueRange ?? fieldRange(input.field.values);
   const levels = contourLevels(range, input.levelCount, input.logLevels);
   const bands = cachedBands(input.field, levels);
   const offset = logOffset(range);

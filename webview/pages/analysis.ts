@@ -1,5 +1,5 @@
 /** The training and Hessian pages. */
-import type { ExperimentResults } from '../../src/protocol';
+import type { ExperimentResults } from '../../src/results';
 import type { CardSpec } from '../card';
 import { trainingOption, trainingRows } from '../charts/training';
 import { densityOption, layersOption, spectrumHistoryOption, spectrumOption, spectrumValues } from '../charts/hessian';

@@ -8,11 +8,18 @@ import type { Slice } from '../sections';
 import { toCsv } from '../format';
 
 export interface Page {
-  id: 'surface' | 'training' | 'hessian' | 'landscape';
+  /** 'surface', 'training', 'hessian', 'landscape'; a comparison's pages start with 'compare-'. */
+  id: string;
   title: string;
   /** The page has trajectories to replay. */
   replay: boolean;
   cards: CardSpec[];
+  /** The page shows the smoothing slider (a comparison's training curves). */
+  smoothing?: boolean;
+  /** Content above the charts (a comparison's tables), rebuilt on each render. */
+  content?: () => HTMLElement;
+  /** Hovering one chart shows the same x on every chart of the page (ECharts connect). */
+  connected?: boolean;
 }
 
 /** What the page builders need besides the state: layout and the actions a chart can trigger. */
@@ -24,6 +31,8 @@ export interface PageContext {
   pendingStart?: [number, number];
   onStart: (point: [number, number]) => void;
   onLegend: (chartId: string, selected: Record<string, boolean>) => void;
+  /** A chart's y axis switched between log and linear. */
+  onLogAxis: (chartId: string, log: boolean) => void;
 }
 
 /** Logarithmic contour levels: the user's choice, else what the field's shape asks for. */

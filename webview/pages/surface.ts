@@ -1,5 +1,5 @@
 /** The surface race page: contour with trajectories and critical points, the 3-D surface, the race over steps. */
-import type { ExperimentResults } from '../../src/protocol';
+import type { ExperimentResults } from '../../src/results';
 import type { TrajectoryResult } from '../result-types';
 import type { CardSpec } from '../card';
 import { contourOption, type Overlay } from '../charts/contour';
@@ -86,7 +86,7 @@ export function surfacePage(results: ExperimentResults, context: PageContext): P
 const fields = new WeakMap<object, Field>();
 
 /** A surface's grid as a masked field (null, where f is not finite, as NaN: a hole in the plot), one per grid so the contour bands stay cached. */
-function surfaceField(grid: NonNullable<ExperimentResults['surface']>['grid']): Field {
+export function surfaceField(grid: NonNullable<ExperimentResults['surface']>['grid']): Field {
   let field = fields.get(grid.values);
   if (!field) {
     field = { xs: grid.xs, ys: grid.ys, values: grid.values.map((value) => value ?? NaN), masked: true };

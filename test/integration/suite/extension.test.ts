@@ -16,6 +16,7 @@ interface HostState {
   panelOpen: boolean;
   history: string[];
   shown?: { id: string; status: string };
+  compared: string[];
 }
 
 interface SavedResults {
@@ -87,7 +88,7 @@ suite('extension', () => {
     assert.equal(readRecord(folder).status, 'completed');
     const state = await until('the final results posted to the panel', async () => {
       const current = await hostState();
-      return current.posted.some((message) => message.view === 'panel' && message.type === 'results' && message.final && message.name === 'Saddle race') ? current : undefined;
+      return current.posted.some((message) => message.view === 'panel' && (message.type === 'results' || message.type === 'state') && message.final && message.name === 'Saddle race') ? current : undefined;
     });
     assert.equal(state.panelOpen, true, 'autoOpenPanel opened the panel');
     const streamed = state.posted.filter((message) => message.view === 'panel' && message.name === 'Saddle race' && message.type === 'results' && !message.final);
@@ -239,7 +240,7 @@ suite('extension', () => {
   test('the side view gets the history and the shown run when it opens', async () => {
     const received = async () => {
       const posted = (await hostState()).posted.filter((message) => message.view === 'side');
-      return posted.some((message) => message.type === 'history') && posted.some((message) => message.type === 'results') ? true : undefined;
+      return posted.some((message) => message.type === 'state' && message.name !== undefined) ? true : undefined;
     };
     // code-server's first load of a webview page sometimes waits on its service worker; a user
     // would close and reopen the view, and so does this test (three tries), before it fails.
@@ -276,13 +277,27 @@ suite('extension', () => {
     for (const trajectory of results.trajectories ?? []) assert.deepEqual(trajectory.points[0], [0.5, 0.25]);
   }, 120_000);
 
-  test('Show Panel re-sends the state when the webview says it is ready', async () => {
+  test('Show Panel: the page asks for the state and the host answers it', async () => {
     await vscode.commands.executeCommand('landscapeLens.showPanel');
     assert.equal((await hostState()).panelOpen, true);
-    const history = await until('a history message to the panel', async () => {
+    const answered = await until('a state answer to the panel', async () => {
       const posted = (await hostState()).posted;
-      return posted.some((message) => message.view === 'panel' && message.type === 'history') ? true : undefined;
+      return posted.some((message) => message.view === 'panel' && message.type === 'state') ? true : undefined;
     }, 30_000);
-    assert.equal(history, true);
+    assert.equal(answered, true);
+  });
+
+  test('Compare Runs compares saved runs; a page that asks after a reload gets the comparison back', async () => {
+    const ids = (await hostState()).history.slice(0, 2);
+    assert.equal(ids.length, 2, 'two saved runs from the tests above');
+    const compared = await vscode.commands.executeCommand<string[]>('landscapeLens.compareRuns', ids);
+    assert.deepEqual(compared, ids);
+    assert.deepEqual((await hostState()).compared, ids);
+    const receive = (message: unknown) => vscode.commands.executeCommand<boolean>('landscapeLens._testReceive', 'panel', message);
+    assert.equal(await receive({ type: 'compareRuns', ids: [] }), true);
+    assert.deepEqual((await hostState()).compared, [], 'an empty list ends the comparison');
+    assert.equal(await receive({ type: 'requestState', requestId: 99, compare: ids }), true);
+    assert.deepEqual((await hostState()).compared, ids, 'the saved comparison of the page is restored');
+    assert.equal(await receive({ type: 'compareRuns', ids: ['../escape', ids[0]] }), false, 'a bad id is refused');
   });
 });

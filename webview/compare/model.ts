@@ -1,0 +1,88 @@
+/**
+ * What a comparison computes from its runs, without drawing: run labels, TensorBoard's
+ * smoothing, the config fields that differ between runs, and each run's headline numbers.
+ */
+import type { ComparedRun } from '../../src/host/webview-protocol';
+import type { ExperimentResults } from '../../src/results';
+
+/** Each run's label: its name, with its folder's time when two runs share a name. */
+export function runLabels(runs: ComparedRun[]): string[] {
+  const names = runs.map((run) => run.summary.name);
+  return runs.map((run, index) => (names.indexOf(run.summary.name) !== names.lastIndexOf(run.summary.name) ? `${run.summary.name} (${run.summary.id.slice(0, 15)})` : names[index]));
+}
+
+/**
+ * TensorBoard's smoothing: an exponential moving average s_k = w·s_{k−1} + (1 − w)·v_k from
+ * s_0 = 0, divided by 1 − w^k so the start is not pulled toward zero (debiased). Missing or
+ * non-finite values stay missing and do not advance the average.
+ */
+export function smooth(values: readonly (number | undefined)[], weight: number): (number | undefined)[] {
+  if (weight <= 0) return [...values];
+  let last = 0;
+  let count = 0;
+  return values.map((value) => {
+    if (value === undefined || !Number.isFinite(value)) return undefined;
+    last = last * weight + (1 - weight) * value;
+    count += 1;
+    return last / (1 - weight ** count);
+  });
+}
+
+/** Every leaf of a config as "a.b[2].c" → its JSON text. */
+export function flattenConfig(value: unknown, prefix = '', into = new Map<string, string>()): Map<string, string> {
+  if (Array.isArray(value)) {
+    if (value.length === 0) into.set(prefix, '[]');
+    value.forEach((item, index) => flattenConfig(item, `${prefix}[${index}]`, into));
+  } else if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0 && prefix) into.set(prefix, '{}');
+    for (const [key, item] of entries) flattenConfig(item, prefix ? `${prefix}.${key}` : key, into);
+  } else if (prefix) {
+    into.set(prefix, JSON.stringify(value));
+  }
+  return into;
+}
+
+/** The config fields whose values are not the same in every run (a missing field counts as a value), in first-seen order. */
+export function configDifferences(configs: readonly unknown[]): { field: string; values: (string | undefined)[] }[] {
+  const flattened = configs.map((config) => flattenConfig(config ?? {}));
+  const fields: string[] = [];
+  for (const map of flattened) for (const field of map.keys()) if (!fields.includes(field)) fields.push(field);
+  return fields
+    .map((field) => ({ field, values: flattened.map((map) => map.get(field)) }))
+    .filter((row) => row.values.some((value) => value !== row.values[0]));
+}
+
+export interface Headline {
+  /** The last epoch's training loss; for a surface race, the lowest final objective among its optimizers. */
+  finalLoss?: number;
+  /** The last epoch's test accuracy, else its training accuracy. */
+  accuracy?: number;
+  lambdaMax?: number;
+  trace?: number;
+  /** Seconds over every timed phase. */
+  seconds?: number;
+}
+
+/** A run's headline numbers. */
+export function headline(results: ExperimentResults): Headline {
+  const last = results.training?.history.at(-1);
+  const finals = (results.trajectories ?? []).map((trajectory) => trajectory.values.at(-1)).filter((value): value is number => value !== undefined && Number.isFinite(value));
+  const hessian = results.hessian;
+  const spectrumMax = hessian?.eigenvalues?.length ? hessian.eigenvalues[hessian.eigenvalues.length - 1] : undefined;
+  const timings = Object.values(results.timings ?? {});
+  return {
+    finalLoss: last?.loss ?? (finals.length > 0 ? Math.min(...finals) : undefined),
+    accuracy: last?.testAccuracy ?? last?.trainAccuracy,
+    lambdaMax: hessian?.top?.[0]?.value ?? spectrumMax ?? hessian?.history?.at(-1)?.lambdaMax,
+    trace: hessian?.trace ? hessian.trace.exact ?? hessian.trace.estimate : undefined,
+    seconds: timings.length > 0 ? timings.reduce((sum, seconds) => sum + seconds, 0) : undefined,
+  };
+}
+
+/** Logarithmic by default when the positive values span more than a decade and a half (and none is ≤ 0). */
+export function spansDecades(values: readonly (number | undefined)[]): boolean {
+  const present = values.filter((value): value is number => value !== undefined && Number.isFinite(value));
+  if (present.length === 0 || present.some((value) => value <= 0)) return false;
+  return Math.max(...present) / Math.min(...present) > 30;
+}
