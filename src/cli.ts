@@ -3,18 +3,20 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { validateConfigText } from './config/validate';
 import type { ConfigIssue } from './config/types';
-import { EngineRunner } from './runner';
+import { EngineRunner, runsOnPytorch } from './runner';
+import { CLI_FIX, TorchRunner, backendPackageDir, findInterpreter, interpreterCandidates } from './backends/pytorch';
 import { runFolderName, writeResults, type RunRecord } from './results-store';
 import type { ExperimentResults } from './results';
 
 const USAGE = `Landscape Lens: loss landscapes, saddle points and Hessian spectra from the command line.
 
 Usage:
-  landscape-lens run <config.landscape.json> [--out <dir>] [--quiet]
+  landscape-lens run <config.landscape.json> [--out <dir>] [--quiet] [--python <path>]
       Validate and run an experiment; write results.json and a CSV per trajectory to <dir>
       (default: .landscape-lens/runs/<time>-<name> beside the config).
       The run happens in worker threads (--workers <n>, default one per core); Ctrl+C cancels
-      it and keeps what finished.
+      it and keeps what finished. A config with model.pytorch runs in Python with PyTorch: the
+      first python3 or python on the PATH that imports torch, or --python <path>.
   landscape-lens validate <config.landscape.json>
       Check a config against the schema and the semantic rules; print every problem.
 
@@ -30,6 +32,7 @@ interface Arguments {
   out?: string;
   quiet: boolean;
   workers?: number;
+  python?: string;
 }
 
 function parseArguments(argv: string[]): Arguments {
@@ -40,6 +43,7 @@ function parseArguments(argv: string[]): Arguments {
   let out: string | undefined;
   let quiet = false;
   let workers: number | undefined;
+  let python: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     if (rest[i] === '--out') {
       out = rest[++i];
@@ -47,13 +51,16 @@ function parseArguments(argv: string[]): Arguments {
     } else if (rest[i] === '--workers') {
       workers = Number(rest[++i]);
       if (!Number.isInteger(workers) || workers < 1) throw new UsageError('--workers needs a whole number of at least 1: --workers 2');
+    } else if (rest[i] === '--python') {
+      python = rest[++i];
+      if (!python) throw new UsageError('--python needs the path of a Python interpreter with PyTorch: --python /usr/bin/python3');
     } else if (rest[i] === '--quiet') quiet = true;
     else if (rest[i].startsWith('--')) throw new UsageError(`unknown option "${rest[i]}"\n\n${USAGE}`);
     else if (file) throw new UsageError(`one config file at a time (got "${file}" and "${rest[i]}")`);
     else file = rest[i];
   }
   if (!file) throw new UsageError(`${command} needs a config file: landscape-lens ${command} <config.landscape.json>`);
-  return { command, file, out, quiet, workers };
+  return { command, file, out, quiet, workers, python };
 }
 
 /** "path:line:column: severity: message" lines, as compilers print them. */
@@ -110,6 +117,12 @@ function summarize(results: ExperimentResults, folder: string): string {
   return lines.join('\n');
 }
 
+/** The PyTorch runner with --python, or the first python3 / python on the PATH that imports torch. */
+function cliTorchRunner(python: string | undefined): TorchRunner {
+  const explicit = python ? { path: python, source: '--python' } : undefined;
+  return new TorchRunner({ packageDir: backendPackageDir(join(__dirname, '..')), findInterpreter: () => findInterpreter(interpreterCandidates({ explicit }), CLI_FIX) });
+}
+
 async function main(argv: string[]): Promise<number> {
   const args = parseArguments(argv);
   const path = resolve(args.file);
@@ -132,8 +145,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const folder = resolve(args.out ?? join(baseDir, '.landscape-lens', 'runs', runFolderName(config.name)));
   const startedAt = new Date().toISOString();
-  // The run goes to the worker pool (dist/worker.js beside this file), as in the extension.
-  const runner = new EngineRunner({ workerPath: join(__dirname, 'worker.js'), workers: args.workers });
+  // The run goes to the worker pool (dist/worker.js beside this file), as in the extension, or
+  // for a PyTorch model to the backend in Python (python/ beside dist/).
+  const runner = runsOnPytorch(config) ? cliTorchRunner(args.python) : new EngineRunner({ workerPath: join(__dirname, 'worker.js'), workers: args.workers });
   const handle = runner.start(config, {
     baseDir,
     onProgress: (report) => {
