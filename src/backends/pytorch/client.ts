@@ -13,16 +13,14 @@ import type { ProgressParams } from './protocol';
 
 /** The backend process ended (crashed, was killed or exited) before answering. */
 export class BackendExited extends Error {
-  constructor(readonly code: number | null, readonly signal: NodeJS.Signals | null, readonly stderrTail: string[]) {
-    super(describeExit(code, signal, stderrTail));
-    this.name = 'BackendExited';
-  }
-}
+  /** The last line the process wrote to stderr, if any. */
+  readonly lastLine?: string;
 
-function describeExit(code: number | null, signal: NodeJS.Signals | null, stderrTail: string[]): string {
-  const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
-  const last = stderrTail.filter((line) => line.trim()).at(-1);
-  return `the PyTorch backend ${how}${last ? `; its last words: ${last.trim()}` : ''}`;
+  constructor(readonly code: number | null, readonly signal: NodeJS.Signals | null, stderrTail: string[]) {
+    super(`the PyTorch backend ${signal ? `was killed (${signal})` : `exited with code ${code}`}`);
+    this.name = 'BackendExited';
+    this.lastLine = stderrTail.filter((line) => line.trim()).at(-1)?.trim();
+  }
 }
 
 export interface BackendProcessOptions {
@@ -87,7 +85,10 @@ export class BackendProcess {
   /** Sends a request; cancelling `token` sends $/cancelRequest. Rejects with BackendExited if the process ends first, or the backend's ResponseError. */
   request<R>(method: string, params: unknown, token?: CancellationTokenSource): Promise<R> {
     if (this.hasExited) return this.exited.then((exit) => Promise.reject(exit));
-    const answer = params === undefined ? this.connection.sendRequest<R>(method, token?.token) : this.connection.sendRequest<R>(method, params, token?.token);
+    // vscode-jsonrpc counts every argument after the method as a parameter unless it is a token: pass only what is there.
+    const args: unknown[] = params === undefined ? [] : [params];
+    if (token) args.push(token.token);
+    const answer = this.connection.sendRequest<R>(method, ...(args as []));
     return Promise.race([answer, this.exited.then((exit) => Promise.reject(exit))]);
   }
 

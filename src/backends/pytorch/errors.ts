@@ -25,7 +25,7 @@ const STEP: Record<string, string> = {
 /** Describes why `method` failed. */
 export function describeFailure(method: string, error: unknown): DescribedFailure {
   const step = STEP[method] ?? method;
-  if (error instanceof BackendExited) return { reason: `${error.message} during ${step}` };
+  if (error instanceof BackendExited) return { reason: `${error.message} during ${step}${error.lastLine ? `; the last line it wrote: ${error.lastLine}` : ''}` };
   if (error instanceof ResponseError) {
     const data = (error.data ?? {}) as BackendErrorData;
     switch (error.code) {
