@@ -28,10 +28,10 @@ export interface TorchRunnerOptions {
 const INITIALIZE_SHARE = 0.05;
 const TIMING_NAMES: Record<AnalysisMethod | 'initialize', string> = { initialize: 'loadData', train: 'training', hessian: 'hessian', landscape: 'landscape' };
 
-/** The analysis requests a config asks for, in order. */
+/** The analysis requests a config asks for, in order; a config with neither training nor analyses trains with the defaults, as on the engine. */
 export function analysisMethods(config: ExperimentConfig): AnalysisMethod[] {
   const methods: AnalysisMethod[] = [];
-  if (config.training) methods.push('train');
+  if (config.training || (!config.analyses?.hessian && !config.analyses?.landscape)) methods.push('train');
   if (config.analyses?.hessian) methods.push('hessian');
   if (config.analyses?.landscape) methods.push('landscape');
   return methods;
