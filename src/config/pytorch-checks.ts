@@ -4,7 +4,7 @@
  * data of kind "pytorch" goes with a PyTorch model and only with one, checkpoint files exist.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { globSync } from 'tinyglobby';
+import fastGlob from 'fast-glob';
 import { resolveDataPath } from '../core/data/load';
 import type { ConfigIssue, ExperimentConfig } from './types';
 
@@ -73,7 +73,7 @@ export function pytorchIssues(config: ExperimentConfig, baseDir: string): Config
   if (training?.saveWeights?.endsWith('.json')) error('/training/saveWeights', 'a PyTorch model saves .pt, .pth or .safetensors weights: change the extension');
   if (!landscape) return issues;
   if (landscape.to !== undefined && !existsSync(resolveDataPath(baseDir, landscape.to))) error('/analyses/landscape/to', `the file ${resolveDataPath(baseDir, landscape.to)} does not exist; paths are relative to the config file's folder`);
-  const matches = landscape.trajectory === undefined ? [] : globSync(landscape.trajectory, { cwd: baseDir, absolute: true });
+  const matches = landscape.trajectory === undefined ? [] : fastGlob.sync(landscape.trajectory, { cwd: baseDir, absolute: true });
   if (landscape.trajectory !== undefined && matches.length === 0) error('/analyses/landscape/trajectory', `no file matches "${landscape.trajectory}" in ${baseDir}; give a glob of checkpoint files relative to the config file's folder, e.g. "checkpoints/epoch-*.pt"`);
   if (!training && landscape.directions === 'pca' && landscape.trajectory === undefined) error('/analyses/landscape/trajectory', 'pca directions without training need a path of checkpoints: add "trajectory": "checkpoints/epoch-*.pt" (or add "training")');
   const needed = landscape.dimensions === 1 ? 2 : 3;

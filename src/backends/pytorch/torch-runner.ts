@@ -62,6 +62,8 @@ class TorchRun {
   private current?: { method: string; token: CancellationTokenSource; start: number; width: number };
   private cancelled = false;
   private killedAfterCancel = false;
+  /** Recent stderr lines: a traceback the backend already printed there is not logged twice. */
+  private readonly recentStderr: string[] = [];
 
   constructor(
     private readonly config: ExperimentConfig,
@@ -110,7 +112,11 @@ class TorchRun {
       packageDir: this.runner.packageDir,
       cwd: this.options.baseDir,
       onProgress: (params) => this.onProgress(params),
-      onStderr: (line) => this.log(line),
+      onStderr: (line) => {
+        this.recentStderr.push(line);
+        if (this.recentStderr.length > 200) this.recentStderr.shift();
+        this.log(line);
+      },
     });
     this.backend = backend;
     this.running.add(backend);
@@ -155,7 +161,7 @@ class TorchRun {
       return { answer: await this.backend!.request<R>(method, params, token) };
     } catch (error) {
       const { reason, traceback } = describeFailure(method, error);
-      if (traceback) for (const line of traceback.trimEnd().split('\n')) this.log(line);
+      if (traceback && !this.alreadyPrinted(traceback)) for (const line of traceback.trimEnd().split('\n')) this.log(line);
       if (this.cancelled && (error instanceof BackendExited || this.killedAfterCancel)) {
         return { outcome: { status: 'cancelled', results: this.results, reason: `cancelled during ${method}; the backend did not stop within ${this.grace / 1000} s and was ended; what finished before is kept` } };
       }
@@ -203,6 +209,12 @@ class TorchRun {
   private report(report: ProgressReport): void {
     if (report.partial) Object.assign(this.results, report.partial);
     this.options.onProgress?.(report, this.results);
+  }
+
+  /** Whether the traceback's last line reached the log through stderr already. */
+  private alreadyPrinted(traceback: string): boolean {
+    const last = traceback.trimEnd().split('\n').at(-1);
+    return last !== undefined && this.recentStderr.includes(last);
   }
 
   private log(line: string): void {
