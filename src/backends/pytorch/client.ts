@@ -99,6 +99,8 @@ export class BackendProcess {
     try {
       await this.request('shutdown', undefined);
       await this.connection.sendNotification('exit');
+      // End of input too: the backend's stdin reader thread ends instead of blocking its interpreter's shutdown.
+      this.child.stdin?.end();
       await this.exited;
     } catch {
       this.kill();
