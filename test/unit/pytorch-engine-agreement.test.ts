@@ -104,3 +104,28 @@ test('an engine MLP and its nn.Sequential twin agree on loss, eigenvalues, trace
   const fractions = run.progress.map(({ report }) => report.fraction);
   assert.ok(fractions.every((fraction, k) => k === 0 || fraction >= fractions[k - 1] - 1e-12), `fractions never go back: ${fractions.join(', ')}`);
 });
+
+test('full-batch SGD from the same weights: both backends record the same per-epoch losses and gradient norms (float64)', { skip: torchMissing, timeout: 180_000 }, async () => {
+  const folder = folderWith(files);
+  await runOnEngine({ name: 'init', seed: 5, model: { layers: [4, 6, 3], activation: 'tanh' }, data: engineData, training: { epochs: 1, optimizer: { name: 'sgd', lr: 0.1 }, saveWeights: 'start.safetensors' } }, folder);
+  const training = { epochs: 3, batchSize: 0, optimizer: { name: 'sgd', lr: 0.5, momentum: 0.9 }, detector: false };
+  const engine = await runOnEngine({ name: 'engine', seed: 5, model: { layers: [4, 6, 3], activation: 'tanh', weights: 'start.safetensors', loss: 'softmax-cross-entropy' }, data: engineData, training }, folder);
+  const runner = torchRunner();
+  const run = startRun(runner, {
+    name: 'torch', seed: 5,
+    model: { pytorch: 'model.py:make_model', weights: 'start.safetensors', loss: 'softmax-cross-entropy', dtype: 'float64' },
+    data: { kind: 'pytorch', factory: 'data.py:make_data', testFraction: 0 },
+    runtime: { device: 'cpu' },
+    training,
+  } as unknown as ExperimentConfig, folder);
+  const outcome = await run.outcome;
+  await runner.dispose();
+  assert.equal(outcome.status, 'completed', `${outcome.reason}\n${run.logs.join('\n')}`);
+  const torchHistory = outcome.results.training!.history;
+  const engineHistory = engine.training!.history;
+  assert.equal(torchHistory.length, 3);
+  compare(engineHistory.flatMap((epoch, k): [string, number, number][] => [
+    [`epoch ${epoch.epoch} loss`, torchHistory[k].loss, epoch.loss],
+    [`epoch ${epoch.epoch} gradient norm`, torchHistory[k].gradientNorm, epoch.gradientNorm],
+  ]));
+});
