@@ -34,7 +34,9 @@ export function describeFailure(method: string, error: unknown): DescribedFailur
         return { reason: `${where}${error.message} (an exception in your code during ${step}; the traceback is in the log)`, traceback: data.traceback };
       }
       case ERROR_CODES.config: {
-        const field = data.field && !error.message.includes(data.field) ? `${data.field}: ` : '';
+        // The field's pointer heads the reason unless the message names it already (as "/model/weights" or "model.weights").
+        const named = data.field && (error.message.includes(data.field) || error.message.includes(data.field.slice(1).replaceAll('/', '.')));
+        const field = data.field && !named ? `${data.field}: ` : '';
         return { reason: `${field}${error.message}`, traceback: data.traceback };
       }
       case ERROR_CODES.environment:
