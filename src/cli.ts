@@ -7,20 +7,22 @@ import { memoryIssues } from './config/memory';
 import { validateConfigText } from './config/validate';
 import type { ConfigIssue } from './config/types';
 import { checkOutputFolder, OutputFolderError, probeOutputFolder } from './output-folder';
-import { EngineRunner } from './runner';
+import { EngineRunner, runsOnPytorch } from './runner';
+import { CLI_FIX, TorchRunner, backendPackageDir, findInterpreter, interpreterCandidates } from './backends/pytorch';
 import { PartialSaveError, runFolderName, writeResults, type RunRecord } from './results-store';
 import type { ExperimentResults } from './results';
 
 const USAGE = `Landscape Lens: loss landscapes, saddle points and Hessian spectra from the command line.
 
 Usage:
-  landscape-lens run <config.landscape.json> [--out <dir>] [--force] [--workers <n>] [--quiet]
+  landscape-lens run <config.landscape.json> [--out <dir>] [--force] [--workers <n>] [--quiet] [--python <path>]
       Validate and run an experiment; write results.json, run.json, the config and a CSV per
       trajectory to <dir> (default: a new folder .landscape-lens/runs/<time>-<name> beside the
       config). <dir> must be new or empty; --force replaces an earlier run folder there, or adds
       the run's files beside other files (nothing is deleted; a name already taken is refused).
       The run happens in worker threads (--workers <n>, default one per core); Ctrl+C cancels
-      it and keeps what finished.
+      it and keeps what finished. A config with model.pytorch runs in Python with PyTorch: the
+      first python3 or python on the PATH that imports torch, or --python <path>.
   landscape-lens validate <config.landscape.json>
       Check a config against the schema and the semantic rules; print every problem.
   landscape-lens --help
@@ -39,6 +41,7 @@ interface Arguments {
   force: boolean;
   quiet: boolean;
   workers?: number;
+  python?: string;
 }
 
 /** The options `run` and `validate` accept, for node:util's parseArgs. */
@@ -47,6 +50,7 @@ const OPTIONS = {
   force: { type: 'boolean' },
   quiet: { type: 'boolean' },
   workers: { type: 'string' },
+  python: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -68,7 +72,8 @@ function parseArguments(argv: string[]): Arguments | 'help' {
   if (values.out === '') throw new UsageError('--out needs a folder: --out <dir>');
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new UsageError('--workers needs a whole number of at least 1: --workers 2');
-  return { command, file, out: values.out, force: values.force ?? false, quiet: values.quiet ?? false, workers };
+  if (values.python === '') throw new UsageError('--python needs the path of a Python interpreter with PyTorch: --python /usr/bin/python3');
+  return { command, file, out: values.out, force: values.force ?? false, quiet: values.quiet ?? false, workers, python: values.python };
 }
 
 /** "path:line:column: severity: message" lines, as compilers print them. */
@@ -170,6 +175,12 @@ function save(folder: string, results: ExperimentResults, configText: string, re
   }
 }
 
+/** The PyTorch runner with --python, or the first python3 / python on the PATH that imports torch. */
+function cliTorchRunner(python: string | undefined): TorchRunner {
+  const explicit = python ? { path: python, source: '--python' } : undefined;
+  return new TorchRunner({ packageDir: backendPackageDir(join(__dirname, '..')), findInterpreter: () => findInterpreter(interpreterCandidates({ explicit }), CLI_FIX) });
+}
+
 async function main(argv: string[]): Promise<number> {
   const args = parseArguments(argv);
   if (args === 'help') {
@@ -199,8 +210,9 @@ async function main(argv: string[]): Promise<number> {
   let folder = prepareOutputFolder(args, baseDir, config.name);
   const startedAt = new Date().toISOString();
   const printer = args.quiet ? undefined : new ProgressPrinter(process.stderr, { interactive: process.stderr.isTTY === true });
-  // The run goes to the worker pool (dist/worker.js beside this file), as in the extension.
-  const runner = new EngineRunner({ workerPath: join(__dirname, 'worker.js'), workers: args.workers });
+  // The run goes to the worker pool (dist/worker.js beside this file), as in the extension, or
+  // for a PyTorch model to the backend in Python (python/ beside dist/).
+  const runner = runsOnPytorch(config) ? cliTorchRunner(args.python) : new EngineRunner({ workerPath: join(__dirname, 'worker.js'), workers: args.workers });
   const handle = runner.start(config, {
     baseDir,
     onProgress: (report) => printer?.progress(report.fraction, report.message),

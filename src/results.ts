@@ -70,10 +70,34 @@ export interface ExperimentResults {
   hessian?: HessianResult;
   /** Loss landscape (analyses.landscape): the loss on a plane or line through the weights, the training path projected on it. */
   landscape?: LandscapeResult;
+  /** The backend that computed a model's analyses, when not the engine (the PyTorch backend). */
+  backend?: BackendRecord;
   /** Seconds spent per phase. */
   timings: Record<string, number>;
   /** Problems met while running that did not stop the run (e.g. a diverged optimizer). */
   warnings: string[];
+}
+
+/** What computed a run outside the engine: the PyTorch backend, its Python, torch, device and dtype. */
+export interface BackendRecord {
+  /** "pytorch". */
+  name: string;
+  /** The Python version, e.g. "3.11.2". */
+  python: string;
+  /** torch.__version__. */
+  torch: string;
+  /** "cpu", "cuda:0", … */
+  device: string;
+  /** "float32", "float64". */
+  dtype: string;
+  /** Parameters of the model. */
+  parameters: number;
+  /** The interpreter's path. */
+  interpreter?: string;
+  /** The backend package's version. */
+  version?: string;
+  /** Leaf modules with parameters. */
+  modules?: { name: string; type: string; parameters: number }[];
 }
 
 /** One epoch of network training. Losses are the model's loss over the set after the epoch. */

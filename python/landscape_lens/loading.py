@@ -329,8 +329,6 @@ def load_problem(config: dict[str, Any], base_dir: str, user_files: Optional[Use
     model = loader.call(model_fn, model_ref)
     if not isinstance(model, torch.nn.Module):
         raise ConfigError(f"model.pytorch {model_ref} returned a {type(model).__name__}, not a torch.nn.Module", "/model/pytorch")
-    if model_config.get("weights"):
-        load_weights(model, loader.path(model_config["weights"]), model_config.get("strict", True) is not False, "/model/weights")
     dtype_name = model_config.get("dtype")
     if dtype_name is not None and dtype_name not in DTYPES:
         raise ConfigError(f'model.dtype "{dtype_name}": use "float64" or "float32" (or leave it out for the model\'s own)', "/model/dtype")
@@ -342,6 +340,9 @@ def load_problem(config: dict[str, Any], base_dir: str, user_files: Optional[Use
         model = model.to(device=device, dtype=dtype)
     except RuntimeError as exc:
         raise classify(exc, loader.user_files, f"moving the model to {device}") from exc
+    # Weights load after the conversion, so float64 weights reach float64 parameters unrounded.
+    if model_config.get("weights"):
+        load_weights(model, loader.path(model_config["weights"]), model_config.get("strict", True) is not False, "/model/weights")
     mode = model_config.get("mode", "eval")
     if mode not in ("eval", "train"):
         raise ConfigError(f'model.mode "{mode}": use "eval" (BatchNorm and Dropout in evaluation mode) or "train"', "/model/mode")

@@ -31,8 +31,8 @@ export function networkIssues(config: ExperimentConfig, baseDir: string): Config
     const problem = file ? dataFileProblem(resolveDataPath(baseDir, file), path.slice(1).replaceAll('/', '.')) : undefined;
     if (problem) error(path, problem);
   };
-  const needs: Record<string, string[]> = { synthetic: ['name'], idx: ['images', 'labels'], csv: ['path'], 'mnist-sample': [] };
-  for (const field of data ? needs[data.kind] : []) {
+  const needs: Record<string, string[]> = { synthetic: ['name'], idx: ['images', 'labels'], csv: ['path'], 'mnist-sample': [], pytorch: ['factory'] };
+  for (const field of data ? (needs[data.kind] ?? []) : []) {
     if ((data as unknown as Record<string, unknown>)[field] === undefined) error('/data', `data of kind "${data!.kind}" needs "${field}"`);
   }
   if (data?.kind === 'csv' && (data.label === undefined) === (data.target === undefined)) error('/data', 'a CSV set needs exactly one of "label" (a class column) or "target" (numeric columns)');
@@ -43,7 +43,18 @@ export function networkIssues(config: ExperimentConfig, baseDir: string): Config
   if (data?.kind === 'csv') missing('/data/path', data.path);
   missing('/model/weights', model?.weights);
   const unreadable = issues.some((issue) => issue.severity === 'error');
-  if (!model || !data) return issues;
+  const optimizer = training?.optimizer;
+  if (optimizer) {
+    const allowed = new Set([...Object.keys(OPTIMIZER_DEFAULTS[optimizer.name] ?? {}), 'name', 'label', 'schedule']);
+    for (const key of Object.keys(optimizer)) {
+      if (!allowed.has(key)) error(`/training/optimizer/${key}`, `"${key}" is not a parameter of ${optimizer.name}: its parameters are ${[...allowed].filter((k) => k !== 'name').join(', ')}`);
+    }
+  }
+  if (training?.optimizer?.name === 'newton' || training?.optimizer?.name === 'saddle-free-newton') {
+    issues.push({ path: '/training/optimizer/name', message: 'Newton methods build the dense Hessian: only practical for networks with a few hundred parameters', severity: 'warning' });
+  }
+  // A PyTorch model's shapes are known only to Python: the backend checks them (config/pytorch-checks.ts checks its files).
+  if (!model || !data || model.pytorch) return issues;
   const layers = model.layers;
   if (layers && Array.isArray(model.activation) && model.activation.length !== layers.length - 1) {
     error('/model/activation', `${model.activation.length} activations for ${layers.length - 1} layers: give one per layer, or one name for every hidden layer`);
@@ -74,16 +85,6 @@ export function networkIssues(config: ExperimentConfig, baseDir: string): Config
   if (shape.regressionOutputs === 1 && model.loss === 'softmax-cross-entropy') {
     error('/model/loss', 'softmax-cross-entropy needs a class column (data.label) or several one-hot target columns, not one numeric target: use "mse"');
   }
-  const optimizer = training?.optimizer;
-  if (optimizer) {
-    const allowed = new Set([...Object.keys(OPTIMIZER_DEFAULTS[optimizer.name] ?? {}), 'name', 'label', 'schedule']);
-    for (const key of Object.keys(optimizer)) {
-      if (!allowed.has(key)) error(`/training/optimizer/${key}`, `"${key}" is not a parameter of ${optimizer.name}: its parameters are ${[...allowed].filter((k) => k !== 'name').join(', ')}`);
-    }
-  }
-  if (training?.optimizer?.name === 'newton' || training?.optimizer?.name === 'saddle-free-newton') {
-    issues.push({ path: '/training/optimizer/name', message: 'Newton methods build the dense Hessian: only practical for networks with a few hundred parameters', severity: 'warning' });
-  }
   return issues;
 }
 
@@ -98,6 +99,7 @@ function dataShape(data: DataConfig, baseDir: string): DataShape {
     case 'csv':
       return csvShape(data, baseDir);
     case 'idx':
+    case 'pytorch':
       return {};
   }
 }

@@ -4,6 +4,7 @@ import { nonFiniteCells, nowhereFiniteMessage, partlyFiniteMessage } from '../co
 import { RACE_DEFAULTS } from '../core/surfaces/race';
 import type { ConfigIssue, ExperimentConfig } from './types';
 import { networkIssues } from './network-checks';
+import { pytorchIssues } from './pytorch-checks';
 
 /** Rules a JSON schema cannot express: a surface given twice or not at all, a bad expression, parameters of the wrong optimizer, an empty domain. */
 export function semanticIssues(config: ExperimentConfig, baseDir: string): ConfigIssue[] {
@@ -55,7 +56,7 @@ export function semanticIssues(config: ExperimentConfig, baseDir: string): Confi
   if (config.optimizers && !config.surface && !hasNetwork(config)) {
     error('/surface', 'optimizers need something to optimize: add "surface" (e.g. {"name": "saddle"})');
   }
-  issues.push(...networkIssues(config, baseDir));
+  issues.push(...networkIssues(config, baseDir), ...pytorchIssues(config, baseDir));
   return issues;
 }
 

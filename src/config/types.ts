@@ -21,6 +21,16 @@ export interface ExperimentConfig {
   data?: DataConfig;
   training?: TrainingConfig;
   analyses?: AnalysesConfig;
+  /** Where a PyTorch model (model.pytorch) runs. */
+  runtime?: RuntimeConfig;
+}
+
+/** runtime: the device and threads of the PyTorch backend. */
+export interface RuntimeConfig {
+  /** "auto" (CUDA when available, else the CPU; default), "cpu", "cuda", "cuda:1". */
+  device?: string;
+  /** torch.set_num_threads; 0 or absent: every core. */
+  threads?: number;
 }
 
 /** Analyses run on the surface or the model (schemas/experiment.schema.json#/$defs/…). */
@@ -45,6 +55,10 @@ export interface LandscapeAnalysisConfig {
   samples?: number;
   /** 1 (a line) or 2 (a plane, default). */
   dimensions?: 1 | 2;
+  /** PyTorch without training: a glob of checkpoint files whose path pca follows, sorted by name. */
+  trajectory?: string;
+  /** PyTorch without training: the second checkpoint of interpolation (from model.weights to this). */
+  to?: string;
 }
 
 /** analyses.hessian: what to compute from the Hessian (PyHessian's quantities and the dense spectrum). */

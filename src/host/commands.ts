@@ -9,7 +9,8 @@ import { focusConfig, onlyOptimizer, raceConfig, type FocusedPart } from './race
 import type { RunController } from './run-controller';
 import { exportResults, openResults } from './results-commands';
 import { compareRuns } from './run-list-commands';
-import { TEMPLATES } from './templates';
+import { PYTORCH_TEMPLATE_ID, TEMPLATES, pytorchTemplateText, type PytorchChoices } from './templates';
+import { pickPytorchChoices } from './pytorch-template';
 import { receiveAsWebview, testState } from './test-hooks';
 
 const FOCUSED: [string, FocusedPart, string][] = [
@@ -41,7 +42,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: R
       }
       return controller.run({ config: focused.config, configText: loaded.text, baseDir: loaded.baseDir, configUri: loaded.uri });
     })),
-    register('landscapeLens.newFromTemplate', (templateId, folder) => newFromTemplate(templateId, folder)),
+    register('landscapeLens.newFromTemplate', (templateId, folder, choices) => newFromTemplate(templateId, folder, choices)),
     register('landscapeLens.openResults', (run) => openResults(context, controller, panel, run)),
     register('landscapeLens.exportResults', (run, destination) => exportResults(context, controller, run, destination)),
     register('landscapeLens.compareRuns', (ids) => compareRuns(controller, ids)),
@@ -75,12 +76,20 @@ async function runExperiment(controller: RunController, uri: unknown, options: u
   return controller.run({ config, configText: loaded.text, baseDir: loaded.baseDir, configUri: loaded.uri });
 }
 
-/** Writes a template as <id>.landscape.json (or <id>-2…) in the folder and opens it. */
-async function newFromTemplate(templateId: unknown, folderArgument: unknown): Promise<vscode.Uri | undefined> {
-  const template = TEMPLATES.find((candidate) => candidate.id === templateId)
+/**
+ * Writes a template as <id>.landscape.json (or <id>-2…) in the folder and opens it. The PyTorch
+ * template asks for the model, data and weights (or takes them as `choices`).
+ */
+async function newFromTemplate(templateId: unknown, folderArgument: unknown, choices?: unknown): Promise<vscode.Uri | undefined> {
+  let template = TEMPLATES.find((candidate) => candidate.id === templateId)
     ?? (await vscode.window.showQuickPick(TEMPLATES.map((t) => ({ ...t, label: t.label, detail: t.detail })), { title: 'Landscape Lens: New Experiment from Template' }));
   if (!template) return undefined;
   const folder = toUri(folderArgument) ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (template.id === PYTORCH_TEMPLATE_ID && folder) {
+    const picked = isPytorchChoices(choices) ? choices : await pickPytorchChoices(folder);
+    if (!picked) return undefined;
+    template = { ...template, text: pytorchTemplateText(picked) };
+  }
   if (!folder) {
     const document = await vscode.workspace.openTextDocument({ language: 'jsonc', content: template.text });
     await vscode.window.showTextDocument(document);
@@ -93,6 +102,10 @@ async function newFromTemplate(templateId: unknown, folderArgument: unknown): Pr
   else await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(template.text));
   await vscode.window.showTextDocument(target);
   return target;
+}
+
+function isPytorchChoices(value: unknown): value is PytorchChoices {
+  return typeof value === 'object' && value !== null && typeof (value as PytorchChoices).model === 'string';
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {

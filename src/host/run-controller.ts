@@ -13,7 +13,9 @@ import type { ExperimentResults } from '../results';
 import { memoryIssues } from '../config/memory';
 import { listRuns, PartialSaveError, readRunRecord, readRunResults, writeRunFolder, type RunToSave } from '../results-store';
 import { log } from './log';
-import { EngineRunner, emptyResults, type ExperimentRunner, type RunOutcome } from '../runner';
+import { EngineRunner, emptyResults, runsOnPytorch, type ExperimentRunner, type RunOutcome } from '../runner';
+import { TorchRunner, backendPackageDir } from '../backends/pytorch';
+import { findVsCodeInterpreter } from './python-interpreter';
 import { readSettings, runsFolder } from './settings';
 import { withSettingsDefaults } from './settings-logic';
 import { RunStatusBar } from './status-bar';
@@ -45,6 +47,9 @@ const SMOOTHING_KEY = 'landscapeLens.smoothing';
 export class RunController implements vscode.Disposable {
   private readonly statusBar = new RunStatusBar();
   private readonly engine: EngineRunner;
+  private readonly torch: TorchRunner;
+  /** The config file of the run being started: the landscapeLens.python setting is read for its folder. */
+  private interpreterScope?: vscode.Uri;
   private readonly changed = new vscode.EventEmitter<HostToWebview>();
   /** Fires each message the webviews should get; `structural` changes also re-render their plain view. */
   readonly onMessage = this.changed.event;
@@ -61,6 +66,7 @@ export class RunController implements vscode.Disposable {
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.engine = new EngineRunner({ workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath });
+    this.torch = new TorchRunner({ packageDir: backendPackageDir(context.extensionUri.fsPath), findInterpreter: () => findVsCodeInterpreter(this.interpreterScope) });
     this.refreshHistory();
     const saved = context.workspaceState.get<string>(CURRENT_RUN_KEY);
     if (saved) this.tryOpenFolder(saved);
@@ -142,6 +148,7 @@ export class RunController implements vscode.Disposable {
     this.structural.fire();
     if (settings.autoOpenPanel) void vscode.commands.executeCommand('landscapeLens.showPanel', { preserveFocus: true });
     try {
+      this.interpreterScope = request.configUri;
       const outcome = await this.execute(config, request.baseDir, settings.workers, summary, abort);
       if (this.disposed) return undefined; // dispose() saved what had finished
       return vscode.Uri.file(this.save(outcome, config, request, summary));
@@ -173,7 +180,7 @@ export class RunController implements vscode.Disposable {
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Landscape Lens: ${config.name}`, cancellable: true }, (progress, token) => {
       token.onCancellationRequested(() => abort.abort());
       let reported = 0;
-      const runner = this.runnerFor(workers);
+      const runner = this.runnerFor(config, workers);
       log().info(`  runner: ${runner.name}`);
       const handle = runner.start(config, {
         baseDir,
@@ -197,8 +204,9 @@ export class RunController implements vscode.Disposable {
     });
   }
 
-  /** The runner that computes a config's experiment. */
-  private runnerFor(workers: number): ExperimentRunner {
+  /** The runner that computes a config's experiment: the PyTorch backend for model.pytorch, else the engine's worker pool. */
+  private runnerFor(config: ExperimentConfig, workers: number): ExperimentRunner {
+    if (runsOnPytorch(config)) return this.torch;
     this.engine.setWorkers(workers);
     return this.engine;
   }
@@ -304,6 +312,7 @@ export class RunController implements vscode.Disposable {
     }
     this.running?.abort.abort();
     void this.engine.dispose();
+    void this.torch.dispose();
     this.statusBar.dispose();
     this.changed.dispose();
     this.structural.dispose();

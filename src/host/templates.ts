@@ -9,6 +9,54 @@ export interface Template {
   text: string;
 }
 
+/** The id of the template written from the user's own PyTorch files (quick picks fill it in). */
+export const PYTORCH_TEMPLATE_ID = 'pytorch-model';
+
+/** The user's choices for the PyTorch template: "file.py:function" references and a checkpoint, relative to the config's folder. */
+export interface PytorchChoices {
+  model: string;
+  data?: string;
+  weights?: string;
+}
+
+/** A config for the user's PyTorch model: the Hessian's extremes and trace, and a filter-normalized random plane, at the given weights. */
+export function pytorchTemplateText(choices: PytorchChoices): string {
+  const weights = choices.weights ? `\n    // A state_dict saved with torch.save (.pt, .pth) or .safetensors; "strict": false allows missing keys.\n    "weights": ${JSON.stringify(choices.weights)},` : '';
+  return `// Your own PyTorch model, run by your Python with torch (the setting landscapeLens.python, the
+// Python extension's interpreter, or python3 on the PATH). BatchNorm and Dropout run in eval
+// mode for every analysis ("mode": "train" to change it). Hover a field for its documentation.
+{
+  "name": "My PyTorch model",
+  "seed": 0,
+  "model": {
+    // "file.py:function": the function takes no arguments and returns an nn.Module.
+    "pytorch": ${JSON.stringify(choices.model)},${weights}
+    // A loss name the engine knows, or "file.py:function" of (output, target) returning the mean loss.
+    "loss": "softmax-cross-entropy"
+  },
+  "data": {
+    "kind": "pytorch",
+    // Returns (inputs, targets) tensors or a torch.utils.data.Dataset.
+    "factory": ${JSON.stringify(choices.data ?? 'data.py:make_data')},
+    // The first 1000 rows (before the split); none held out for testing.
+    "samples": 1000,
+    "testFraction": 0,
+    // Rows per evaluation batch: bounds memory, not the loss (always the mean over the set).
+    "batchSize": 500
+  },
+  // "auto": CUDA when available, else the CPU.
+  "runtime": { "device": "auto" },
+  // Add "training": { "epochs": 5, "batchSize": 64, "optimizer": { "name": "sgd", "lr": 0.05 } } to train first.
+  "analyses": {
+    // The largest and most negative eigenvalues (Lanczos) and Hutchinson's trace.
+    "hessian": { "top": 5, "bottom": 2, "trace": true },
+    // Filter-normalized random directions, biases and BatchNorm parameters ignored (Li et al. 2018).
+    "landscape": { "directions": "random", "resolution": 31 }
+  }
+}
+`;
+}
+
 export const TEMPLATES: Template[] = [
   {
     id: 'saddle-race',
@@ -77,5 +125,11 @@ export const TEMPLATES: Template[] = [
   ]
 }
 `,
+  },
+  {
+    id: PYTORCH_TEMPLATE_ID,
+    label: 'Your PyTorch model',
+    detail: 'your nn.Module, data and checkpoint from .py files in the folder: Hessian spectrum and loss landscape',
+    text: pytorchTemplateText({ model: 'model.py:make_model' }),
   },
 ];

@@ -4,6 +4,7 @@
  */
 import type { ExperimentConfig } from '../config/types';
 import { WorkerPool } from '../pool';
+import { runsOnPytorch } from './backend-choice';
 import { failedToStart, noteOutcome, type ExperimentRunner, type RunHandle, type RunOptions } from './types';
 
 export interface EngineRunnerOptions {
@@ -26,6 +27,7 @@ export class EngineRunner implements ExperimentRunner {
   }
 
   start(config: ExperimentConfig, options: RunOptions): RunHandle {
+    if (runsOnPytorch(config)) return failedToStart(config, 'this config has a PyTorch model (model.pytorch) or PyTorch data (data.kind "pytorch"): it runs on the PyTorch runner, not on the engine');
     let handle: RunHandle;
     try {
       handle = this.poolOf(this.options.workers ?? 0).runExperiment(config, options.baseDir, options.onProgress);

@@ -4,6 +4,14 @@ import { denseHessianIssues, learningRateIssues, parameterCount, stableLearningR
 import { TEMPLATES } from '../../src/host/templates';
 import { validateConfigText } from '../../src/config/validate';
 import type { ExperimentConfig } from '../../src/config/types';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A folder with the Python files the PyTorch template names (model.py:make_model, data.py:make_data). */
+const templateFolder = mkdtempSync(join(tmpdir(), 'landscape-templates-'));
+writeFileSync(join(templateFolder, 'model.py'), 'def make_model():\n    pass\n');
+writeFileSync(join(templateFolder, 'data.py'), 'def make_data():\n    pass\n');
 
 test('stable learning rate of heavy-ball gradient descent: 2(1 + μ)/λ', () => {
   assert.equal(stableLearningRate(2), 1);
@@ -29,7 +37,7 @@ test('the curvature is taken at the start point (Rosenbrock at (-1.5, 2): λmax 
 
 test('templates raise no warning', () => {
   for (const template of TEMPLATES) {
-    const { config } = validateConfigText(template.text, '.');
+    const { config } = validateConfigText(template.text, templateFolder);
     assert.ok(config);
     assert.deepEqual(learningRateIssues(config), [], template.id);
   }

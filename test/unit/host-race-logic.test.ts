@@ -6,6 +6,14 @@ import { TEMPLATES } from '../../src/host/templates';
 import { withSettingsDefaults } from '../../src/host/settings-logic';
 import { validateConfigText } from '../../src/config/validate';
 import type { ExperimentConfig } from '../../src/config/types';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A folder with the Python files the PyTorch template names (model.py:make_model, data.py:make_data). */
+const templateFolder = mkdtempSync(join(tmpdir(), 'landscape-templates-'));
+writeFileSync(join(templateFolder, 'model.py'), 'def make_model():\n    pass\n');
+writeFileSync(join(templateFolder, 'data.py'), 'def make_data():\n    pass\n');
 
 test('a quick race is a valid config with one entry per optimizer', () => {
   const config = raceConfig({ surface: 'saddle', optimizers: ['sgd', 'newton'], start: [1, 0.001] });
@@ -53,7 +61,7 @@ test('focusConfig names the missing section, and keeps only the analysis asked f
 
 test('every template is a valid config', () => {
   for (const template of TEMPLATES) {
-    const { config, issues } = validateConfigText(template.text, '.');
+    const { config, issues } = validateConfigText(template.text, templateFolder);
     assert.deepEqual(issues, [], template.id);
     assert.ok(config, template.id);
   }

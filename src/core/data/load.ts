@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { Random } from '../random';
 import { loadCsvDataset } from './csv';
-import { firstRows, preprocess, splitDataset, type Dataset, type PreprocessName } from './dataset';
+import { DataError, firstRows, preprocess, splitDataset, type Dataset, type PreprocessName } from './dataset';
 import { loadIdxDataset } from './idx';
 import { loadMnistSample } from './mnist-sample';
 import { syntheticDataset, type SyntheticName } from './synthetic';
@@ -21,7 +21,9 @@ export type DataConfig =
   | (CommonDataConfig & { kind: 'synthetic'; name: SyntheticName; noise?: number; dimension?: number; classes?: number })
   | (CommonDataConfig & { kind: 'mnist-sample' })
   | (CommonDataConfig & { kind: 'idx'; images: string; labels: string })
-  | (CommonDataConfig & { kind: 'csv'; path: string; label?: string; target?: string | string[] });
+  | (CommonDataConfig & { kind: 'csv'; path: string; label?: string; target?: string | string[] })
+  /** The user's Python function returning (inputs, targets) or a Dataset: PyTorch models only (the PyTorch backend reads it). */
+  | (CommonDataConfig & { kind: 'pytorch'; factory: `${string}.py:${string}`; batchSize?: number });
 
 /** A training set and, when testFraction > 0, a test set. */
 export interface DataSplit {
@@ -54,5 +56,7 @@ function readData(config: DataConfig, baseDir: string, seed: number): Dataset {
       return loadIdxDataset('idx', resolveDataPath(baseDir, config.images), resolveDataPath(baseDir, config.labels), undefined, config.samples);
     case 'csv':
       return loadCsvDataset(resolveDataPath(baseDir, config.path), { label: config.label, target: config.target });
+    case 'pytorch':
+      throw new DataError(`data.factory: "${config.factory}" is read by the PyTorch backend; data of kind "pytorch" needs a PyTorch model (model.pytorch)`);
   }
 }

@@ -6,7 +6,7 @@ import type { ActivationName } from './activations';
 import type { ModelConfig } from './config';
 import { initializeParameters } from './init';
 import type { MlpLayout, MlpSpec } from './layout';
-import type { LossName } from './losses';
+import { isEngineLoss, LOSS_NAMES, type LossName } from './losses';
 import { Mlp, mlpObjective, type Batch } from './mlp';
 import { readWeightsFile, weightsToParameters, type LoadedWeights } from './weights';
 
@@ -29,6 +29,8 @@ export interface NetworkProblem {
  * outputs), sigmoid-bce (classes, one output) or mse (regression).
  */
 export function resolveMlpSpec(model: ModelConfig, data: Dataset, weights?: LoadedWeights): MlpSpec {
+  if (model.pytorch) throw new DataError(`model.pytorch: "${model.pytorch}" is a PyTorch model; it runs on the PyTorch backend, not on the engine's MLP`);
+  if (model.loss !== undefined && !isEngineLoss(model.loss)) throw new DataError(`model.loss: "${model.loss}" is a Python function; only PyTorch models (model.pytorch) take one: use one of ${LOSS_NAMES.join(', ')}`);
   const sizes = model.layers ?? (weights ? [weights.layers[0].inputs, ...weights.layers.map((layer) => layer.outputs)] : []);
   const layerCount = sizes.length - 1;
   if (layerCount < 1) throw new DataError('model.layers needs at least two widths, e.g. [2, 4, 1]');
@@ -47,7 +49,7 @@ export function resolveMlpSpec(model: ModelConfig, data: Dataset, weights?: Load
   }
   const outputs = sizes[layerCount];
   const defaultLoss: LossName = data.classes ? (outputs === 1 ? 'sigmoid-bce' : 'softmax-cross-entropy') : 'mse';
-  return { sizes, activations, bias: model.bias ?? true, loss: model.loss ?? weights?.loss ?? defaultLoss };
+  return { sizes, activations, bias: model.bias ?? true, loss: (model.loss as LossName | undefined) ?? weights?.loss ?? defaultLoss };
 }
 
 /** A data set as a Batch for the network (all rows). */

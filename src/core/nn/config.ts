@@ -3,20 +3,31 @@ import type { ActivationName } from './activations';
 import type { InitName } from './init';
 import type { LossName } from './losses';
 
-/** The `model` field of an experiment config: an MLP. */
+/** A Python function named as "file.py:function", the file relative to the config's folder. */
+export type PythonFunctionReference = `${string}.py:${string}`;
+
+/** The `model` field of an experiment config: an MLP, or with `pytorch` the user's own PyTorch model. */
 export interface ModelConfig {
-  /** Widths [input, hidden…, output]; the input must match the data's features. */
+  /** Widths [input, hidden…, output]; the input must match the data's features. Not used with `pytorch`. */
   layers: number[];
   /** One name for every hidden layer (the output layer is then linear), or one per layer. Default "tanh". */
   activation?: ActivationName | ActivationName[];
   /** Bias in every layer (default true); false gives the seed's bias-free net. */
   bias?: boolean;
-  /** Default: softmax-cross-entropy for classes (sigmoid-bce for one output), mse for regression. */
-  loss?: LossName;
+  /** Default: softmax-cross-entropy for classes (sigmoid-bce for one output), mse for regression. PyTorch models also take "file.py:function". */
+  loss?: LossName | PythonFunctionReference;
   /** Default "torch" (nn.Linear's own). */
   init?: InitName;
-  /** Start from these weights: a .json (documented form) or .safetensors file, relative to the config. */
+  /** Start from these weights: a .json (documented form) or .safetensors file, relative to the config; PyTorch models: .pt, .pth or .safetensors. */
   weights?: string;
+  /** The user's PyTorch model: "file.py:function" returning an nn.Module (runs on the PyTorch backend). */
+  pytorch?: PythonFunctionReference;
+  /** PyTorch: missing or unexpected keys in `weights` are an error (default true). */
+  strict?: boolean;
+  /** PyTorch: convert the model and the data to this type; default the model's own. */
+  dtype?: 'float64' | 'float32';
+  /** PyTorch: BatchNorm and Dropout mode for every analysis (default "eval"). */
+  mode?: 'eval' | 'train';
 }
 
 /** The gradient-norm window detector of the seed's slide 13 and the plateau analysis of slide 12. */

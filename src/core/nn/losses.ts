@@ -11,6 +11,11 @@ import { sigmoid, softplus } from './activations';
 export const LOSS_NAMES = ['mse', 'softmax-cross-entropy', 'sigmoid-bce', 'sse'] as const;
 export type LossName = (typeof LOSS_NAMES)[number];
 
+/** Whether a config's loss is one of the engine's (not a PyTorch model's "file.py:function"). */
+export function isEngineLoss(name: string): name is LossName {
+  return (LOSS_NAMES as readonly string[]).includes(name);
+}
+
 /**
  * A loss on the network's output y (rows × outputs, row-major) against targets t of the same
  * shape. `total` is the number of samples the loss averages over, so a data set processed in

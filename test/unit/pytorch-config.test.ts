@@ -1,0 +1,101 @@
+/** Schema and semantic checks of PyTorch configs (model.pytorch, data.kind "pytorch"), and the runner choice. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { definesTopLevel, topLevelFunctions } from '../../src/config/pytorch-checks';
+import type { ConfigIssue, ExperimentConfig } from '../../src/config/types';
+import { validateConfigValue } from '../../src/config/validate';
+import { EngineRunner, runsOnPytorch } from '../../src/runner';
+import { analysisMethods } from '../../src/backends/pytorch';
+import { folderWith } from './pytorch-helpers';
+
+const files = {
+  'model.py': 'import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def make_model(self):\n        pass\n\n\ndef make_model():\n    return Net()\n',
+  'data.py': 'def make_data():\n    return None\n',
+  'loss.py': 'async def not_a_loss():\n    pass\n\ndef mean_loss(output, target):\n    return (output - target).pow(2).mean()\n',
+  'checkpoints/epoch-1.pt': '',
+  'checkpoints/epoch-2.pt': '',
+  'checkpoints/epoch-3.pt': '',
+};
+
+const config = (extra: Record<string, unknown> = {}, model: Record<string, unknown> = {}, data: Record<string, unknown> = {}) => ({
+  name: 'torch',
+  model: { pytorch: 'model.py:make_model', ...model },
+  data: { kind: 'pytorch', factory: 'data.py:make_data', ...data },
+  ...extra,
+});
+
+function issuesOf(value: unknown, folder = folderWith(files)): ConfigIssue[] {
+  return validateConfigValue(value, folder).issues;
+}
+const errors = (issues: ConfigIssue[]) => issues.filter((issue) => issue.severity === 'error');
+
+test('a light parse finds top-level functions and classes only', () => {
+  assert.ok(definesTopLevel(files['model.py'], 'make_model'));
+  assert.ok(definesTopLevel(files['model.py'], 'Net'));
+  assert.ok(!definesTopLevel('class A:\n    def inner():\n        pass\n', 'inner'));
+  assert.deepEqual(topLevelFunctions(files['loss.py']), ['not_a_loss', 'mean_loss']);
+});
+
+test('a complete PyTorch config is valid without the engine\'s fields (layers)', () => {
+  const value = config({
+    runtime: { device: 'cuda:1', threads: 2 },
+    training: { epochs: 2, optimizer: { name: 'adam', lr: 0.001 }, saveWeights: 'out/final.pt' },
+    analyses: { hessian: { top: 3, trace: true }, landscape: { directions: 'pca', trajectory: 'checkpoints/epoch-*.pt', resolution: 11 } },
+  }, { weights: 'checkpoints/epoch-3.pt', strict: false, loss: 'loss.py:mean_loss', dtype: 'float64', mode: 'train' }, { samples: 100, testFraction: 0, batchSize: 50 });
+  assert.deepEqual(issuesOf(value), []);
+});
+
+test('a missing file, a function the file does not define, a missing factory file', () => {
+  const missing = errors(issuesOf(config({}, { pytorch: 'nets.py:make_model' })));
+  assert.deepEqual(missing.map((issue) => issue.path), ['/model/pytorch']);
+  assert.match(missing[0].message, /nets\.py does not exist/);
+  const undefinedName = errors(issuesOf(config({}, { pytorch: 'model.py:build' })));
+  assert.equal(undefinedName[0].path, '/model/pytorch');
+  assert.match(undefinedName[0].message, /model\.py does not define "build" at top level .*it defines Net, make_model/);
+  assert.deepEqual(errors(issuesOf(config({}, {}, { factory: 'loaders.py:make_data' }))).map((issue) => issue.path), ['/data/factory']);
+  assert.deepEqual(errors(issuesOf(config({}, { loss: 'loss.py:missing' }))).map((issue) => issue.path), ['/model/loss']);
+});
+
+test('the schema takes "file.py:function" and rejects other shapes', () => {
+  assert.ok(errors(issuesOf(config({}, { pytorch: 'model.py' }))).some((issue) => issue.path === '/model/pytorch'));
+  assert.ok(errors(issuesOf(config({ runtime: { device: 'gpu' } }))).some((issue) => issue.path === '/runtime/device'));
+  assert.ok(errors(issuesOf(config({}, { dtype: 'float16' }))).some((issue) => issue.path === '/model/dtype'));
+});
+
+test('PyTorch parts on the engine, and engine parts with PyTorch, say which goes with which', () => {
+  const engineWithTorchData = errors(issuesOf({ name: 'e', model: { layers: [2, 2] }, data: { kind: 'pytorch', factory: 'data.py:make_data' } }));
+  assert.ok(engineWithTorchData.some((issue) => issue.path === '/data/kind' && /needs a PyTorch model/.test(issue.message)));
+  const engineWithPythonLoss = errors(issuesOf({ name: 'e', model: { layers: [2, 2], loss: 'loss.py:mean_loss' }, data: { kind: 'synthetic', name: 'xor' } }));
+  assert.ok(engineWithPythonLoss.some((issue) => issue.path === '/model/loss'));
+  const torchWithEngineData = errors(issuesOf(config({}, {}, { kind: 'synthetic', name: 'xor', factory: undefined })));
+  assert.ok(torchWithEngineData.some((issue) => issue.path === '/data/kind' && /"kind": "pytorch"/.test(issue.message)));
+  const layers = issuesOf(config({}, { layers: [2, 3] }));
+  assert.deepEqual(errors(layers), []);
+  assert.ok(layers.some((issue) => issue.severity === 'warning' && issue.path === '/model/layers'));
+});
+
+test('landscape checkpoints: the trajectory glob must match, pca and interpolation without training need files', () => {
+  assert.match(errors(issuesOf(config({ analyses: { landscape: { directions: 'pca', trajectory: 'runs/*.pt' } } })))[0].message, /no file matches "runs\/\*\.pt"/);
+  assert.equal(errors(issuesOf(config({ analyses: { landscape: { directions: 'pca' } } })))[0].path, '/analyses/landscape/trajectory');
+  assert.deepEqual(errors(issuesOf(config({ training: { epochs: 1 }, analyses: { landscape: { directions: 'pca' } } }))), []);
+  assert.equal(errors(issuesOf(config({ analyses: { landscape: { directions: 'interpolation', to: 'checkpoints/epoch-3.pt' } } })))[0].path, '/analyses/landscape/to');
+  assert.deepEqual(errors(issuesOf(config({ analyses: { landscape: { directions: 'interpolation', to: 'checkpoints/epoch-3.pt' } } }, { weights: 'checkpoints/epoch-1.pt' }))), []);
+  assert.equal(errors(issuesOf(config({ analyses: { landscape: { to: 'nowhere.pt' } } })))[0].path, '/analyses/landscape/to');
+});
+
+test('a PyTorch config runs on the PyTorch runner; the engine refuses one clearly', async () => {
+  const value = config() as unknown as ExperimentConfig;
+  assert.ok(runsOnPytorch(value));
+  assert.ok(!runsOnPytorch({ name: 'e', model: { layers: [2, 2] } } as ExperimentConfig));
+  const engine = new EngineRunner({ workerPath: '/nonexistent/worker.js' });
+  const outcome = await engine.start(value, { baseDir: '.' }).result;
+  assert.equal(outcome.status, 'failed');
+  assert.match(outcome.reason ?? '', /PyTorch model \(model\.pytorch\).*runs on the PyTorch runner/);
+  await engine.dispose();
+});
+
+test('the requests a config asks for, in order', () => {
+  assert.deepEqual(analysisMethods({ name: 'a', training: {}, analyses: { hessian: {}, landscape: {} } } as ExperimentConfig), ['train', 'hessian', 'landscape']);
+  assert.deepEqual(analysisMethods({ name: 'a', analyses: { landscape: {} } } as ExperimentConfig), ['landscape']);
+  assert.deepEqual(analysisMethods({ name: 'a' } as ExperimentConfig), ['train'], 'nothing asked: train with the defaults, as the engine does');
+});
