@@ -20,7 +20,7 @@ export type WorkerRequest = { type: 'run'; jobId: number; config: unknown; baseD
 export type WorkerResponse =
   | { type: 'progress'; jobId: number; report: ProgressReport }
   | { type: 'done'; jobId: number; results: ExperimentResults }
-  | { type: 'failed'; jobId: number; message: string };
+  | { type: 'failed'; jobId: number; message: string; results?: ExperimentResults };
 
 /**
  * The worker pool's messages (src/pool) beyond a run: a plane's grid is split into row

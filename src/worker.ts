@@ -5,12 +5,11 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { Cancellation } from './core/cancellation';
-import { runExperiment } from './core/experiment';
+import { ExperimentFailed, runExperiment, type ExperimentConfig } from './core/experiment';
 import type { PlaneEvaluator } from './core/landscape/evaluator';
 import type { PlaneRunner } from './core/landscape/grid';
 import { planeEvaluator } from './core/landscape/problem';
 import type { SegmentValues } from './core/landscape/types';
-import type { ExperimentConfig } from './config/types';
 import type { PoolRequest, PoolResponse } from './protocol';
 
 const port = parentPort;
@@ -51,7 +50,9 @@ async function runJob(request: Extract<PoolRequest, { type: 'run' }>): Promise<v
     });
     post({ type: 'done', jobId: request.jobId, results });
   } catch (error) {
-    post({ type: 'failed', jobId: request.jobId, message: (error as Error).message });
+    // A part that failed keeps the results of the parts that finished.
+    const results = error instanceof ExperimentFailed ? error.results : undefined;
+    post({ type: 'failed', jobId: request.jobId, message: (error as Error).message, results });
   }
 }
 

@@ -258,7 +258,7 @@ export class WorkerPool {
         const job = slot.experiment;
         if (!job || job.jobId !== message.jobId) return;
         if (message.type === 'done') job.settle({ status: job.cancelled ? 'cancelled' : 'completed', results: message.results, reason: job.cancelled ? 'cancelled; the results hold what finished before' : undefined });
-        else job.settle({ status: 'failed', results: job.soFar, reason: message.message });
+        else job.settle({ status: 'failed', results: message.results ?? job.soFar, reason: message.message });
         return;
       }
       case 'segment-done': {

@@ -6,7 +6,8 @@ import { denseSpectrum, hessianMatrix } from '../../src/core/hessian/dense-spect
 import { lanczosExtremes } from '../../src/core/hessian/lanczos';
 import { hessianOperator } from '../../src/core/hessian/operator';
 import { symmetricEigenInPlace } from '../../src/core/hessian/symmetric-eigen';
-import { hessianTrainingHooks, layerBlocks } from '../../src/core/hessian/experiment-hessian';
+import { hessianTrainingHooks } from '../../src/core/hessian/training-hooks';
+import { layerBlocks } from '../../src/core/hessian/layer-blocks';
 import { analyzeHessian } from '../../src/core/hessian/analyze';
 import type { HessianHistoryEntry } from '../../src/results';
 

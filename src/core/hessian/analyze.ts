@@ -1,4 +1,4 @@
-import type { HessianAnalysisConfig } from '../../config/types';
+import type { HessianAnalysisOptions } from './options';
 import type { HessianEigenpairResult, HessianResult } from '../../results';
 import { norm2, type Objective } from '../objective';
 import { classifySpectrum, DEFAULT_CLASSIFICATION_TOLERANCE } from './classify';
@@ -33,7 +33,7 @@ export interface AnalyzeOptions extends HessianRunOptions {
 interface Analysis {
   objective: Objective;
   x: Float64Array;
-  settings: HessianAnalysisConfig;
+  settings: HessianAnalysisOptions;
   options: AnalyzeOptions;
   operator: HessianOperator;
   target: HessianResult;
@@ -49,7 +49,7 @@ interface Analysis {
  * classification, slices along the extreme eigenvectors and the same per layer block. The
  * result is filled in place as each part finishes, so a cancellation keeps what finished.
  */
-export function analyzeHessian(objective: Objective, x: Float64Array, settings: HessianAnalysisConfig, options: AnalyzeOptions = {}, result?: HessianResult): HessianResult {
+export function analyzeHessian(objective: Objective, x: Float64Array, settings: HessianAnalysisOptions, options: AnalyzeOptions = {}, result?: HessianResult): HessianResult {
   const started = performance.now();
   const n = objective.dim;
   const method = settings.method ?? 'exact';
@@ -164,7 +164,7 @@ function pairResult(pair: Eigenpair, withVector: boolean): HessianEigenpairResul
 }
 
 /** Slices f(x + t·v) along the top and the most negative eigenvector; radius defaults to 1 for ‖x‖ ≤ 10, else 0.1·‖x‖. */
-function addSlices(objective: Objective, x: Float64Array, settings: HessianAnalysisConfig, top: Eigenpair | undefined, bottom: Eigenpair | undefined, target: HessianResult): void {
+function addSlices(objective: Objective, x: Float64Array, settings: HessianAnalysisOptions, top: Eigenpair | undefined, bottom: Eigenpair | undefined, target: HessianResult): void {
   const sliceSettings = typeof settings.slice === 'object' ? settings.slice : {};
   const pointNorm = norm2(x);
   const radius = sliceSettings.radius ?? (pointNorm <= 10 ? 1 : 0.1 * pointNorm);

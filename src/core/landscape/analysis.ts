@@ -1,23 +1,33 @@
-import type { ExperimentConfig, LandscapeAnalysisConfig } from '../../config/types';
-import type { ExperimentResults, LandscapeResult } from '../../results';
-import type { ExperimentContext } from '../experiment';
+import type { LandscapeResult, ProgressReport } from '../../results';
+import type { Cancellation } from '../cancellation';
 import { lanczosExtremes } from '../hessian/lanczos';
 import { hessianOperator } from '../hessian/operator';
-import type { TrainingRun } from '../nn/train';
 import { Random } from '../random';
 import { interpolationDirection, randomPlane } from './directions';
-import { computePlaneGrid, linspace, serialPlaneRunner, type PlaneGridValues } from './grid';
+import { computePlaneGrid, linspace, serialPlaneRunner, type PlaneGridValues, type PlaneRunner } from './grid';
+import type { LandscapeOptions } from './options';
 import { trajectoryPca } from './pca';
 import { projectTrajectory } from './projection';
-import { landscapeSubject, type LandscapeSubject } from './subject';
+import type { LandscapeSubject } from './subject';
 import type { PlaneSpec } from './types';
 
 /** Defaults of analyses.landscape, as the schema documents them (Li et al.'s 51×51 over [−1, 1]²). */
 export const LANDSCAPE_DEFAULTS = { resolution: 51, range: [-1, 1] as [number, number], interpolationRange: [-0.5, 1.5] as [number, number] };
 
-/** Training hooks a landscape needs: the per-epoch parameter snapshots (for the projected path and PCA). */
-export function landscapeTrainingHooks(config: ExperimentConfig): { recordParameters?: boolean } {
-  return config.analyses?.landscape ? { recordParameters: true } : {};
+/** How a landscape is computed: the seed of its random directions, cancellation, where grid points run and where levels go. */
+export interface LandscapeRunOptions {
+  seed: number;
+  signal?: Cancellation;
+  /** Evaluates grid segments (the worker pool spreads them over every worker); serial in this thread by default. */
+  planeRunner?: PlaneRunner;
+  /** Each refinement level, as a partial result. */
+  onProgress?: (report: ProgressReport) => void;
+}
+
+export interface LandscapeOutcome {
+  landscape: LandscapeResult;
+  /** Set when cancelled: how many grid points were computed (the rest are null). */
+  warning?: string;
 }
 
 interface Plane {
@@ -28,13 +38,14 @@ interface Plane {
   eigenvalues?: number[];
 }
 
-/** The directions a config asks for, with the range they are drawn over. */
-function choosePlane(settings: LandscapeAnalysisConfig, subject: LandscapeSubject, seed: number, context: ExperimentContext): Plane {
+/** The directions the options ask for, with the range they are drawn over. */
+function choosePlane(settings: LandscapeOptions, subject: LandscapeSubject, seed: number, signal?: Cancellation): Plane {
   const dimensions = settings.directions === 'interpolation' ? 1 : (settings.dimensions ?? 2);
   const range = typeof settings.range === 'number' ? ([-settings.range, settings.range] as [number, number]) : settings.range;
   if (range && !(range[0] < range[1])) throw new Error(`analyses.landscape.range [${range.join(', ')}]: the first value must be below the second, e.g. [-1, 1]`);
   switch (settings.directions ?? 'random') {
     case 'interpolation':
+      if (subject.path.length === 0) throw new Error('analyses.landscape.directions "interpolation" draws the line from the initial to the trained weights: add a "training" section, or use "random" directions');
       return { origin: subject.initial, directions: [interpolationDirection(subject.initial, subject.center)], range: range ?? LANDSCAPE_DEFAULTS.interpolationRange };
     case 'pca': {
       const { directions, explainedVariance } = trajectoryPca(subject.path, subject.center, dimensions);
@@ -43,7 +54,7 @@ function choosePlane(settings: LandscapeAnalysisConfig, subject: LandscapeSubjec
       return { origin: subject.center, directions, range: range ?? [-reach, reach], explainedVariance };
     }
     case 'hessian': {
-      const pairs = lanczosExtremes(hessianOperator(subject.objective, subject.center), { top: 1, bottom: dimensions - 1, seed, signal: context.signal });
+      const pairs = lanczosExtremes(hessianOperator(subject.objective, subject.center), { top: 1, bottom: dimensions - 1, seed, signal });
       const chosen = [...pairs.top, ...pairs.bottom];
       return { origin: subject.center, directions: chosen.map((pair) => pair.vector), range: range ?? LANDSCAPE_DEFAULTS.range, eigenvalues: chosen.map((pair) => pair.value) };
     }
@@ -59,51 +70,36 @@ function choosePlane(settings: LandscapeAnalysisConfig, subject: LandscapeSubjec
 const orNull = (values: Float64Array): (number | null)[] => Array.from(values, (value) => (Number.isNaN(value) ? null : value));
 
 /**
- * The landscape part of an experiment (analyses.landscape): directions, the grid by progressive
- * refinement (each level streamed as partial.landscape), and the training path projected on the
- * plane. Grid points go to context.planeRunner (the worker pool) or run in this thread.
+ * The loss on a plane or line through the subject's centre (Li et al. 2018): the directions,
+ * the grid by progressive refinement (each level streamed as partial.landscape) and the path
+ * projected on the plane. A cancellation keeps the computed points (null elsewhere); a bad
+ * option or a failed grid throws.
  */
-export async function runLandscapeAnalysis(config: ExperimentConfig, results: ExperimentResults, context: ExperimentContext, training?: TrainingRun): Promise<void> {
-  const settings = config.analyses?.landscape;
-  if (!settings || context.signal?.aborted) return;
-  const started = performance.now();
-  try {
-    const subject = landscapeSubject(config, results, context.baseDir, training);
-    if (!subject) {
-      results.warnings.push('analyses.landscape needs a "surface" or a "model" with "data" to draw');
-      return;
-    }
-    const plane = choosePlane(settings, subject, config.seed ?? 0, context);
-    const resolution = settings.resolution ?? LANDSCAPE_DEFAULTS.resolution;
-    const alphas = linspace(plane.range[0], plane.range[1], resolution);
-    const spec: PlaneSpec = { problem: subject.problem, origin: plane.origin, directions: plane.directions, alphas, betas: plane.directions.length === 2 ? alphas.slice() : [0] };
-    const trajectory = subject.path.length > 0 ? projectTrajectory(subject.path, plane.origin, plane.directions) : undefined;
-    const describe = (grid: PlaneGridValues, stride: number, complete: boolean): LandscapeResult => ({
-      directions: settings.directions ?? 'random',
-      normalization: settings.directions && settings.directions !== 'random' ? 'none' : (settings.normalization ?? (subject.layers ? 'filter' : 'unit')),
-      dimensions: plane.directions.length as 1 | 2,
-      alphas: grid.alphas,
-      betas: grid.betas,
-      loss: orNull(grid.loss),
-      accuracy: grid.accuracy && orNull(grid.accuracy),
-      samples: subject.samples,
-      trajectory,
-      explainedVariance: plane.explainedVariance,
-      eigenvalues: plane.eigenvalues,
-      stride,
-      complete,
-    });
-    const grid = await computePlaneGrid(spec, context.planeRunner ?? serialPlaneRunner, {
-      signal: context.signal,
-      onLevel: (level, stride) => context.onProgress?.({ fraction: level.computed / (alphas.length * spec.betas.length), message: `landscape: ${level.alphas.length}×${level.betas.length} grid`, partial: { landscape: describe(level, stride, stride === 1) } }),
-    });
-    const complete = grid.computed === grid.loss.length;
-    results.landscape = describe(grid, 1, complete);
-    if (!complete) results.warnings.push(`landscape cancelled: ${grid.computed} of ${grid.loss.length} grid points computed, the rest are null`);
-  } catch (caught) {
-    if (caught instanceof Error) results.warnings.push(`landscape: ${caught.message}`);
-    else throw caught;
-  } finally {
-    results.timings.landscape = (performance.now() - started) / 1000;
-  }
+export async function computeLandscape(subject: LandscapeSubject, settings: LandscapeOptions, options: LandscapeRunOptions): Promise<LandscapeOutcome> {
+  const plane = choosePlane(settings, subject, options.seed, options.signal);
+  const resolution = settings.resolution ?? LANDSCAPE_DEFAULTS.resolution;
+  const alphas = linspace(plane.range[0], plane.range[1], resolution);
+  const spec: PlaneSpec = { problem: subject.problem, origin: plane.origin, directions: plane.directions, alphas, betas: plane.directions.length === 2 ? alphas.slice() : [0] };
+  const trajectory = subject.path.length > 0 ? projectTrajectory(subject.path, plane.origin, plane.directions) : undefined;
+  const describe = (grid: PlaneGridValues, stride: number, complete: boolean): LandscapeResult => ({
+    directions: settings.directions ?? 'random',
+    normalization: settings.directions && settings.directions !== 'random' ? 'none' : (settings.normalization ?? (subject.layers ? 'filter' : 'unit')),
+    dimensions: plane.directions.length as 1 | 2,
+    alphas: grid.alphas,
+    betas: grid.betas,
+    loss: orNull(grid.loss),
+    accuracy: grid.accuracy && orNull(grid.accuracy),
+    samples: subject.samples,
+    trajectory,
+    explainedVariance: plane.explainedVariance,
+    eigenvalues: plane.eigenvalues,
+    stride,
+    complete,
+  });
+  const grid = await computePlaneGrid(spec, options.planeRunner ?? serialPlaneRunner, {
+    signal: options.signal,
+    onLevel: (level, stride) => options.onProgress?.({ fraction: level.computed / (alphas.length * spec.betas.length), message: `landscape: ${level.alphas.length}×${level.betas.length} grid`, partial: { landscape: describe(level, stride, stride === 1) } }),
+  });
+  const complete = grid.computed === grid.loss.length;
+  return { landscape: describe(grid, 1, complete), warning: complete ? undefined : `landscape cancelled: ${grid.computed} of ${grid.loss.length} grid points computed, the rest are null` };
 }

@@ -1,13 +1,8 @@
-import type { ExperimentConfig } from '../../config/types';
-import type { ExperimentResults } from '../../results';
-import { selectRows } from '../data/dataset';
-import { buildNetworkObjective } from '../nn/build';
+import type { Dataset } from '../data/dataset';
 import type { LayerLayout } from '../nn/layout';
-import type { TrainingRun } from '../nn/train';
+import type { MlpSpec } from '../nn/layout';
 import type { Objective } from '../objective';
-import { Random } from '../random';
-import { RACE_DEFAULTS, surfaceFromConfig } from '../surfaces/race';
-import type { LandscapeProblem } from './types';
+import type { LandscapeProblem, SurfaceProblem } from './types';
 
 /** What a landscape is drawn around: the problem to evaluate, the centre θ*, the path that led there and the start. */
 export interface LandscapeSubject {
@@ -16,39 +11,30 @@ export interface LandscapeSubject {
   objective: Objective;
   center: Float64Array;
   initial: Float64Array;
-  /** Parameter vectors along training (epochs) or the optimizer's path. */
+  /** Parameter vectors along training (epochs) or the optimizer's path; empty when nothing moved. */
   path: Float64Array[];
   layers?: LayerLayout[];
   samples: number;
 }
 
 /**
- * A model: its training loss on a seeded subset of `samples` rows, centred at the trained
- * weights, the per-epoch snapshots as path. A surface: centred at the first optimizer's end
- * point (the start without optimizers), its path as path.
+ * A network: its loss over `rows` (the training set or a subset of it), centred at `center`
+ * (the trained weights, or the initial or imported ones when nothing trained), with the
+ * per-epoch snapshots as path (empty without training).
  */
-export function landscapeSubject(config: ExperimentConfig, results: ExperimentResults, baseDir: string, training?: TrainingRun): LandscapeSubject | undefined {
-  if (config.model && config.data) {
-    const problem = buildNetworkObjective({ model: config.model, data: config.data, seed: config.seed }, baseDir);
-    const wanted = config.analyses?.landscape?.samples;
-    const train = wanted !== undefined && wanted < problem.train.rows ? selectRows(problem.train, new Random((config.seed ?? 0) + 1).permutation(problem.train.rows).subarray(0, wanted)) : problem.train;
-    const center = training?.parameters ?? problem.parameters;
-    return {
-      problem: { kind: 'mlp', spec: problem.spec, inputs: train.inputs, targets: train.targets, samples: train.rows, classifier: train.classes !== undefined },
-      objective: problem.objective,
-      center,
-      initial: training?.snapshots[0] ?? problem.parameters,
-      path: training?.snapshots ?? [],
-      layers: problem.layout.layers,
-      samples: train.rows,
-    };
-  }
-  if (config.surface) {
-    const surface = surfaceFromConfig(config.surface);
-    const points = results.trajectories?.[0]?.points.map((point) => Float64Array.from(point)) ?? [];
-    const start = Float64Array.from(config.start ?? RACE_DEFAULTS.start);
-    const { name, expression, parameters } = config.surface;
-    return { problem: { kind: 'surface', name, expression, parameters }, objective: surface, center: points[points.length - 1] ?? start, initial: start, path: points, samples: 0 };
-  }
-  return undefined;
+export function networkSubject(network: { spec: MlpSpec; layers: LayerLayout[]; objective: Objective }, rows: Dataset, center: Float64Array, initial: Float64Array, path: Float64Array[]): LandscapeSubject {
+  return {
+    problem: { kind: 'mlp', spec: network.spec, inputs: rows.inputs, targets: rows.targets, samples: rows.rows, classifier: rows.classes !== undefined },
+    objective: network.objective,
+    center,
+    initial,
+    path,
+    layers: network.layers,
+    samples: rows.rows,
+  };
+}
+
+/** A surface: centred at the end of the optimizer path (the start without one), that path as path. */
+export function surfaceSubject(problem: SurfaceProblem, surface: Objective, start: Float64Array, path: Float64Array[]): LandscapeSubject {
+  return { problem, objective: surface, center: path[path.length - 1] ?? start, initial: start, path, samples: 0 };
 }
