@@ -55,6 +55,10 @@ export function networkIssues(config: ExperimentConfig, baseDir: string): Config
   }
   // A PyTorch model's shapes are known only to Python: the backend checks them (config/pytorch-checks.ts checks its files).
   if (!model || !data || model.pytorch) return issues;
+  const directions = config.analyses?.landscape?.directions;
+  if (!training && (directions === 'pca' || directions === 'interpolation')) {
+    error('/analyses/landscape/directions', `"${directions}" directions follow the training path, and without a "training" section the model does not train: add "training", or use "random" or "hessian" directions`);
+  }
   const layers = model.layers;
   if (layers && Array.isArray(model.activation) && model.activation.length !== layers.length - 1) {
     error('/model/activation', `${model.activation.length} activations for ${layers.length - 1} layers: give one per layer, or one name for every hidden layer`);
