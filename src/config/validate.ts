@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import schema from '../../schemas/experiment.schema.json';
 import type { ConfigIssue, ExperimentConfig } from './types';
+import { configAdvice, type AdviceOptions } from './advice';
 import { semanticIssues } from './semantics';
 
 /** The schema's validator, compiled on the first config checked (compiling takes ~90 ms, kept out of activation). */
@@ -17,8 +18,11 @@ export interface ValidatedConfig {
   issues: ConfigIssue[];
 }
 
-/** Parses JSON with comments and checks it against the schema, then the semantic rules the schema cannot express. */
-export function validateConfigText(text: string, baseDir: string): ValidatedConfig {
+/**
+ * Parses JSON with comments and checks it against the schema, then the semantic rules the schema
+ * cannot express; a config without errors also gets the advice of config/advice as warnings.
+ */
+export function validateConfigText(text: string, baseDir: string, advice: AdviceOptions = {}): ValidatedConfig {
   const parseErrors: ParseError[] = [];
   const value = parseJsonc(text, parseErrors, { allowTrailingComma: true, disallowComments: false });
   if (parseErrors.length > 0) {
@@ -32,17 +36,18 @@ export function validateConfigText(text: string, baseDir: string): ValidatedConf
       })),
     };
   }
-  return validateConfigValue(value, baseDir);
+  return validateConfigValue(value, baseDir, advice);
 }
 
-/** Checks a parsed value against the schema and the semantic rules. */
-export function validateConfigValue(value: unknown, baseDir: string): ValidatedConfig {
+/** Checks a parsed value against the schema and the semantic rules; without errors, adds the advice. */
+export function validateConfigValue(value: unknown, baseDir: string, advice: AdviceOptions = {}): ValidatedConfig {
   if (!validateSchema(value)) {
     return { issues: simplifySchemaErrors(compiledSchema?.errors ?? []).map(describeSchemaError) };
   }
   const config = value as unknown as ExperimentConfig;
   const issues = semanticIssues(config, baseDir);
-  return { config: issues.some((issue) => issue.severity === 'error') ? undefined : config, issues };
+  if (issues.some((issue) => issue.severity === 'error')) return { issues };
+  return { config, issues: [...issues, ...configAdvice(config, advice)] };
 }
 
 function describeParseError(code: string): string {

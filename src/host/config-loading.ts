@@ -4,6 +4,7 @@ import type { ExperimentConfig } from '../config/types';
 import { validateConfigText } from '../config/validate';
 import { baseDirOf, CONFIG_GLOB, isConfigUri } from './config-files';
 import { log } from './log';
+import { readSettings } from './settings';
 
 export interface LoadedConfig {
   uri: vscode.Uri;
@@ -53,7 +54,7 @@ export async function loadConfig(uri: vscode.Uri): Promise<LoadedConfig | undefi
     return undefined;
   }
   const baseDir = baseDirOf(uri);
-  const { config, issues } = validateConfigText(text, baseDir);
+  const { config, issues } = validateConfigText(text, baseDir, { denseHessianLimit: readSettings(uri).denseHessianLimit });
   for (const issue of issues) log().info(`${vscode.workspace.asRelativePath(uri)} ${issue.severity}${issue.path ? ` ${issue.path}` : ''}: ${issue.message}`);
   if (!config) {
     const errors = issues.filter((issue) => issue.severity === 'error');

@@ -2,7 +2,6 @@
 import * as vscode from 'vscode';
 import { memoryIssues } from '../config/memory';
 import { validateConfigText } from '../config/validate';
-import { denseHessianIssues, learningRateIssues } from './config-checks-logic';
 import { issueSpan } from './config-logic';
 import { readSettings } from './settings';
 import { baseDirOf, isConfigUri } from './config-files';
@@ -12,8 +11,8 @@ const DEBOUNCE_MS = 250;
 /** Diagnostics of one config text (its issues at the spans their JSON pointers name). */
 export function configDiagnostics(document: vscode.TextDocument): vscode.Diagnostic[] {
   const text = document.getText();
-  const { config, issues } = validateConfigText(text, baseDirOf(document.uri));
-  if (config) issues.push(...learningRateIssues(config), ...denseHessianIssues(config, readSettings(document.uri).denseHessianLimit), ...memoryIssues(config));
+  const { config, issues } = validateConfigText(text, baseDirOf(document.uri), { denseHessianLimit: readSettings(document.uri).denseHessianLimit });
+  if (config) issues.push(...memoryIssues(config));
   return issues.map((issue) => {
     const span = issueSpan(text, issue);
     const range = new vscode.Range(document.positionAt(span.offset), document.positionAt(span.offset + span.length));

@@ -256,3 +256,33 @@ test('progress off a terminal is one line per stage or every few seconds, never 
   assert.ok(lines.length <= 40, `${lines.length} progress lines for a run of a few seconds`);
   assert.ok(!result.stderr.includes('\r') && !result.stderr.includes('\x1b['), 'no terminal control characters in a log');
 });
+
+test('validate and run print the config advice the editor shows', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'landscape-cli-advice-'));
+  const config = join(folder, 'fast.landscape.json');
+  writeFileSync(config, JSON.stringify({ name: 'fast', surface: { name: 'saddle' }, optimizers: [{ name: 'sgd', lr: 1.2 }], steps: 5 }));
+  const validated = runCli('validate', config);
+  assert.equal(validated.status, 0, validated.stderr);
+  assert.match(validated.stdout, /valid \(1 warning\(s\)\)/);
+  assert.match(validated.stderr, /\/optimizers\/0\/lr.*lr 1\.2 diverges on this surface/);
+  const run = runCli('run', config, '--out', join(folder, 'out'), '--quiet');
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stderr, /lr 1\.2 diverges on this surface/);
+});
+
+test('an analysis that fails fails the run (exit 1) and saves the parts that finished', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'landscape-cli-failed-'));
+  const config = join(folder, 'failing.landscape.json');
+  // a landscape range that is empty fails the landscape; the Hessian analysis before it finishes
+  writeFileSync(config, JSON.stringify({ name: 'failing', surface: { name: 'saddle' }, start: [0.5, 0.5], optimizers: [{ name: 'sgd', lr: 0.1 }], steps: 5, analyses: { hessian: {}, landscape: { range: [1, -1], resolution: 5 } } }));
+  const out = join(folder, 'out');
+  const result = runCli('run', config, '--out', out, '--quiet', '--workers', '1');
+  assert.equal(result.status, 1, result.stderr);
+  assert.match(result.stderr, /the run failed: landscape: analyses\.landscape\.range \[1, -1\]/);
+  const record = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+  assert.equal(record.status, 'failed');
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+  assert.equal(results.trajectories.length, 1);
+  assert.equal(results.hessian.classification.kind, 'saddle');
+  assert.equal(results.landscape, undefined);
+});

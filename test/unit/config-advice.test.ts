@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { denseHessianIssues, learningRateIssues, parameterCount, stableLearningRate } from '../../src/host/config-checks-logic';
+import { denseHessianIssues, learningRateIssues, parameterCount, stableLearningRate } from '../../src/config/advice';
 import { TEMPLATES } from '../../src/host/templates';
 import { validateConfigText } from '../../src/config/validate';
 import type { ExperimentConfig } from '../../src/config/types';
@@ -53,4 +53,15 @@ test('a full Hessian above the dense limit suggests Lanczos', () => {
   assert.match(issues[0].message, /79510 parameters, above the dense limit 3000\): use Lanczos/);
   assert.deepEqual(denseHessianIssues(network(false), 3000), []);
   assert.deepEqual(denseHessianIssues(network(true, 100000), 3000), [], 'the config\'s own maxDimension wins');
+});
+
+test('validation returns the advice as warnings, with the dense limit it is given', () => {
+  const text = JSON.stringify({ name: 'x', surface: { name: 'saddle' }, optimizers: [{ name: 'sgd', lr: 1.2 }] });
+  const { config, issues } = validateConfigText(text, '.');
+  assert.ok(config, 'warnings do not stop a run');
+  assert.deepEqual(issues.map((issue) => [issue.path, issue.severity]), [['/optimizers/0/lr', 'warning']]);
+  assert.equal(issues[0].message, learningRateIssues(config)[0].message);
+  const network = JSON.stringify({ name: 'n', model: { layers: [2, 40, 2] }, data: { kind: 'synthetic', name: 'xor' }, analyses: { hessian: { full: true } } });
+  assert.deepEqual(validateConfigText(network, '.').issues, [], '202 parameters: below the default limit 3000');
+  assert.deepEqual(validateConfigText(network, '.', { denseHessianLimit: 100 }).issues.map((issue) => issue.path), ['/analyses/hessian/full']);
 });

@@ -1,12 +1,23 @@
 /**
- * Editor-only warnings for a valid config, beyond config/validate: a gradient-descent learning
- * rate that diverges on the surface's curvature at the start point, and a full Hessian asked for
- * a model above the dense size limit. No `vscode` here.
+ * Advice on a valid config: warnings, not errors, for settings that run but probably do not do
+ * what the author wants: a gradient-descent learning rate that diverges on the surface's
+ * curvature at the start point, and a full Hessian asked for a model above the dense size limit.
+ * validateConfigText returns them with its issues, so the editor, `validate` and `run` say the same.
  */
-import type { ConfigIssue, ExperimentConfig } from '../config/types';
+import { DEFAULT_DENSE_LIMIT } from '../core/hessian/dense-spectrum';
 import { symmetricEigenvalues } from '../core/linalg/dense';
-import { surfaceFromConfig } from '../core/surfaces/race';
-import { RACE_DEFAULTS } from '../core/surfaces/race';
+import { RACE_DEFAULTS, surfaceFromConfig } from '../core/surfaces/race';
+import type { ConfigIssue, ExperimentConfig } from './types';
+
+/** What advice depends on beyond the config: the dense Hessian limit when the config sets no maxDimension (the editor's setting; 3000 by default). */
+export interface AdviceOptions {
+  denseHessianLimit?: number;
+}
+
+/** Every warning of this module for a valid config. */
+export function configAdvice(config: ExperimentConfig, options: AdviceOptions = {}): ConfigIssue[] {
+  return [...learningRateIssues(config), ...denseHessianIssues(config, options.denseHessianLimit ?? DEFAULT_DENSE_LIMIT)];
+}
 
 /** Optimizers whose step is x ← x − lr·g (+ momentum): stable on a quadratic only when lr·λmax is small enough. */
 const GRADIENT_STEP = new Set(['sgd', 'noisy-gd', 'perturbed-gd']);
