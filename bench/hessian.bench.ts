@@ -14,7 +14,7 @@ import { Random } from '../src/core/random';
 import { hessianOperator } from '../src/core/hessian/operator';
 import { lanczosExtremes } from '../src/core/hessian/lanczos';
 import { denseSpectrum, hessianMatrix } from '../src/core/hessian/dense-spectrum';
-import { symmetricEigenInPlace } from '../src/core/hessian/symmetric-eigen';
+import { symmetricEigen } from '../src/core/linalg/symmetric-eigen';
 
 const folder = process.env.HESSIAN_BENCH_DIR ?? '/tmp/hessian-bench';
 mkdirSync(folder, { recursive: true });
@@ -88,7 +88,7 @@ const matrix = hessianMatrix(hessianOperator(smallObjective, smallParameters));
 const buildSeconds = seconds(buildStart);
 if (denseOnly) save('dense-hessian.f64', matrix);
 const eigenStart = now();
-const eigen = symmetricEigenInPlace(matrix, smallObjective.dim, false);
+const eigen = symmetricEigen(matrix, smallObjective.dim, { overwrite: true });
 const eigenSeconds = seconds(eigenStart);
 if (denseOnly) save('dense-eigenvalues.f64', eigen.values);
 let denseVectorsSeconds: number | undefined;

@@ -5,7 +5,7 @@
  * validateConfigText returns them with its issues, so the editor, `validate` and `run` say the same.
  */
 import { DEFAULT_DENSE_LIMIT } from '../core/hessian/dense-spectrum';
-import { symmetricEigenvalues } from '../core/linalg/dense';
+import { symmetricEigen } from '../core/linalg/symmetric-eigen';
 import { RACE_DEFAULTS, surfaceFromConfig } from '../core/surfaces/race';
 import type { ConfigIssue, ExperimentConfig } from './types';
 
@@ -36,7 +36,7 @@ export function learningRateIssues(config: ExperimentConfig): ConfigIssue[] {
   let curvature: number;
   const start = config.start ?? RACE_DEFAULTS.start;
   try {
-    const eigenvalues = symmetricEigenvalues(surfaceFromConfig(config.surface).hessian(Float64Array.from(start)), 2);
+    const eigenvalues = symmetricEigen(surfaceFromConfig(config.surface).hessian(Float64Array.from(start)), 2).values;
     curvature = Math.max(eigenvalues[0], eigenvalues[1]);
   } catch {
     return [];

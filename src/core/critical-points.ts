@@ -1,5 +1,7 @@
-import { denseHessian, norm2, type Objective } from './objective';
-import { solveLinear, symmetricEigenvalues } from './linalg/dense';
+import { denseHessian, type Objective } from './objective';
+import { norm2 } from './linalg/vector';
+import { solveLinear } from './linalg/dense';
+import { symmetricEigen } from './linalg/symmetric-eigen';
 import type { CriticalPointResult } from '../results';
 import { classifyEigenvalues } from './hessian/classify';
 
@@ -37,7 +39,7 @@ export function findCriticalPoints(objective: Objective, search: CriticalPointSe
       const gradientNorm = norm2(gradient);
       // A point where f is not finite (1/0, log 0) is no critical point, whatever its gradient.
       if (!Number.isFinite(value)) continue;
-      const eigenvalues = symmetricEigenvalues(denseHessian(objective, x), 2);
+      const eigenvalues = symmetricEigen(denseHessian(objective, x), 2).values;
       if (!eigenvalues.every(Number.isFinite)) continue;
       const duplicate = found.findIndex((point) => Math.hypot(point.point[0] - x[0], point.point[1] - x[1]) < 1e-3 * scale);
       if (duplicate >= 0) {
@@ -47,7 +49,7 @@ export function findCriticalPoints(objective: Objective, search: CriticalPointSe
         gradientNorms.splice(duplicate, 1);
       }
       gradientNorms.push(gradientNorm);
-      found.push({ point: Array.from(x), value, eigenvalues: Array.from(eigenvalues), ...classifyEigenvalues(eigenvalues, 1e-6) });
+      found.push({ point: Array.from(x), value, eigenvalues: Array.from(eigenvalues), ...classifyEigenvalues(eigenvalues) });
     }
   }
   return found.sort((a, b) => a.point[0] - b.point[0] || a.point[1] - b.point[1]);

@@ -17,13 +17,6 @@ export interface Objective {
   hessian?(x: Float64Array): Float64Array;
 }
 
-/** ‖v‖₂ = sqrt(Σ vᵢ²). */
-export function norm2(v: ArrayLike<number>): number {
-  let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
-  return Math.sqrt(sum);
-}
-
 /** Dense Hessian by one Hessian-vector product per column, symmetrized: H = (B + Bᵀ)/2. */
 export function denseHessian(objective: Objective, x: Float64Array): Float64Array {
   if (objective.hessian) return objective.hessian(x);

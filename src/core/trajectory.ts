@@ -1,6 +1,7 @@
 import type { Cancellation } from './cancellation';
-import { denseHessian, norm2, type Objective } from './objective';
-import { symmetricEigenvalues } from './linalg/dense';
+import { denseHessian, type Objective } from './objective';
+import { norm2 } from './linalg/vector';
+import { symmetricEigen } from './linalg/symmetric-eigen';
 import { createOptimizer, scheduledLearningRate, type OptimizerSpec } from './optimizers';
 import { Random } from './random';
 import type { TrajectoryResult, TrajectoryStatus } from '../results';
@@ -57,7 +58,7 @@ export function runTrajectory(objective: Objective, spec: OptimizerSpec, options
     result.gradientNorms.push(gradientNorm);
     if (result.hessianEigenvalues) {
       const finite = x.every(Number.isFinite);
-      result.hessianEigenvalues.push(finite ? Array.from(symmetricEigenvalues(denseHessian(objective, x), dim)) : []);
+      result.hessianEigenvalues.push(finite ? Array.from(symmetricEigen(denseHessian(objective, x), dim).values) : []);
     }
   };
   for (let step = 0; ; step++) {

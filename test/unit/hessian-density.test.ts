@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Random } from '../../src/core/random';
-import { quadraticObjective, randomSymmetricMatrix } from '../../src/core/hessian/quadratic';
+import { quadraticObjective, randomSymmetricMatrix } from '../support/quadratic';
 import { matrixOperator } from '../../src/core/hessian/operator';
 import { spectralDensity } from '../../src/core/hessian/density';
 import { hutchinsonTrace } from '../../src/core/hessian/trace';

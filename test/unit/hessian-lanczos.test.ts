@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Random } from '../../src/core/random';
-import { quadraticObjective, randomSymmetricMatrix } from '../../src/core/hessian/quadratic';
+import { quadraticObjective, randomSymmetricMatrix, referenceEigenvalues } from '../support/quadratic';
 import { denseSpectrum, hessianMatrix } from '../../src/core/hessian/dense-spectrum';
 import { lanczosExtremes } from '../../src/core/hessian/lanczos';
 import { hessianOperator, matrixOperator } from '../../src/core/hessian/operator';
 import { powerIteration } from '../../src/core/hessian/power-iteration';
 import { restrictObjective } from '../../src/core/hessian/restrict';
-import { symmetricEigenvalues } from '../../src/core/linalg/dense';
 import { analyzeHessian } from '../../src/core/hessian/analyze';
 
 function relativeError(actual: number, expected: number, scale: number): number {
@@ -79,7 +78,7 @@ test('the dense eigensolver matches ml-matrix and yields orthonormal eigenvector
   const n = 60;
   const matrix = randomSymmetricMatrix(n, new Random(11));
   const ours = denseSpectrum(quadraticObjective(matrix, n), new Float64Array(n), { eigenvectors: true });
-  const reference = symmetricEigenvalues(matrix, n);
+  const reference = referenceEigenvalues(matrix, n);
   for (let k = 0; k < n; k++) assert.ok(Math.abs(ours.eigenvalues[k] - reference[k]) < 1e-12);
   const vectors = ours.eigenvectors!;
   for (let k = 0; k < n; k += 7) {
@@ -110,7 +109,7 @@ test('without the full spectrum or top/bottom, the two ends are found to classif
   const n = 50;
   const matrix = randomSymmetricMatrix(n, new Random(5));
   const objective = quadraticObjective(matrix, n);
-  const dense = symmetricEigenvalues(matrix, n);
+  const dense = referenceEigenvalues(matrix, n);
   const ends = analyzeHessian(objective, new Float64Array(n), { full: false, slice: false });
   assert.equal(ends.top!.length, 1);
   assert.equal(ends.bottom!.length, 1);

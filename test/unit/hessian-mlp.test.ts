@@ -5,7 +5,7 @@ import { resolveTrainOptions, trainNetwork } from '../../src/core/nn/train';
 import { denseSpectrum, hessianMatrix } from '../../src/core/hessian/dense-spectrum';
 import { lanczosExtremes } from '../../src/core/hessian/lanczos';
 import { hessianOperator } from '../../src/core/hessian/operator';
-import { symmetricEigenInPlace } from '../../src/core/hessian/symmetric-eigen';
+import { symmetricEigen } from '../../src/core/linalg/symmetric-eigen';
 import { hessianTrainingHooks } from '../../src/core/hessian/training-hooks';
 import { layerBlocks } from '../../src/core/hessian/layer-blocks';
 import { analyzeHessian } from '../../src/core/hessian/analyze';
@@ -39,7 +39,7 @@ test('the dense MLP spectrum from exact HVPs matches finite differences of the e
   }
   assert.ok(difference < 1e-6 * largest, `matrix difference ${difference} vs scale ${largest}`);
   const exactValues = denseSpectrum(objective, parameters).eigenvalues;
-  const independentValues = symmetricEigenInPlace(hessianMatrix({ dim: n, products: 0, apply: (v, out) => multiply(independent, n, v, out) }), n, false).values;
+  const independentValues = symmetricEigen(hessianMatrix({ dim: n, products: 0, apply: (v, out) => multiply(independent, n, v, out) }), n, { overwrite: true }).values;
   for (let k = 0; k < n; k++) assert.ok(Math.abs(exactValues[k] - independentValues[k]) < 1e-6 * largest, `λ${k}: ${exactValues[k]} vs ${independentValues[k]}`);
   // The finite-difference method of the dense path (the seed's ε = 1e-5) agrees as closely.
   const seedMethod = denseSpectrum(objective, parameters, { method: 'finite-difference' }).eigenvalues;
@@ -65,7 +65,7 @@ test('per-layer blocks are the diagonal blocks of the full Hessian', () => {
   const second = blocks[1];
   const block = new Float64Array(second.length * second.length);
   for (let i = 0; i < second.length; i++) for (let j = 0; j < second.length; j++) block[i * second.length + j] = full[(second.offset + i) * n + second.offset + j];
-  const expected = symmetricEigenInPlace(block, second.length, false).values;
+  const expected = symmetricEigen(block, second.length, { overwrite: true }).values;
   const layer = analysis.layers![1];
   assert.equal(layer.dimension, 12);
   layer.eigenvalues!.forEach((value, k) => assert.ok(Math.abs(value - expected[k]) < 1e-10));

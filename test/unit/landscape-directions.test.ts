@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dot, normalizeDirection, orthogonalizeAgainst, randomPlane } from '../../src/core/landscape/directions';
+import { normalizeDirection, orthogonalizeAgainst, randomPlane } from '../../src/core/landscape/directions';
+import { dot } from '../../src/core/linalg/vector';
 import { trajectoryPca } from '../../src/core/landscape/pca';
 import { projectTrajectory } from '../../src/core/landscape/projection';
 import { mlpLayout } from '../../src/core/nn/layout';

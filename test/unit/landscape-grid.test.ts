@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { computePlaneGrid, linspace, refinementLevels, serialPlaneRunner } from '../../src/core/landscape/grid';
-import { planeEvaluator } from '../../src/core/landscape/problem';
+import { objectivePlaneEvaluator } from '../../src/core/landscape/evaluator';
+import { quadraticObjective } from '../support/quadratic';
 import type { PlaneSpec } from '../../src/core/landscape/types';
 
 const himmelblau = (x: number, y: number) => (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2;
@@ -61,7 +62,7 @@ test('a cancelled serial grid keeps the finished points and NaN elsewhere', asyn
 });
 
 test('a quadratic plane is exact: f(o + αd₁ + βd₂) = ½θᵀAθ + bᵀθ', () => {
-  const spec: PlaneSpec = { problem: { kind: 'quadratic', matrix: Float64Array.of(2, 0, 0, -1), linear: Float64Array.of(1, 0) }, origin: Float64Array.of(0, 0), directions: [Float64Array.of(1, 0), Float64Array.of(0, 1)], alphas: [-1, 0, 2], betas: [3] };
-  const values = planeEvaluator(spec).evaluateSegment({ row: 0, columns: [0, 1, 2] });
+  const spec: PlaneSpec = { problem: { kind: 'surface', name: 'saddle' }, origin: Float64Array.of(0, 0), directions: [Float64Array.of(1, 0), Float64Array.of(0, 1)], alphas: [-1, 0, 2], betas: [3] };
+  const values = objectivePlaneEvaluator(quadraticObjective(Float64Array.of(2, 0, 0, -1), 2, Float64Array.of(1, 0)), spec).evaluateSegment({ row: 0, columns: [0, 1, 2] });
   assert.deepEqual(values?.loss, [1 - 4.5 - 1, -4.5, 4 - 4.5 + 2]);
 });

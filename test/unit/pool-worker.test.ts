@@ -11,13 +11,19 @@ import { WorkerPool } from '../../src/pool';
 // The pool runs against the real worker bundle, built here the way scripts/build.mjs builds dist/worker.js.
 const folder = mkdtempSync(join(tmpdir(), 'landscape-pool-'));
 const workerPath = join(folder, 'worker.js');
+const slowWorkerPath = join(folder, 'slow-worker.js');
 let pool: WorkerPool;
+let slowPool: WorkerPool;
 
 before(async () => {
-  await esbuild.build({ entryPoints: ['src/worker.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'es2022', outfile: workerPath, logLevel: 'error' });
+  const options = { bundle: true, platform: 'node', format: 'cjs', target: 'es2022', logLevel: 'error' } as const;
+  await esbuild.build({ ...options, entryPoints: ['src/worker.ts'], outfile: workerPath });
+  // the same worker, 2 ms per grid point slower (test/support/slow-worker.ts)
+  await esbuild.build({ ...options, entryPoints: ['test/support/slow-worker.ts'], outfile: slowWorkerPath });
   pool = new WorkerPool({ workerPath, size: 2 });
+  slowPool = new WorkerPool({ workerPath: slowWorkerPath, size: 2 });
 });
-after(() => pool.close());
+after(() => Promise.all([pool.close(), slowPool.close()]));
 
 function surfaceSpec(resolution: number): PlaneSpec {
   return { problem: { kind: 'surface', name: 'rosenbrock' }, origin: Float64Array.of(1, 1), directions: [Float64Array.of(1, 0.5), Float64Array.of(-0.5, 1)], alphas: linspace(-1, 1, resolution), betas: linspace(-1, 1, resolution) };
@@ -35,9 +41,9 @@ test('a grid split over 2 workers equals the in-thread grid, streamed coarse to 
 
 test('cancel stops the workers at once and keeps the finished rows', async () => {
   // 2 ms per point, 31 points a row: a row takes ~60 ms, the grid ~1 s on 2 workers
-  const spec: PlaneSpec = { problem: { kind: 'quadratic', matrix: Float64Array.of(1, 0, 0, 3), linear: Float64Array.of(0, 0), delayMs: 2 }, origin: Float64Array.of(0, 0), directions: [Float64Array.of(1, 0), Float64Array.of(0, 1)], alphas: linspace(-1, 1, 31), betas: linspace(-1, 1, 31) };
+  const spec: PlaneSpec = { problem: { kind: 'surface', expression: '0.5*x^2 + 1.5*y^2' }, origin: Float64Array.of(0, 0), directions: [Float64Array.of(1, 0), Float64Array.of(0, 1)], alphas: linspace(-1, 1, 31), betas: linspace(-1, 1, 31) };
   const streamed: number[] = [];
-  const handle = pool.evaluatePlane(spec, spec.betas.map((_, row) => ({ row, columns: spec.alphas.map((_a, column) => column) })), (values) => streamed.push(values.row));
+  const handle = slowPool.evaluatePlane(spec, spec.betas.map((_, row) => ({ row, columns: spec.alphas.map((_a, column) => column) })), (values) => streamed.push(values.row));
   while (streamed.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
   const cancelledAt = performance.now();
   const finishedAtCancel = streamed.length;
@@ -56,7 +62,7 @@ test('cancel stops the workers at once and keeps the finished rows', async () =>
     segment.columns.forEach((column, k) => assert.ok(Math.abs(segment.loss[k] - (0.5 * spec.alphas[column] ** 2 + 1.5 * beta ** 2)) < 1e-12));
   }
   // the pool still works after a cancel
-  const next = await pool.computeGrid(surfaceSpec(5)).result;
+  const next = await slowPool.computeGrid(surfaceSpec(5)).result;
   assert.equal(next.status, 'completed');
 });
 

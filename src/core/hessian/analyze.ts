@@ -1,6 +1,7 @@
 import type { HessianAnalysisOptions } from './options';
 import type { HessianEigenpairResult, HessianResult } from '../../results';
-import { norm2, type Objective } from '../objective';
+import type { Objective } from '../objective';
+import { norm2 } from '../linalg/vector';
 import { classifySpectrum, DEFAULT_CLASSIFICATION_TOLERANCE } from './classify';
 import { denseHessianRefusal } from '../../config/memory';
 import { DEFAULT_DENSE_LIMIT, denseLimitMessage, denseSpectrum } from './dense-spectrum';

@@ -24,7 +24,7 @@ export interface SpectrumClassification {
  * tolerance·max|λ| of zero are treated as zero; any zero → degenerate; all positive →
  * minimum; all negative → maximum; mixed → saddle of index = #negative.
  */
-export function classifyEigenvalues(eigenvalues: ArrayLike<number>, relativeTolerance = 1e-8): { kind: CriticalPointKind; index: number } {
+export function classifyEigenvalues(eigenvalues: ArrayLike<number>, relativeTolerance = DEFAULT_CLASSIFICATION_TOLERANCE): { kind: CriticalPointKind; index: number } {
   const { kind, index } = classifySpectrum(eigenvalues, relativeTolerance, true);
   return { kind, index };
 }

@@ -1,7 +1,7 @@
 import { denseHessianRefusal } from '../../config/memory';
 import type { Objective } from '../objective';
 import { checkCancelled, DEFAULT_FINITE_DIFFERENCE_STEP, hessianOperator, type HessianMethod, type HessianOperator, type HessianRunOptions } from './operator';
-import { symmetricEigenInPlace } from './symmetric-eigen';
+import { symmetricEigen } from '../linalg/symmetric-eigen';
 
 /** Largest parameter count the dense path accepts by default (an n×n Hessian of 3,000 is 72 MB). */
 export const DEFAULT_DENSE_LIMIT = 3000;
@@ -41,7 +41,7 @@ export function denseSpectrum(objective: Objective, x: Float64Array, options: De
   const method = options.method ?? 'exact';
   const operator = hessianOperator(objective, x, method, options.step ?? DEFAULT_FINITE_DIFFERENCE_STEP);
   const matrix = method === 'exact' && objective.hessian ? objective.hessian(x) : hessianMatrix(operator, options);
-  const { values, vectors } = symmetricEigenInPlace(Float64Array.from(matrix), objective.dim, options.eigenvectors ?? false);
+  const { values, vectors } = symmetricEigen(matrix, objective.dim, { vectors: options.eigenvectors ?? false });
   return { eigenvalues: values, eigenvectors: vectors, hessian: matrix, products: operator.products };
 }
 

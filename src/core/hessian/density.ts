@@ -1,6 +1,7 @@
 import { Random } from '../random';
-import { checkCancelled, dot, fillRademacher, type HessianOperator, type HessianRunOptions } from './operator';
-import { symmetricEigenInPlace } from './symmetric-eigen';
+import { dot } from '../linalg/vector';
+import { checkCancelled, fillRademacher, type HessianOperator, type HessianRunOptions } from './operator';
+import { symmetricEigen } from '../linalg/symmetric-eigen';
 import { erf } from '../nn/erf';
 
 /** What the Gaussian width means: PyHessian's sigma_squared is a variance; others give a standard deviation. */
@@ -104,7 +105,7 @@ export function lanczosQuadrature(operator: HessianOperator, start: Float64Array
     tridiagonal[i * m + i] = alpha[i];
     if (i + 1 < m) tridiagonal[i * m + i + 1] = tridiagonal[(i + 1) * m + i] = beta[i];
   }
-  const { values, vectors } = symmetricEigenInPlace(tridiagonal, m, true);
+  const { values, vectors } = symmetricEigen(tridiagonal, m, { vectors: true, overwrite: true });
   return { nodes: Array.from(values), weights: Array.from(values, (_, k) => vectors![k * m] ** 2) };
 }
 

@@ -1,6 +1,7 @@
 import { Random } from '../random';
-import { checkCancelled, dot, type HessianOperator, type HessianRunOptions } from './operator';
-import { symmetricEigenInPlace } from './symmetric-eigen';
+import { dot } from '../linalg/vector';
+import { checkCancelled, type HessianOperator, type HessianRunOptions } from './operator';
+import { symmetricEigen } from '../linalg/symmetric-eigen';
 
 export interface LanczosOptions extends HessianRunOptions {
   /** Number of largest eigenpairs wanted. */
@@ -207,7 +208,7 @@ class LanczosState {
     const p = this.expanded;
     const block = new Float64Array(p * p);
     for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) block[i * p + j] = this.projected[i * this.size + j];
-    const { values, vectors } = symmetricEigenInPlace(block, p, true);
+    const { values, vectors } = symmetricEigen(block, p, { vectors: true, overwrite: true });
     const estimates = new Float64Array(p);
     const hasNext = this.basis.length > p;
     for (let k = 0; k < p && hasNext; k++) {

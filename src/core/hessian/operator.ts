@@ -1,5 +1,6 @@
 import type { Cancellation } from '../cancellation';
-import { norm2, type Objective } from '../objective';
+import type { Objective } from '../objective';
+import { norm2 } from '../linalg/vector';
 
 /** How a Hessian-vector product is obtained: the objective's exact HVP, or central differences of its exact gradient (the seed's slide 8). */
 export type HessianMethod = 'exact' | 'finite-difference';
@@ -103,24 +104,6 @@ export function matrixOperator(matrix: Float64Array, n: number): HessianOperator
       }
     },
   };
-}
-
-/** uᵀv (four partial sums, for instruction-level parallelism: the reorthogonalization's hot loop). */
-export function dot(u: Float64Array, v: Float64Array): number {
-  const n = u.length;
-  const end = n - (n % 4);
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  for (let i = 0; i < end; i += 4) {
-    s0 += u[i] * v[i];
-    s1 += u[i + 1] * v[i + 1];
-    s2 += u[i + 2] * v[i + 2];
-    s3 += u[i + 3] * v[i + 3];
-  }
-  for (let i = end; i < n; i++) s0 += u[i] * v[i];
-  return s0 + s1 + (s2 + s3);
 }
 
 /** Fills out with independent Rademacher signs ±1 (probability ½ each) from the seeded PRNG. */

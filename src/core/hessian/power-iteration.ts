@@ -1,5 +1,6 @@
 import { Random } from '../random';
-import { checkCancelled, dot, type HessianOperator, type HessianRunOptions } from './operator';
+import { dot } from '../linalg/vector';
+import { checkCancelled, type HessianOperator, type HessianRunOptions } from './operator';
 import type { Eigenpair } from './lanczos';
 
 export interface PowerIterationOptions extends HessianRunOptions {

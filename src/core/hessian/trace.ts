@@ -1,5 +1,6 @@
 import { Random } from '../random';
-import { checkCancelled, dot, fillRademacher, type HessianOperator, type HessianRunOptions } from './operator';
+import { dot } from '../linalg/vector';
+import { checkCancelled, fillRademacher, type HessianOperator, type HessianRunOptions } from './operator';
 
 export interface TraceOptions extends HessianRunOptions {
   /** Most Rademacher probes (default 100, PyHessian's maxIter). */

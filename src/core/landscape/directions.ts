@@ -1,15 +1,9 @@
+import { dot } from '../linalg/vector';
 import type { LayerLayout } from '../nn/layout';
 import type { Random } from '../random';
 
 /** How a direction is scaled against the weights (Li et al. 2018, "Visualizing the Loss Landscape of Neural Nets", §4). */
 export type DirectionNormalization = 'filter' | 'layer' | 'model' | 'unit' | 'none';
-
-/** u·v = Σ uᵢvᵢ. */
-export function dot(u: ArrayLike<number>, v: ArrayLike<number>): number {
-  let sum = 0;
-  for (let i = 0; i < u.length; i++) sum += u[i] * v[i];
-  return sum;
-}
 
 /** d ~ N(0, I) of the given dimension, from the project's seeded PRNG. */
 export function gaussianDirection(dim: number, random: Random): Float64Array {

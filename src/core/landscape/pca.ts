@@ -1,4 +1,4 @@
-import { symmetricEigen } from '../linalg/dense';
+import { symmetricEigen } from '../linalg/symmetric-eigen';
 
 export interface PcaDirections {
   /** Unit-length principal axes in parameter space, largest variance first. */
@@ -28,7 +28,7 @@ export function trajectoryPca(snapshots: Float64Array[], final: Float64Array, co
       gram[b * steps + a] = sum;
     }
   }
-  const { values, vectors } = symmetricEigen(gram, steps);
+  const { values, vectors } = symmetricEigen(gram, steps, { vectors: true, overwrite: true });
   const total = values.reduce((sum, value) => sum + Math.max(value, 0), 0);
   const directions: Float64Array[] = [];
   const explainedVariance: number[] = [];
@@ -37,7 +37,7 @@ export function trajectoryPca(snapshots: Float64Array[], final: Float64Array, co
     const eigenvalue = Math.max(values[column], 0);
     const axis = new Float64Array(dim);
     for (let t = 0; t < steps; t++) {
-      const weight = vectors[t * steps + column];
+      const weight = vectors![column * steps + t];
       for (let i = 0; i < dim; i++) axis[i] += weight * rows[t][i];
     }
     let length = 0;

@@ -1,4 +1,4 @@
-import { dot } from './directions';
+import { dot } from '../linalg/vector';
 
 export interface ProjectedTrajectory {
   alpha: number[];

@@ -26,16 +26,7 @@ export interface SurfaceProblem {
   parameters?: Record<string, number>;
 }
 
-/** f(x) = ½ xᵀA x + bᵀx (A row-major, symmetric): exact tests and examples. */
-export interface QuadraticProblem {
-  kind: 'quadratic';
-  matrix: Float64Array;
-  linear: Float64Array;
-  /** Busy-work per evaluation in milliseconds (tests of scheduling and cancellation only). */
-  delayMs?: number;
-}
-
-export type LandscapeProblem = MlpProblem | SurfaceProblem | QuadraticProblem;
+export type LandscapeProblem = MlpProblem | SurfaceProblem;
 
 /** A plane (or line) through parameter space: θ(α, β) = origin + α·d₁ + β·d₂, sampled on alphas × betas. */
 export interface PlaneSpec {

@@ -1,7 +1,8 @@
 import type { Cancellation } from '../cancellation';
 import { EarlyStopping, plateaus, SaddleDetector } from '../detect/saddle-detector';
 import { allocateMatrix, axpy } from '../linalg/gemm';
-import { norm2, type Objective } from '../objective';
+import type { Objective } from '../objective';
+import { norm2 } from '../linalg/vector';
 import { createOptimizer, resolveOptimizerSpec, scheduledLearningRate, type OptimizerSpec } from '../optimizers';
 import { Random } from '../random';
 import type { EpochRecord, TrainingEvent, TrainingResult } from '../../results';

@@ -1,5 +1,6 @@
 import { denseHessian } from '../objective';
-import { solveLinear, symmetricEigen } from '../linalg/dense';
+import { solveLinear } from '../linalg/dense';
+import { symmetricEigen } from '../linalg/symmetric-eigen';
 import type { Optimizer } from './types';
 
 /**
@@ -27,17 +28,17 @@ export function saddleFreeNewton(options: { damping: number }, dim: number): Opt
   return {
     name: 'saddle-free-newton',
     step(x, gradient, context) {
-      const { values, vectors } = symmetricEigen(denseHessian(context.objective, x), dim);
+      const { values, vectors } = symmetricEigen(denseHessian(context.objective, x), dim, { vectors: true });
       // (|H| + λI)⁻¹g = Q diag(1/(|λₖ| + λ)) Qᵀ g
       for (let k = 0; k < dim; k++) {
         let projection = 0;
-        for (let i = 0; i < dim; i++) projection += vectors[i * dim + k] * gradient[i];
+        for (let i = 0; i < dim; i++) projection += vectors![k * dim + i] * gradient[i];
         const curvature = Math.abs(values[k]) + options.damping;
         coefficients[k] = curvature > 0 ? projection / curvature : 0;
       }
       for (let i = 0; i < dim; i++) {
         let update = 0;
-        for (let k = 0; k < dim; k++) update += vectors[i * dim + k] * coefficients[k];
+        for (let k = 0; k < dim; k++) update += vectors![k * dim + i] * coefficients[k];
         x[i] -= context.learningRate * update;
       }
     },

@@ -1,4 +1,4 @@
-import { norm2 } from '../objective';
+import { norm2 } from '../linalg/vector';
 import type { Optimizer } from './types';
 
 /** Noisy gradient descent (the seed's slide 5): x ← x − lr·(∇f + σξ), ξ ~ N(0, I). */

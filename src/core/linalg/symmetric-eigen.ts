@@ -1,31 +1,71 @@
 /**
- * The hot dense symmetric eigensolver of the Hessian path (ml-matrix's general one takes 12 s
- * for n = 1000; this one tridiagonalizes in place on a flat row-major array): Householder
- * reduction A = QTQᵀ, then the implicit QL iteration with Wilkinson shifts on T (Golub & Van
- * Loan, Matrix Computations, §8.3; Numerical Recipes' tqli). Eigenvectors are accumulated only
- * when asked, as rows of a row-major array so every rotation touches contiguous memory.
+ * The engine's symmetric eigensolver, A = QΛQᵀ for a symmetric row-major n×n A, eigenvalues
+ * ascending and eigenvectors as rows (row k, length n, is the unit eigenvector of values[k]).
+ * n = 2 has a closed form; larger n are tridiagonalized in place on the flat array (Householder
+ * reduction A = QTQᵀ) and then solved by the implicit QL iteration with Wilkinson shifts on T
+ * (Golub & Van Loan, Matrix Computations, §8.3; Numerical Recipes' tqli). Eigenvectors are
+ * accumulated only when asked, as rows, so every rotation touches contiguous memory (ml-matrix's
+ * general solver takes 12 s for n = 1000).
  */
 
-/** Eigenvalues ascending, and when asked eigenvectors: vectors[k·n + i] is component i of the k-th. */
-export interface DenseEigenpairs {
+/** Eigenvalues ascending, and when asked the eigenvectors: vectors[k·n + i] is component i of the k-th. */
+export interface SymmetricEigen {
   values: Float64Array;
-  /** Row k (length n) is the unit eigenvector of values[k]. */
+  /** Row k (length n) is the unit eigenvector of values[k]; present when asked for. */
   vectors?: Float64Array;
 }
 
-/** A = QΛQᵀ for symmetric row-major A (n×n, overwritten): Householder tridiagonalization + implicit QL. */
-export function symmetricEigenInPlace(matrix: Float64Array, n: number, withVectors: boolean): DenseEigenpairs {
+export interface SymmetricEigenOptions {
+  /** Also compute the eigenvectors (default false; about 4× the work). */
+  vectors?: boolean;
+  /** The matrix may be overwritten (saves a copy of n² numbers); default false. */
+  overwrite?: boolean;
+}
+
+/** A = QΛQᵀ for symmetric row-major A (n×n): ascending eigenvalues and, when asked, eigenvectors as rows. */
+export function symmetricEigen(matrix: Float64Array, n: number, options: SymmetricEigenOptions = {}): SymmetricEigen {
+  const withVectors = options.vectors ?? false;
+  if (n === 2) return symmetricEigen2(matrix, withVectors);
+  const a = options.overwrite ? matrix : Float64Array.from(matrix.subarray(0, n * n));
   const diagonal = new Float64Array(n);
   const offDiagonal = new Float64Array(n);
-  const reflectors = householderTridiagonalize(matrix, n, diagonal, offDiagonal);
+  const reflectors = householderTridiagonalize(a, n, diagonal, offDiagonal);
   const rows = withVectors ? orthogonalFactorTransposed(reflectors, n) : undefined;
   tridiagonalQl(diagonal, offDiagonal, rows, n);
-  const order = Array.from(diagonal.keys()).sort((a, b) => diagonal[a] - diagonal[b]);
+  const order = Array.from(diagonal.keys()).sort((i, j) => diagonal[i] - diagonal[j]);
   const values = Float64Array.from(order, (k) => diagonal[k]);
   if (!rows) return { values };
   const vectors = new Float64Array(n * n);
   order.forEach((source, k) => vectors.set(rows.subarray(source * n, source * n + n), k * n));
   return { values, vectors };
+}
+
+/** Closed form for 2×2 symmetric [[a, b], [b, d]]: λ = (a+d)/2 ∓ √(((a−d)/2)² + b²). */
+function symmetricEigen2(matrix: Float64Array, withVectors: boolean): SymmetricEigen {
+  const a = matrix[0];
+  const b = 0.5 * (matrix[1] + matrix[2]);
+  const d = matrix[3];
+  const mean = 0.5 * (a + d);
+  const radius = Math.hypot(0.5 * (a - d), b);
+  const values = Float64Array.of(mean - radius, mean + radius);
+  if (!withVectors) return { values };
+  let vx: number;
+  let vy: number;
+  if (b !== 0) {
+    vx = values[0] - d;
+    vy = b;
+  } else if (a <= d) {
+    vx = 1;
+    vy = 0;
+  } else {
+    vx = 0;
+    vy = 1;
+  }
+  const length = Math.hypot(vx, vy);
+  vx /= length;
+  vy /= length;
+  // Rows: v₁ = (vx, vy), v₂ = (−vy, vx).
+  return { values, vectors: Float64Array.of(vx, vy, -vy, vx) };
 }
 
 /**
