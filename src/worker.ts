@@ -10,7 +10,7 @@ import type { PlaneEvaluator } from './core/landscape/evaluator';
 import type { PlaneRunner } from './core/landscape/grid';
 import { planeEvaluator } from './core/landscape/problem';
 import type { SegmentValues } from './core/landscape/types';
-import type { PoolRequest, PoolResponse } from './protocol';
+import type { PoolRequest, PoolResponse } from './pool/protocol';
 
 const port = parentPort;
 const post = (message: PoolResponse) => port?.postMessage(message);

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { computePlaneGrid, type PlaneGridValues, type PlaneRunner } from '../core/landscape/grid';
 import type { PlaneSpec, RowSegment, SegmentValues } from '../core/landscape/types';
 import type { ExperimentConfig } from '../config/types';
-import type { PoolRequest, PoolResponse } from '../protocol';
+import type { PoolRequest, PoolResponse } from './protocol';
 import type { ExperimentResults, ProgressReport } from '../results';
 import type { ExperimentOutcome, GridOutcome, JobHandle, PlaneOutcome } from './types';
 

@@ -1,13 +1,10 @@
 /**
- * The messages between the extension host and the workers, as discriminated unions. The
- * webviews' messages are in src/host/webview-protocol.ts.
+ * The worker channel: every message between the pool (worker-pool.ts, on the host's or the
+ * CLI's thread) and a worker (src/worker.ts), as discriminated unions. Plain data, structured-
+ * cloned; cancel flags are SharedArrayBuffers, plane points Float64Arrays.
  */
-import type { ExperimentResults, ProgressReport } from './results';
-
-export type { ExperimentResults, ProgressReport } from './results';
-import type { PlaneSpec, RowSegment, SegmentValues } from './core/landscape/types';
-
-// ---- host ⇄ worker -------------------------------------------------------------------------
+import type { PlaneSpec, RowSegment, SegmentValues } from '../core/landscape/types';
+import type { ExperimentResults, ProgressReport } from '../results';
 
 /**
  * Host → worker: run one experiment. `cancelFlag` is a SharedArrayBuffer holding one Int32 the
