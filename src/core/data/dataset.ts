@@ -66,7 +66,7 @@ export function splitDataset(data: Dataset, testFraction: number, random: Random
   return { train: selectRows(data, order.subarray(0, data.rows - testRows)), test: selectRows(data, order.subarray(data.rows - testRows)) };
 }
 
-/** Preprocessing names: `standardize` (x − μ)/σ per feature (the seed's StandardScaler), `unit` min–max to [0, 1] per feature, `none`. */
+/** Preprocessing names: `standardize` (x − μ)/σ per feature (as scikit-learn's StandardScaler), `unit` min–max to [0, 1] per feature, `none`. */
 export const PREPROCESS_NAMES = ['standardize', 'unit', 'none'] as const;
 export type PreprocessName = (typeof PREPROCESS_NAMES)[number];
 

@@ -36,7 +36,7 @@ export function syntheticDataset(name: SyntheticName, options: SyntheticOptions,
   }
 }
 
-/** The seed's slide-6 regression: x ~ N(0, I_d), y = Σ xᵢ² (+ N(0, noise²)). */
+/** A regression with a curved target: x ~ N(0, I_d), y = Σ xᵢ² (+ N(0, noise²)). */
 function sumOfSquares(samples: number, dimension: number, noise: number, random: Random): Dataset {
   const inputs = random.fillGaussian(new Float64Array(samples * dimension));
   const targets = new Float64Array(samples);

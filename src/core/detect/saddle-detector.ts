@@ -1,5 +1,5 @@
 /**
- * The gradient-norm window detector of the seed's slide 13: a saddle (or flat region) is
+ * The gradient-norm window detector: a saddle (or flat region) is
  * flagged when each of the last `window` gradient norms is below `threshold`.
  */
 export class SaddleDetector {
@@ -25,7 +25,7 @@ export interface EpochRange {
 }
 
 /**
- * The plateau analysis of the seed's slide 12: d loss/d epoch by numpy.gradient (central
+ * The plateau analysis of a loss curve: d loss/d epoch by numpy.gradient (central
  * differences inside, one-sided at the ends); epochs with |d loss/d epoch| < threshold form
  * plateau ranges. `epochs[i]` labels losses[i].
  */

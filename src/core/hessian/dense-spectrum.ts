@@ -12,7 +12,7 @@ export interface DenseSpectrumOptions extends HessianRunOptions {
   /** Also return the eigenvectors (costs about 4× the eigenvalues alone). */
   eigenvectors?: boolean;
   method?: HessianMethod;
-  /** Finite-difference step ε (method "finite-difference"); default 1e-5 as the seed. */
+  /** Finite-difference step ε (method "finite-difference"); default 1e-5. */
   step?: number;
 }
 

@@ -2,7 +2,7 @@ import type { Cancellation } from '../cancellation';
 import type { Objective } from '../objective';
 import { norm2 } from '../linalg/vector';
 
-/** How a Hessian-vector product is obtained: the objective's exact HVP, or central differences of its exact gradient (the seed's slide 8). */
+/** How a Hessian-vector product is obtained: the objective's exact HVP, or central differences of its exact gradient, H·v ≈ (∇f(x + εv) − ∇f(x − εv))/2ε. */
 export type HessianMethod = 'exact' | 'finite-difference';
 
 /** A symmetric linear map v ↦ Hv of dimension dim, counting the products it has made. */
@@ -22,7 +22,7 @@ export interface HessianRunOptions {
   onProgress?: (fraction: number, message: string) => void;
 }
 
-/** The seed's finite-difference step ε (slide 8). */
+/** The default finite-difference step ε of the central-difference product. */
 export const DEFAULT_FINITE_DIFFERENCE_STEP = 1e-5;
 
 /**

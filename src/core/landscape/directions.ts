@@ -32,7 +32,7 @@ function matchNorm(direction: Float64Array, weights: Float64Array, start: number
 /**
  * Normalizes d against the weights w in place (Li et al. 2018, eq. 1 and net_plotter.py):
  * filter: each output neuron's weight row dᵢⱼ ← dᵢⱼ·‖wᵢⱼ‖/‖dᵢⱼ‖; layer: each weight matrix to
- * the matrix's norm; model: the whole vector to ‖w‖; unit: d/‖d‖ (the seed's slide 9); none.
+ * the matrix's norm; model: the whole vector to ‖w‖; unit: d/‖d‖; none.
  * Biases: zeroed when ignoreBiases (their --xignore biasbn), otherwise set to the weights' bias
  * (their d.copy_(w) for 1-D parameters) under filter and layer, scaled with the rest under model.
  * Without a layout (a surface) the whole vector is one filter.

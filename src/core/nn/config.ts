@@ -12,7 +12,7 @@ export interface ModelConfig {
   layers: number[];
   /** One name for every hidden layer (the output layer is then linear), or one per layer. Default "tanh". */
   activation?: ActivationName | ActivationName[];
-  /** Bias in every layer (default true); false gives the seed's bias-free net. */
+  /** Bias in every layer (default true); false gives a bias-free net (every zₗ = aₗ₋₁Wₗᵀ). */
   bias?: boolean;
   /** Default: softmax-cross-entropy for classes (sigmoid-bce for one output), mse for regression. PyTorch models also take "file.py:function". */
   loss?: LossName | PythonFunctionReference;
@@ -30,12 +30,12 @@ export interface ModelConfig {
   mode?: 'eval' | 'train';
 }
 
-/** The gradient-norm window detector of the seed's slide 13 and the plateau analysis of slide 12. */
+/** The gradient-norm window saddle detector (with its learning-rate boost) and the plateau analysis of the loss curve (detect/saddle-detector). */
 export interface DetectorConfig {
   /** A saddle is flagged when the last `window` gradient norms are all below this (default 1e-4). */
   threshold?: number;
   window?: number;
-  /** Learning-rate factor while a saddle is flagged (default 2, the seed's; 1 turns the boost off). */
+  /** Learning-rate factor while a saddle is flagged (default 2; 1 turns the boost off). */
   boost?: number;
   /** |d loss / d epoch| below this marks a plateau epoch (default 1e-3). */
   plateauThreshold?: number;
@@ -50,7 +50,7 @@ export interface EarlyStoppingConfig {
 /** The `training` field of an experiment config. */
 export interface TrainingConfig {
   epochs?: number;
-  /** Samples per step; absent or 0 means full batch (slide 7). */
+  /** Samples per step; absent or 0 means full batch (one gradient step per epoch). */
   batchSize?: number;
   /** Shuffle the rows every epoch (default true; mini-batch only). */
   shuffle?: boolean;

@@ -2,8 +2,8 @@ import type { Random } from '../random';
 import type { MlpLayout } from './layout';
 
 /**
- * Initializations: `seed` N(0, 0.1²) weights (the seed's randn·0.1), `he` N(0, 2/in) (He et al.
- * 2015, the seed's slide 10), `xavier` U(±√(6/(in+out))) (Glorot & Bengio 2010), `torch`
+ * Initializations: `seed` N(0, 0.1²) weights (numpy's randn·0.1), `he` N(0, 2/in) (He et al.
+ * 2015, "Delving deep into rectifiers"), `xavier` U(±√(6/(in+out))) (Glorot & Bengio 2010), `torch`
  * nn.Linear's default U(±1/√in) for weight and bias. Biases are zero except for `torch`.
  */
 export const INIT_NAMES = ['seed', 'he', 'xavier', 'torch'] as const;

@@ -5,8 +5,8 @@ import { sigmoid, softplus } from './activations';
  * `softmax-cross-entropy`: mean over samples of −Σ t·log softmax(y) (torch CrossEntropyLoss on
  * logits; t one-hot or soft); `sigmoid-bce`: mean over samples and outputs of
  * −[t·log σ(y) + (1 − t)·log(1 − σ(y))] (torch BCEWithLogitsLoss); `sse`: ½·Σ (y − t)² summed
- * over the batch and outputs, whose gradient is the seed's slide-11 delta (a − t) at a sigmoid
- * output.
+ * over the batch and outputs, whose gradient with respect to the outputs is y − t (the
+ * backpropagation delta of Rumelhart, Hinton & Williams 1986).
  */
 export const LOSS_NAMES = ['mse', 'softmax-cross-entropy', 'sigmoid-bce', 'sse'] as const;
 export type LossName = (typeof LOSS_NAMES)[number];

@@ -39,7 +39,7 @@ export interface TrainingRun {
   snapshots: Float64Array[];
 }
 
-/** Training options from a config's `training` field, with defaults: 10 epochs, full batch, sgd lr 0.01 when no optimizer is given (torch defaults otherwise), detector on (seed's slide 13). */
+/** Training options from a config's `training` field, with defaults: 10 epochs, full batch, sgd lr 0.01 when no optimizer is given (torch defaults otherwise), detector on (threshold 1e-4, window 5, boost 2). */
 export function resolveTrainOptions(config: TrainingConfig | undefined, seed: number): TrainOptions {
   const detector = config?.detector === false ? undefined : { threshold: 1e-4, window: 5, boost: 2, plateauThreshold: 1e-3, ...(config?.detector ?? {}) };
   return {
@@ -54,11 +54,11 @@ export function resolveTrainOptions(config: TrainingConfig | undefined, seed: nu
 }
 
 /**
- * Trains the network: full batch (one step per epoch, the seed's slide 7) or shuffled
- * mini-batches (slide 11), any optimizer; after each epoch the loss and accuracy on the training
- * and test sets, the gradient norm, the learning rate and the wall time. The slide-13 detector
+ * Trains the network: full batch (one step per epoch) or shuffled
+ * mini-batches (stochastic gradient descent), any optimizer; after each epoch the loss and accuracy on the training
+ * and test sets, the gradient norm, the learning rate and the wall time. The gradient-norm detector
  * boosts the learning rate while the gradient norm stays below its threshold (full batch: this
- * step; mini-batch: the next epoch); early stopping watches the training loss; the slide-12
+ * step; mini-batch: the next epoch); early stopping watches the training loss; the loss-curve
  * plateaus are added at the end. Cancellation keeps the finished epochs.
  */
 export function trainNetwork(problem: NetworkProblem, options: TrainOptions): TrainingRun {

@@ -1,7 +1,7 @@
 import { norm2 } from '../linalg/vector';
 import type { Optimizer } from './types';
 
-/** Noisy gradient descent (the seed's slide 5): x ← x − lr·(∇f + σξ), ξ ~ N(0, I). */
+/** Noisy gradient descent (gradient descent with isotropic Gaussian noise): x ← x − lr·(∇f + σξ), ξ ~ N(0, I). */
 export function noisyGradientDescent(options: { noise: number }, dim: number): Optimizer {
   return {
     name: 'noisy-gd',

@@ -27,8 +27,8 @@ interface SurfaceDefinition {
 
 /** The built-in surfaces, each defined by its formula (differentiated exactly by mathjs). */
 export const SURFACES = {
-  // f = x² − y²: the seed's saddle (slide 1); a saddle of index 1 at the origin.
-  saddle: { formula: () => 'x^2 - y^2', domain: [[-2, 2], [-2, 2]], knownCriticalPoints: [[0, 0]], description: 'x² − y², the seed deck\'s saddle' },
+  // f = x² − y²: a saddle of index 1 at the origin.
+  saddle: { formula: () => 'x^2 - y^2', domain: [[-2, 2], [-2, 2]], knownCriticalPoints: [[0, 0]], description: 'x² − y², the classic saddle of index 1' },
   // f = 5x² − y²: the saddle of Dauphin et al. 2014 (Fig. 2).
   'dauphin-saddle': { formula: () => '5*x^2 - y^2', domain: [[-2, 2], [-2, 2]], knownCriticalPoints: [[0, 0]], description: '5x² − y² (Dauphin et al. 2014)' },
   // f = x³ − 3xy²: the monkey saddle, degenerate (zero Hessian) at the origin.
