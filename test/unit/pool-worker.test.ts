@@ -22,6 +22,8 @@ before(async () => {
   await esbuild.build({ ...options, entryPoints: ['test/support/slow-worker.ts'], outfile: slowWorkerPath });
   pool = new WorkerPool({ workerPath, size: 2 });
   slowPool = new WorkerPool({ workerPath: slowWorkerPath, size: 2 });
+  // both slow workers started and loaded before any test times them
+  await slowPool.computeGrid(surfaceSpec(5)).result;
 });
 after(() => Promise.all([pool.close(), slowPool.close()]));
 
