@@ -6,11 +6,10 @@
  * worker and again in the thread that saves it), the contour and landscape grids, and the dense
  * Hessian (n² doubles, plus the eigensolver's working copy and the eigenvectors when asked).
  */
-import { totalmem } from 'node:os';
+import { availableMemory, denseHessianBytes, denseHessianRefusal, formatBytes, LARGEST_DENSE_DIMENSION, largestDenseDimension } from '../core/hessian/dense-memory';
 import type { ConfigIssue, ExperimentConfig } from './types';
 
-/** Environment variable that lowers the memory the estimate compares against (bytes), e.g. for a container's limit. */
-export const MEMORY_LIMIT_VARIABLE = 'LANDSCAPE_LENS_MEMORY_BYTES';
+export { availableMemory, denseHessianBytes, denseHessianRefusal, formatBytes, LARGEST_DENSE_DIMENSION, largestDenseDimension, MEMORY_LIMIT_VARIABLE } from '../core/hessian/dense-memory';
 
 /** Above this share of the machine's memory a run is allowed with a warning. */
 export const WARN_SHARE = 0.5;
@@ -33,28 +32,6 @@ export function bytesPerTrajectoryStep(dimension = 2, eigenvalues = true): numbe
   const point = SMALL_ARRAY_OVERHEAD + dimension * DOUBLE;
   const spectrum = eigenvalues ? SMALL_ARRAY_OVERHEAD + dimension * DOUBLE : 0;
   return Math.ceil((point + spectrum + 3 * DOUBLE) * GROWTH_SLACK * TRAJECTORY_COPIES);
-}
-
-/** Bytes of the dense Hessian path for n parameters: the n×n matrix, the eigensolver's working copy, and the eigenvectors (a matrix and its stored rows) when asked. */
-export function denseHessianBytes(parameters: number, eigenvectors = false): number {
-  const matrix = parameters * parameters * DOUBLE;
-  return matrix * (2 + (eigenvectors ? 2 : 0));
-}
-
-/** Largest n whose n×n matrix of doubles fits in one JavaScript array (Node's typed arrays hold at most 4 GiB). */
-export const LARGEST_DENSE_DIMENSION = 23_170;
-
-/** Why a dense Hessian of `parameters` cannot be computed here (above LARGEST_DENSE_DIMENSION or the memory), or undefined when it can. */
-export function denseHessianRefusal(parameters: number, eigenvectors = false, memory = availableMemory()): string | undefined {
-  if (parameters > LARGEST_DENSE_DIMENSION) return `a dense Hessian of ${parameters.toLocaleString('en-US')} parameters is one array of n² doubles (${formatBytes(parameters * parameters * DOUBLE)}), and an array holds at most 4 GiB (n ≤ ${LARGEST_DENSE_DIMENSION.toLocaleString('en-US')})`;
-  const bytes = denseHessianBytes(parameters, eigenvectors);
-  if (bytes > memory) return `a dense Hessian of ${parameters.toLocaleString('en-US')} parameters needs ${formatBytes(bytes)} (n² × 8 bytes for the matrix, as much for the eigensolver's working copy${eigenvectors ? ', and twice that for the eigenvectors' : ''}), more than this machine's ${formatBytes(memory)}`;
-  return undefined;
-}
-
-/** The largest n whose dense Hessian path fits in `bytes`. */
-export function largestDenseDimension(bytes: number, eigenvectors = false): number {
-  return Math.floor(Math.sqrt(bytes / (DOUBLE * (2 + (eigenvectors ? 2 : 0)))));
 }
 
 /** One part of a run's memory. */
@@ -100,19 +77,6 @@ export function estimateRunMemory(config: ExperimentConfig): MemoryEstimate {
     if (dense && parameters <= limit) parts.push({ what: `dense Hessian of ${parameters.toLocaleString('en-US')} parameters (${parameters}² × 8 bytes, the eigensolver's copy${hessian.eigenvectors ? ' and the eigenvectors' : ''})`, bytes: denseHessianBytes(parameters, hessian.eigenvectors === true) });
   }
   return { bytes: parts.reduce((sum, part) => sum + part.bytes, 0), parts };
-}
-
-/** The memory runs are measured against: the machine's, or the environment variable's when it is set lower. */
-export function availableMemory(environment: NodeJS.ProcessEnv = process.env): number {
-  const limit = Number(environment[MEMORY_LIMIT_VARIABLE]);
-  return Number.isFinite(limit) && limit > 0 ? Math.min(limit, totalmem()) : totalmem();
-}
-
-/** "1.2 GB", "340 MB", "12 KB". */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
-  if (bytes >= 1e6) return `${Math.round(bytes / 1e6)} MB`;
-  return `${Math.max(1, Math.round(bytes / 1e3))} KB`;
 }
 
 /**

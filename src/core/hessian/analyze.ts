@@ -3,7 +3,7 @@ import type { HessianEigenpairResult, HessianResult } from '../../results';
 import type { Objective } from '../objective';
 import { norm2 } from '../linalg/vector';
 import { classifySpectrum, DEFAULT_CLASSIFICATION_TOLERANCE } from './classify';
-import { denseHessianRefusal } from '../../config/memory';
+import { denseHessianRefusal } from './dense-memory';
 import { DEFAULT_DENSE_LIMIT, denseLimitMessage, denseSpectrum } from './dense-spectrum';
 import { spectralDensity } from './density';
 import { lanczosExtremes, type Eigenpair } from './lanczos';

@@ -1,4 +1,4 @@
-import { denseHessianRefusal } from '../../config/memory';
+import { denseHessianRefusal } from './dense-memory';
 import type { Objective } from '../objective';
 import { checkCancelled, DEFAULT_FINITE_DIFFERENCE_STEP, hessianOperator, type HessianMethod, type HessianOperator, type HessianRunOptions } from './operator';
 import { symmetricEigen } from '../linalg/symmetric-eigen';
