@@ -11,7 +11,7 @@ import { exportResults, openResults } from './results-commands';
 import { compareRuns } from './run-list-commands';
 import { PYTORCH_TEMPLATE_ID, TEMPLATES, pytorchTemplateText, type PytorchChoices } from './templates';
 import { pickPytorchChoices } from './pytorch-template';
-import { receiveAsWebview, testState } from './test-hooks';
+import { receiveAsWebview, startEventLoopDelay, stopEventLoopDelay, testState } from './test-hooks';
 
 const FOCUSED: [string, FocusedPart, string][] = [
   ['landscapeLens.trainNetwork', 'train', 'Train Network'],
@@ -55,6 +55,7 @@ export function registerCommands(context: vscode.ExtensionContext, controller: R
     // INTERNAL: the integration tests' view of the host (src/host/test-hooks.ts); not in package.json.
     register('landscapeLens._testState', () => ({ ...testState(), panelOpen: panel.isOpen, history: controller.history.map((run) => run.id), shown: controller.shown?.summary, compared: controller.comparison?.map((run) => run.summary.id) ?? [] })),
     register('landscapeLens._testReceive', (view, message) => receiveAsWebview(view, message)),
+    register('landscapeLens._testEventLoopDelay', (action) => (action === 'start' ? startEventLoopDelay() : stopEventLoopDelay())),
   );
 }
 

@@ -4,6 +4,7 @@
  * object activate() returns; `landscapeLens._testReceive(view, message)` feeds a message through
  * the same validation as a page's. Not a public API and not in the command palette.
  */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { HostToWebview } from './webview-protocol';
 
 export interface PostedMessage {
@@ -69,4 +70,33 @@ export function setReceiver(view: PostedMessage['view'], receiver: Receiver): vo
 export async function receiveAsWebview(view: unknown, raw: unknown): Promise<boolean> {
   const receiver = view === 'panel' || view === 'side' ? receivers.get(view) : undefined;
   return receiver ? receiver(raw) : false;
+}
+
+/** The host thread's event-loop delay over a span: the largest, the mean and the 99th percentile, in milliseconds. */
+export interface EventLoopDelay {
+  maxMilliseconds: number;
+  meanMilliseconds: number;
+  p99Milliseconds: number;
+  /** How long it was measured. */
+  spanMilliseconds: number;
+}
+
+let delayMonitor: { histogram: IntervalHistogram; started: number } | undefined;
+
+/** Starts (or restarts) measuring the host thread's event-loop delay, sampled every 10 ms (perf_hooks.monitorEventLoopDelay). */
+export function startEventLoopDelay(): void {
+  delayMonitor?.histogram.disable();
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  delayMonitor = { histogram, started: performance.now() };
+}
+
+/** Stops measuring and returns the delays since startEventLoopDelay(); undefined when it was not started. */
+export function stopEventLoopDelay(): EventLoopDelay | undefined {
+  if (!delayMonitor) return undefined;
+  const { histogram, started } = delayMonitor;
+  histogram.disable();
+  delayMonitor = undefined;
+  // The histogram holds nanoseconds; each sample includes the 10 ms resolution timer's own wait.
+  return { maxMilliseconds: histogram.max / 1e6, meanMilliseconds: histogram.mean / 1e6, p99Milliseconds: histogram.percentile(99) / 1e6, spanMilliseconds: performance.now() - started };
 }
