@@ -6,15 +6,16 @@
  * a run folder of ours is replaced only when asked. Shared by the extension host and the CLI.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { RunSummary } from './results';
 import type { ExperimentResults, TrajectoryResult } from './results';
 import { writeJsonFile } from './json-file-writer';
 import { checkOutputFolder, collidingRunFiles, makeFolders, OutputFolderError } from './output-folder';
-import { readRunRecord, type RunRecord } from './run-record';
+import { readRunRecord, readRunRecordAsync, type RunRecord } from './run-record';
 import { csvHoldsTrajectory, readTrajectoryCsv, trajectoryCsv, writeTrajectoryCsv } from './trajectory-csv';
 
-export { readRunRecord, type RunRecord, type RunStatus } from './run-record';
+export { readRunRecord, readRunRecordAsync, type RunRecord, type RunStatus } from './run-record';
 export { trajectoryCsv };
 
 export interface RunToSave {
@@ -181,13 +182,34 @@ function countNumbers(value: unknown, limit: number, counted = 0): number {
 /** The runs under `runsDir`, newest first; folders without a readable run.json are skipped. */
 export function listRuns(runsDir: string): RunSummary[] {
   if (!existsSync(runsDir)) return [];
-  const runs: RunSummary[] = [];
-  for (const entry of readdirSync(runsDir, { withFileTypes: true })) {
-    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-    const record = readRunRecord(join(runsDir, entry.name));
-    if (record) runs.push({ id: entry.name, name: record.name, status: record.status, reason: record.reason, startedAt: record.startedAt, finishedAt: record.finishedAt });
+  const folders = readdirSync(runsDir, { withFileTypes: true }).filter(isRunFolderEntry).map((entry) => entry.name);
+  return newestFirst(folders.map((id) => runSummary(id, readRunRecord(join(runsDir, id)))));
+}
+
+/** listRuns without blocking (the extension host's thread): reads only each folder's run.json, all at once. */
+export async function listRunsAsync(runsDir: string): Promise<RunSummary[]> {
+  let entries;
+  try {
+    entries = await readdir(runsDir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
   }
-  return runs.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  const folders = entries.filter(isRunFolderEntry).map((entry) => entry.name);
+  return newestFirst(await Promise.all(folders.map(async (id) => runSummary(id, await readRunRecordAsync(join(runsDir, id))))));
+}
+
+function isRunFolderEntry(entry: { name: string; isDirectory(): boolean }): boolean {
+  return entry.isDirectory() && !entry.name.startsWith('.');
+}
+
+function runSummary(id: string, record: RunRecord | undefined): RunSummary | undefined {
+  return record && { id, name: record.name, status: record.status, reason: record.reason, startedAt: record.startedAt, finishedAt: record.finishedAt };
+}
+
+/** The summaries that exist, newest (the largest folder name: it starts with the time) first. */
+function newestFirst(runs: (RunSummary | undefined)[]): RunSummary[] {
+  return runs.filter((run): run is RunSummary => run !== undefined).sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 }
 
 /** Largest results.json read back whole (V8's longest string is about 512 M characters). */

@@ -9,6 +9,7 @@ import { ExperimentFailed, runExperiment, type ExperimentConfig } from './core/e
 import type { PlaneEvaluator } from './core/landscape/evaluator';
 import type { PlaneRunner } from './core/landscape/grid';
 import { planeEvaluator } from './core/landscape/problem';
+import { withSharedArrays } from './core/landscape/shared-spec';
 import type { SegmentValues } from './core/landscape/types';
 import type { PoolRequest, PoolResponse } from './pool/protocol';
 
@@ -36,7 +37,8 @@ function poolPlaneRunner(jobId: number): PlaneRunner {
     new Promise<void>((resolve, reject) => {
       const requestId = nextRequestId++;
       pendingRequests.set(requestId, { onSegment, resolve, reject });
-      post({ type: 'plane-request', jobId, requestId, spec, segments });
+      // Shared memory: the pool and the other workers read the data set without a copy.
+      post({ type: 'plane-request', jobId, requestId, spec: withSharedArrays(spec), segments });
     });
 }
 

@@ -13,7 +13,7 @@ export function watchRunHistory(context: vscode.ExtensionContext, controller: Ru
   let watcher: vscode.FileSystemWatcher | undefined;
   const refresh = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => controller.reloadHistory(), DEBOUNCE_MS);
+    timer = setTimeout(() => void controller.reloadHistory(), DEBOUNCE_MS);
   };
   const watch = () => {
     watcher?.dispose();

@@ -34,7 +34,7 @@ export class ResultsPanel implements vscode.Disposable, vscode.WebviewPanelSeria
     const runId = (state as { runId?: unknown } | undefined)?.runId;
     if (isRunId(runId) && runId !== this.controller.shown?.summary.id) {
       try {
-        this.controller.open(runId);
+        await this.controller.open(runId);
       } catch {
         // that run's folder is gone: show the last run instead
       }

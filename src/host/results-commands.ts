@@ -14,7 +14,7 @@ export async function openResults(context: vscode.ExtensionContext, controller: 
   const folder = await runFolderFrom(context, controller, run, 'Open Results');
   if (!folder) return undefined;
   try {
-    controller.open(folder);
+    await controller.open(folder);
   } catch (error) {
     void vscode.window.showErrorMessage(`Landscape Lens: ${(error as Error).message}`);
     return undefined;
@@ -71,7 +71,7 @@ async function runFolderFrom(context: vscode.ExtensionContext, controller: RunCo
   if (isRunId(run)) return path.join(runsFolder(context), run);
   const uri = toUri(run);
   if (uri) return uri.fsPath;
-  controller.refreshHistory();
+  await controller.refreshHistory();
   if (controller.history.length === 0) {
     void vscode.window.showInformationMessage('Landscape Lens: no saved runs yet. Run an experiment first.');
     return undefined;

@@ -4,14 +4,15 @@
  * the run history and the shown run; tells the webviews what changed.
  */
 import * as path from 'node:path';
-import { readFileSync } from 'node:fs';
 import { parse as parseJsonc } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import type { ExperimentConfig } from '../config/types';
 import type { ComparedRun, HostToWebview, RunSummary, ViewSnapshot } from './webview-protocol';
 import type { ExperimentResults } from '../results';
 import { memoryIssues } from '../config/memory';
-import { listRuns, PartialSaveError, readRunRecord, readRunResults, writeRunFolder, type RunToSave } from '../results-store';
+import { listRunsAsync, PartialSaveError, readRunRecordAsync, writeRunFolder, type RunRecord, type RunToSave } from '../results-store';
+import type { OpenedRunFolder } from '../run-folder-messages';
+import { latestThrottle } from './latest-throttle';
 import { log } from './log';
 import { EngineRunner, emptyResults, runsOnPytorch, type ExperimentRunner, type RunOutcome } from '../runner';
 import { TorchRunner, backendPackageDir } from '../backends/pytorch';
@@ -20,6 +21,7 @@ import { readSettings, runsFolder } from './settings';
 import { withSettingsDefaults } from './settings-logic';
 import { RunStatusBar } from './status-bar';
 import { recordRun } from './test-hooks';
+import { RunFolderIo } from './run-folder-io';
 import { resultsForView } from './view-results-logic';
 
 /** A validated config, ready to run. */
@@ -43,10 +45,14 @@ export interface ShownRun {
 const CURRENT_RUN_KEY = 'landscapeLens.currentRunFolder';
 /** The training curves' smoothing weight, per workspace (TensorBoard keeps it per user). */
 const SMOOTHING_KEY = 'landscapeLens.smoothing';
+/** Partial results go to the views at most this often (each is serialized on the host's thread); the final ones always go. */
+const PARTIAL_RESULTS_INTERVAL_MS = 250;
 
 export class RunController implements vscode.Disposable {
   private readonly statusBar = new RunStatusBar();
   private readonly engine: EngineRunner;
+  /** Saves and opens run folders on a worker thread. */
+  private readonly folders: RunFolderIo;
   private readonly torch: TorchRunner;
   /** The config file of the run being started: the landscapeLens.python setting is read for its folder. */
   private interpreterScope?: vscode.Uri;
@@ -67,10 +73,19 @@ export class RunController implements vscode.Disposable {
   constructor(private readonly context: vscode.ExtensionContext) {
     this.engine = new EngineRunner({ workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath });
     this.torch = new TorchRunner({ packageDir: backendPackageDir(context.extensionUri.fsPath), findInterpreter: () => findVsCodeInterpreter(this.interpreterScope) });
-    this.refreshHistory();
-    const saved = context.workspaceState.get<string>(CURRENT_RUN_KEY);
-    if (saved) this.tryOpenFolder(saved);
-    else if (this.history[0]) this.tryOpenFolder(path.join(runsFolder(context), this.history[0].id));
+    this.folders = new RunFolderIo(vscode.Uri.joinPath(context.extensionUri, 'dist', 'run-folder-worker.js').fsPath);
+    void this.restore();
+  }
+
+  /** Reads the history and shows the run shown last (or the newest), unless a run or an open came first. */
+  private async restore(): Promise<void> {
+    await this.refreshHistory();
+    const saved = this.context.workspaceState.get<string>(CURRENT_RUN_KEY);
+    const folder = saved ?? (this.history[0] && path.join(runsFolder(this.context), this.history[0].id));
+    if (folder && !this.shown) await this.tryOpenFolder(folder);
+    if (this.disposed) return;
+    this.structural.fire();
+    if (this.shown && !this.running) this.changed.fire({ type: 'results', results: resultsForView(this.shown.results), final: true, run: this.shown.summary });
   }
 
   get isRunning(): boolean {
@@ -112,13 +127,14 @@ export class RunController implements vscode.Disposable {
    * Compares saved runs (two or more; fewer ends the comparison) and tells the views. Runs whose
    * folder cannot be read are left out and named in the returned list.
    */
-  compare(ids: string[]): string[] {
+  async compare(ids: string[]): Promise<string[]> {
     const unreadable: string[] = [];
     const runs: ComparedRun[] = [];
     for (const id of [...new Set(ids)]) {
       const folder = this.runFolder(id);
       try {
-        runs.push({ summary: this.summaryOf(folder), results: readRunResults(folder), config: readConfig(folder).config });
+        const shown = shownRun(folder, await this.folders.openRunFolder(folder));
+        runs.push({ summary: shown.summary, results: shown.results, config: shown.config });
       } catch (error) {
         unreadable.push(`${id}: ${(error as Error).message}`);
       }
@@ -151,7 +167,7 @@ export class RunController implements vscode.Disposable {
       this.interpreterScope = request.configUri;
       const outcome = await this.execute(config, request.baseDir, settings.workers, summary, abort);
       if (this.disposed) return undefined; // dispose() saved what had finished
-      return vscode.Uri.file(this.save(outcome, config, request, summary));
+      return vscode.Uri.file(await this.save(outcome, config, request, summary));
     } finally {
       this.running = undefined;
       recordRun(undefined, false);
@@ -180,6 +196,9 @@ export class RunController implements vscode.Disposable {
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Landscape Lens: ${config.name}`, cancellable: true }, (progress, token) => {
       token.onCancellationRequested(() => abort.abort());
       let reported = 0;
+      const postPartial = latestThrottle((soFar: ExperimentResults) => {
+        if (this.running?.summary === summary) this.changed.fire({ type: 'results', results: resultsForView(soFar), final: false, run: summary });
+      }, PARTIAL_RESULTS_INTERVAL_MS);
       const runner = this.runnerFor(config, workers);
       log().info(`  runner: ${runner.name}`);
       const handle = runner.start(config, {
@@ -192,7 +211,7 @@ export class RunController implements vscode.Disposable {
           log().info(`  ${Math.round(reported * 100)}% ${report.message}`);
           if (report.partial && this.shown) {
             this.shown.results = soFar;
-            this.changed.fire({ type: 'results', results: resultsForView(soFar), final: false, run: summary });
+            postPartial.push(soFar);
           }
           this.progress = { fraction: reported, message: report.message };
           this.changed.fire({ type: 'progress', fraction: reported, message: report.message });
@@ -200,7 +219,8 @@ export class RunController implements vscode.Disposable {
       });
       if (abort.signal.aborted) handle.cancel();
       abort.signal.addEventListener('abort', () => handle.cancel());
-      return handle.result;
+      // The final results follow at once: a partial one still held is not sent after them.
+      return handle.result.finally(() => postPartial.cancel());
     });
   }
 
@@ -211,15 +231,15 @@ export class RunController implements vscode.Disposable {
     return this.engine;
   }
 
-  /** Saves the run's folder, shows it, tells the views; returns the folder. */
-  private save(outcome: RunOutcome, config: ExperimentConfig, request: RunRequest, summary: RunSummary): string {
-    const record = { name: config.name, status: outcome.status, reason: outcome.reason, startedAt: summary.startedAt, finishedAt: new Date().toISOString(), configPath: request.configUri?.fsPath };
-    const folder = saveRunFolder(runsFolder(this.context, request.configUri), { results: outcome.results, record, configText: request.configText });
+  /** Saves the run's folder (on the worker thread), shows it, tells the views; returns the folder. */
+  private async save(outcome: RunOutcome, config: ExperimentConfig, request: RunRequest, summary: RunSummary): Promise<string> {
+    const record: RunRecord = { name: config.name, status: outcome.status, reason: outcome.reason, startedAt: summary.startedAt, finishedAt: new Date().toISOString(), configPath: request.configUri?.fsPath };
+    const folder = await this.saveRunFolder(runsFolder(this.context, request.configUri), { results: outcome.results, record, configText: request.configText });
     log().info(`${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''} in ${describeTimings(outcome.results)}; saved ${folder}`);
     for (const warning of outcome.results.warnings) log().warn(`  ${warning}`);
     this.running = undefined;
-    this.refreshHistory();
-    this.shown = { summary: this.summaryOf(folder), results: outcome.results, folder, config, baseDir: request.baseDir };
+    await this.refreshHistory();
+    this.shown = { summary: summaryOf(folder, await readRunRecordAsync(folder)), results: outcome.results, folder, config, baseDir: request.baseDir };
     void this.context.workspaceState.update(CURRENT_RUN_KEY, folder);
     recordRun(folder, false);
     this.structural.fire();
@@ -236,63 +256,77 @@ export class RunController implements vscode.Disposable {
     return true;
   }
 
-  /** Shows a saved run (by its folder name in the results folder, or its folder path). */
-  open(idOrFolder: string, configUri?: vscode.Uri): void {
+  /** Shows a saved run (by its folder name in the results folder, or its folder path); read on the worker thread. */
+  async open(idOrFolder: string, configUri?: vscode.Uri): Promise<void> {
     const folder = path.isAbsolute(idOrFolder) ? idOrFolder : path.join(runsFolder(this.context, configUri), idOrFolder);
-    const results = readRunResults(folder);
-    this.shown = { summary: this.summaryOf(folder), results, folder, ...readConfig(folder) };
+    const shown = shownRun(folder, await this.folders.openRunFolder(folder));
+    this.shown = shown;
     void this.context.workspaceState.update(CURRENT_RUN_KEY, folder);
     this.structural.fire();
-    this.changed.fire({ type: 'results', results: resultsForView(results), final: true, run: this.shown.summary });
+    this.changed.fire({ type: 'results', results: resultsForView(shown.results), final: true, run: shown.summary });
   }
 
   /**
    * After runs were renamed or deleted: re-reads the history, drops a deleted shown run (showing
    * the newest left), refreshes a comparison that held them, and tells the views.
    */
-  runsChanged(ids: string[]): void {
-    this.refreshHistory();
+  async runsChanged(ids: string[]): Promise<void> {
+    await this.refreshHistory();
     const known = new Set(this.history.map((run) => run.id));
-    const shownId = this.shown?.folder ? path.basename(this.shown.folder) : undefined;
-    if (shownId && ids.includes(shownId)) {
-      if (known.has(shownId)) this.shown = this.shown && { ...this.shown, summary: this.summaryOf(this.shown.folder ?? '') };
-      else {
+    const shownFolder = this.shown?.folder;
+    const shownId = shownFolder ? path.basename(shownFolder) : undefined;
+    if (shownFolder && shownId && ids.includes(shownId)) {
+      if (known.has(shownId)) {
+        const summary = summaryOf(shownFolder, await readRunRecordAsync(shownFolder));
+        this.shown = this.shown && { ...this.shown, summary };
+      } else {
         this.shown = undefined;
-        if (this.history[0]) this.tryOpenFolder(this.runFolder(this.history[0].id));
+        if (this.history[0]) await this.tryOpenFolder(this.runFolder(this.history[0].id));
         void this.context.workspaceState.update(CURRENT_RUN_KEY, (this.shown as ShownRun | undefined)?.folder);
       }
       const shown = this.shown;
       if (shown) this.changed.fire({ type: 'results', results: resultsForView(shown.results), final: true, run: shown.summary });
     }
-    if (this.comparison?.some((run) => ids.includes(run.summary.id))) this.compare(this.comparison.map((run) => run.summary.id).filter((id) => known.has(id)));
+    if (this.comparison?.some((run) => ids.includes(run.summary.id))) await this.compare(this.comparison.map((run) => run.summary.id).filter((id) => known.has(id)));
     this.structural.fire();
   }
 
   /** Re-reads the history and tells the views, unless a run is going (its end does both). */
-  reloadHistory(): void {
+  async reloadHistory(): Promise<void> {
     if (this.running) return;
-    this.refreshHistory();
-    this.structural.fire();
+    await this.refreshHistory();
+    if (!this.disposed) this.structural.fire();
   }
 
-  /** The run folders' summaries, newest first. */
-  refreshHistory(): void {
-    this.history = listRuns(runsFolder(this.context));
-  }
-
-  private tryOpenFolder(folder: string): void {
+  /** The run folders' summaries, newest first (each folder's run.json only); the old list, with the error logged, when the folder cannot be read. */
+  async refreshHistory(): Promise<void> {
+    const folder = runsFolder(this.context);
     try {
-      const results = readRunResults(folder);
-      this.shown = { summary: this.summaryOf(folder), results, folder, ...readConfig(folder) };
+      this.history = await listRunsAsync(folder);
+    } catch (error) {
+      log().error(`cannot list the runs in ${folder}: ${(error as Error).message}`);
+    }
+  }
+
+  private async tryOpenFolder(folder: string): Promise<void> {
+    try {
+      const opened = await this.folders.openRunFolder(folder);
+      if (!this.shown) this.shown = shownRun(folder, opened);
     } catch {
       // the saved run was deleted: start empty
     }
   }
 
-  private summaryOf(folder: string): RunSummary {
-    const record = readRunRecord(folder);
-    const id = path.basename(folder);
-    return record ? { id, name: record.name, status: record.status, reason: record.reason, startedAt: record.startedAt, finishedAt: record.finishedAt } : { id, name: id, status: 'completed', startedAt: '' };
+  /** Writes the run folder on the worker thread; when a file of it fails, says which and returns the folder with the rest. */
+  private async saveRunFolder(runsDir: string, run: RunToSave): Promise<string> {
+    try {
+      return await this.folders.writeRunFolder(runsDir, run);
+    } catch (error) {
+      if (!(error instanceof PartialSaveError)) throw error;
+      log().error(error.message);
+      void vscode.window.showErrorMessage(`Landscape Lens: ${error.message}`);
+      return error.folder;
+    }
   }
 
   /** On a window close or reload: a run still going is saved as cancelled with what finished, then the pool ends. */
@@ -304,6 +338,7 @@ export class RunController implements vscode.Disposable {
       const results = { ...this.shown.results, warnings: [...this.shown.results.warnings, `cancelled: ${reason}`] };
       try {
         const record = { name: summary.name, status: 'cancelled' as const, reason, startedAt: summary.startedAt, finishedAt: new Date().toISOString(), configPath: request.configUri?.fsPath };
+        // Synchronous on purpose: the host may end right after dispose() returns.
         const folder = writeRunFolder(runsFolder(this.context, request.configUri), { results, record, configText: request.configText });
         void this.context.workspaceState.update(CURRENT_RUN_KEY, folder);
       } catch (error) {
@@ -312,6 +347,7 @@ export class RunController implements vscode.Disposable {
     }
     this.running?.abort.abort();
     void this.engine.dispose();
+    this.folders.dispose();
     void this.torch.dispose();
     this.statusBar.dispose();
     this.changed.dispose();
@@ -333,16 +369,15 @@ function fitsInMemory(config: ExperimentConfig): boolean {
   return true;
 }
 
-/** Writes the run folder; when a file of it fails, says which and returns the folder with the rest. */
-function saveRunFolder(runsDir: string, run: RunToSave): string {
-  try {
-    return writeRunFolder(runsDir, run);
-  } catch (error) {
-    if (!(error instanceof PartialSaveError)) throw error;
-    log().error(error.message);
-    void vscode.window.showErrorMessage(`Landscape Lens: ${error.message}`);
-    return error.folder;
-  }
+/** A run's summary from its folder name and run.json (a folder without one shows as completed under its name). */
+function summaryOf(folder: string, record: RunRecord | undefined): RunSummary {
+  const id = path.basename(folder);
+  return record ? { id, name: record.name, status: record.status, reason: record.reason, startedAt: record.startedAt, finishedAt: record.finishedAt } : { id, name: id, status: 'completed', startedAt: '' };
+}
+
+/** The run the views show for an opened folder, with its config (to re-run a race from a new start) when it parses. */
+function shownRun(folder: string, opened: OpenedRunFolder): ShownRun {
+  return { summary: summaryOf(folder, opened.record), results: opened.results, folder, ...savedConfig(folder, opened) };
 }
 
 function describeTimings(results: ExperimentResults): string {
@@ -350,15 +385,12 @@ function describeTimings(results: ExperimentResults): string {
   return entries.length === 0 ? 'no timed phase' : entries.map(([phase, seconds]) => `${phase} ${seconds.toFixed(3)} s`).join(', ');
 }
 
-/** The config a run folder saved (to re-run a race from a new start), if it parses. */
-function readConfig(folder: string): { config?: ExperimentConfig; baseDir?: string } {
-  try {
-    const record = readRunRecord(folder);
-    const config = parseJsonc(readFileSync(path.join(folder, 'config.landscape.json'), 'utf8')) as ExperimentConfig;
-    return { config, baseDir: record?.configPath ? path.dirname(record.configPath) : folder };
-  } catch {
-    return {};
-  }
+/** The config a run folder saved, if it parses, and the folder its data paths are relative to. */
+function savedConfig(folder: string, opened: OpenedRunFolder): { config?: ExperimentConfig; baseDir?: string } {
+  if (opened.configText === undefined) return {};
+  const config = parseJsonc(opened.configText) as ExperimentConfig | undefined;
+  if (!config || typeof config !== 'object') return {};
+  return { config, baseDir: opened.record?.configPath ? path.dirname(opened.record.configPath) : folder };
 }
 
 /** `text` when it parses to `config`; otherwise `config` as JSON, headed by where it came from. */

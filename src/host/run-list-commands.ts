@@ -27,7 +27,7 @@ function runItems(controller: RunController, except?: string): RunItem[] {
 
 /** Compares the given runs, or those picked (two or more); opens the panel at the comparison. Resolves with the ids compared. */
 export async function compareRuns(controller: RunController, argument: unknown, first?: string): Promise<string[] | undefined> {
-  controller.refreshHistory();
+  await controller.refreshHistory();
   let ids = Array.isArray(argument) && argument.every(isRunId) ? (argument as string[]) : undefined;
   if (!ids) {
     const items = runItems(controller, first);
@@ -51,7 +51,7 @@ export async function compareRuns(controller: RunController, argument: unknown, 
     void vscode.window.showWarningMessage(`Landscape Lens: a comparison holds at most ${MAX_COMPARED_RUNS} runs; comparing the first ${MAX_COMPARED_RUNS}.`);
     ids = ids.slice(0, MAX_COMPARED_RUNS);
   }
-  const unreadable = controller.compare(ids);
+  const unreadable = await controller.compare(ids);
   for (const problem of unreadable) log().warn(`compare: left out ${problem}`);
   if (unreadable.length > 0) void vscode.window.showWarningMessage(`Landscape Lens: ${unreadable.length} run(s) could not be read and are left out of the comparison; see the Landscape Lens output.`);
   await vscode.commands.executeCommand('landscapeLens.showPanel');
@@ -75,7 +75,7 @@ export async function renameRunCommand(controller: RunController, id: string): P
     void vscode.window.showErrorMessage(`Landscape Lens: cannot rename ${id}: ${(error as Error).message}`);
     return;
   }
-  controller.runsChanged([id]);
+  await controller.runsChanged([id]);
 }
 
 /** Moves runs' folders to the trash after a modal confirmation; never deletes permanently. */
@@ -99,7 +99,7 @@ export async function deleteRunsCommand(controller: RunController, ids: string[]
       void vscode.window.showErrorMessage(`Landscape Lens: cannot move ${folder} to the trash (${(error as Error).message}); it was left as it is. Delete it from the file explorer if you mean to.`);
     }
   }
-  controller.runsChanged(deleted);
+  await controller.runsChanged(deleted);
   return deleted;
 }
 

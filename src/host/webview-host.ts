@@ -82,7 +82,7 @@ export function connectWebview(webview: vscode.Webview, kind: ViewKind, extensio
       bundleReady = true;
       // After a window reload the host has no comparison; the page's saved state still does.
       const { compare } = parsed.message;
-      if (compare && compare.length >= 2 && !controller.comparison) controller.compare(compare);
+      if (compare && compare.length >= 2 && !controller.comparison) await controller.compare(compare);
       // The page that asks is alive: answer even if the view's visible flag has not caught up
       // yet (a new panel reports visible a moment after its page loads).
       send({ type: 'state', requestId: parsed.message.requestId, ...controller.snapshot() });

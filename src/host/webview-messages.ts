@@ -20,18 +20,18 @@ export async function handleWebviewMessage(message: Exclude<WebviewToHost, { typ
     }
     case 'openRun':
       try {
-        controller.open(message.id);
+        await controller.open(message.id);
       } catch (error) {
         void vscode.window.showErrorMessage(`Landscape Lens: ${(error as Error).message}`);
         return;
       }
       if (message.inPanel) {
-        if (controller.comparison) controller.compare([]);
+        if (controller.comparison) await controller.compare([]);
         await vscode.commands.executeCommand('landscapeLens.showPanel');
       }
       return;
     case 'compareRuns':
-      if (message.ids.length === 0) controller.compare([]);
+      if (message.ids.length === 0) await controller.compare([]);
       else await compareRuns(controller, message.ids);
       return;
     case 'compareWith':

@@ -8,6 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { computePlaneGrid, type PlaneGridValues, type PlaneRunner } from '../core/landscape/grid';
+import { withSharedArrays } from '../core/landscape/shared-spec';
 import type { PlaneSpec, RowSegment, SegmentValues } from '../core/landscape/types';
 import type { ExperimentConfig } from '../config/types';
 import type { PoolRequest, PoolResponse } from './protocol';
@@ -156,7 +157,8 @@ export class WorkerPool {
 
   private startPlane(spec: PlaneSpec, segments: RowSegment[], buffer: SharedArrayBuffer, ownsFlag: boolean, onSegment?: (values: SegmentValues) => void, requester?: PlaneRun['requester']): Promise<PlaneOutcome> {
     return new Promise<PlaneOutcome>((resolve) => {
-      const plane: PlaneRun = { planeId: this.nextId++, spec, queue: [...segments], inFlight: 0, buffer, ownsFlag, finished: [], status: 'running', onSegment, requester, settle: resolve };
+      // Shared memory: each worker's plane-setup shares the data set instead of copying it.
+      const plane: PlaneRun = { planeId: this.nextId++, spec: withSharedArrays(spec), queue: [...segments], inFlight: 0, buffer, ownsFlag, finished: [], status: 'running', onSegment, requester, settle: resolve };
       if (Atomics.load(new Int32Array(buffer), 0) !== 0) {
         plane.status = 'cancelled';
         plane.queue.length = 0;

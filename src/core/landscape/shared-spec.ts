@@ -1,0 +1,38 @@
+/**
+ * A plane spec whose large arrays (an MLP's data set, a quadratic's matrix, the origin and the
+ * directions) live in SharedArrayBuffers. Posting a spec to another thread then shares the memory
+ * instead of copying it: the MNIST example's training inputs alone are 4000 × 784 numbers (25 MB),
+ * sent once per refinement level to every worker, which blocked the sending thread (the extension
+ * host's, too) for hundreds of milliseconds. The evaluators only read these arrays.
+ */
+import type { LandscapeProblem, PlaneSpec } from './types';
+
+/** The same numbers in shared memory (the array itself when it is already shared); copies are remembered per source array. */
+function shared(array: Float64Array, copies: WeakMap<Float64Array, Float64Array>): Float64Array {
+  if (array.buffer instanceof SharedArrayBuffer) return array;
+  let copy = copies.get(array);
+  if (!copy) {
+    copy = new Float64Array(new SharedArrayBuffer(array.byteLength));
+    copy.set(array);
+    copies.set(array, copy);
+  }
+  return copy;
+}
+
+const remembered = new WeakMap<Float64Array, Float64Array>();
+
+function sharedProblem(problem: LandscapeProblem, copies: WeakMap<Float64Array, Float64Array>): LandscapeProblem {
+  switch (problem.kind) {
+    case 'mlp':
+      return { ...problem, inputs: shared(problem.inputs, copies), targets: shared(problem.targets, copies) };
+    case 'quadratic':
+      return { ...problem, matrix: shared(problem.matrix, copies), linear: shared(problem.linear, copies) };
+    default:
+      return problem;
+  }
+}
+
+/** `spec` with its arrays in shared memory; the same source array (a data set reused by every refinement level) is copied once. */
+export function withSharedArrays(spec: PlaneSpec, copies: WeakMap<Float64Array, Float64Array> = remembered): PlaneSpec {
+  return { ...spec, problem: sharedProblem(spec.problem, copies), origin: shared(spec.origin, copies), directions: spec.directions.map((direction) => shared(direction, copies)) };
+}
