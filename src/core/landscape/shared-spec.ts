@@ -5,13 +5,23 @@
  * sent once per refinement level to every worker, which blocked the sending thread (the extension
  * host's, too) for hundreds of milliseconds. The evaluators only read these arrays.
  */
+import { Buffer } from 'node:buffer';
 import type { LandscapeProblem, PlaneSpec } from './types';
 
-/** The same numbers in shared memory (the array itself when it is already shared); copies are remembered per source array. */
+/** The bytes of a typed array (a view, no copy). */
+function bytesOf(array: Float64Array): Buffer {
+  return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/**
+ * The same numbers in shared memory (the array itself when it is already shared). Copies are
+ * remembered per source array and reused only while the source still holds the same bytes (the
+ * weights a training loop updates in place get a fresh copy).
+ */
 function shared(array: Float64Array, copies: WeakMap<Float64Array, Float64Array>): Float64Array {
   if (array.buffer instanceof SharedArrayBuffer) return array;
   let copy = copies.get(array);
-  if (!copy) {
+  if (!copy || copy.length !== array.length || !bytesOf(copy).equals(bytesOf(array))) {
     copy = new Float64Array(new SharedArrayBuffer(array.byteLength));
     copy.set(array);
     copies.set(array, copy);
