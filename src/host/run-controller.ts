@@ -53,6 +53,8 @@ export class RunController implements vscode.Disposable {
   private readonly engine: EngineRunner;
   /** Saves and opens run folders on a worker thread. */
   private readonly folders: RunFolderIo;
+  /** The finished run the worker thread is saving (dispose() saves it itself if the window closes first). */
+  private saving?: { runsDir: string; run: RunToSave };
   private readonly torch: TorchRunner;
   /** The config file of the run being started: the landscapeLens.python setting is read for its folder. */
   private interpreterScope?: vscode.Uri;
@@ -234,7 +236,8 @@ export class RunController implements vscode.Disposable {
   /** Saves the run's folder (on the worker thread), shows it, tells the views; returns the folder. */
   private async save(outcome: RunOutcome, config: ExperimentConfig, request: RunRequest, summary: RunSummary): Promise<string> {
     const record: RunRecord = { name: config.name, status: outcome.status, reason: outcome.reason, startedAt: summary.startedAt, finishedAt: new Date().toISOString(), configPath: request.configUri?.fsPath };
-    const folder = await this.saveRunFolder(runsFolder(this.context, request.configUri), { results: outcome.results, record, configText: request.configText });
+    this.saving = { runsDir: runsFolder(this.context, request.configUri), run: { results: outcome.results, record, configText: request.configText } };
+    const folder = await this.saveRunFolder(this.saving.runsDir, this.saving.run).finally(() => (this.saving = undefined));
     log().info(`${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''} in ${describeTimings(outcome.results)}; saved ${folder}`);
     for (const warning of outcome.results.warnings) log().warn(`  ${warning}`);
     this.running = undefined;
@@ -332,7 +335,15 @@ export class RunController implements vscode.Disposable {
   /** On a window close or reload: a run still going is saved as cancelled with what finished, then the pool ends. */
   dispose(): void {
     this.disposed = true;
-    if (this.running && this.shown) {
+    if (this.saving) {
+      // The worker thread ends with the host: the finished run is written here, at once.
+      try {
+        const folder = writeRunFolder(this.saving.runsDir, this.saving.run);
+        void this.context.workspaceState.update(CURRENT_RUN_KEY, folder);
+      } catch (error) {
+        log().error(`could not save the finished run: ${(error as Error).message}`);
+      }
+    } else if (this.running && this.shown) {
       const { summary, request } = this.running;
       const reason = 'the window closed or reloaded during the run; the results hold what finished before';
       const results = { ...this.shown.results, warnings: [...this.shown.results.warnings, `cancelled: ${reason}`] };

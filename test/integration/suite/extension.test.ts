@@ -3,8 +3,9 @@
 // cancel, open and export. Reads the host through the INTERNAL landscapeLens._testState command.
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 
 interface HostState {
@@ -283,11 +284,18 @@ suite('extension', () => {
     const describe = (what: string, measured: Delay) => `${what}: max ${measured.maxMilliseconds.toFixed(1)} ms, p99 ${measured.p99Milliseconds.toFixed(1)} ms, mean ${measured.meanMilliseconds.toFixed(1)} ms over ${(measured.spanMilliseconds / 1000).toFixed(1)} s`;
     // Warm up what a first run loads once (the schema, the worker pool, the panel), so the span measures a run.
     await vscode.commands.executeCommand('landscapeLens.runExperiment', saddleRace(), { optimizerIndex: 0 });
-    // The same host idle: on a loaded machine the scheduler alone delays timers; the run is judged by what it adds.
+    // The same host idle, then idle while as many threads as the run's pool has (one per core) keep
+    // the cores busy: on a loaded machine the scheduler alone delays the host's timers, the more so
+    // when the run's own workers take the cores. The run is judged by what it adds to the latter.
     await delay('start');
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const idle = await delay('stop');
     assert.ok(idle, 'the host measures its event-loop delay');
+    await delay('start');
+    const spinners = Array.from({ length: availableParallelism() }, () => new Worker('const end = Date.now() + 5000; while (Date.now() < end);', { eval: true }));
+    await Promise.all(spinners.map((spinner) => new Promise((resolve) => spinner.once('exit', resolve))));
+    const busy = await delay('stop');
+    assert.ok(busy);
     await delay('start');
     const folder = await vscode.commands.executeCommand<vscode.Uri>('landscapeLens.runExperiment', workspaceUri('mnist-landscape.landscape.json'));
     await until('the final mnist-landscape results posted', async () => ((await hostState()).posted.some((message) => message.type === 'results' && message.final && message.name === 'mnist-landscape') ? true : undefined));
@@ -296,10 +304,11 @@ suite('extension', () => {
     assert.ok(folder instanceof vscode.Uri, 'the run saved its folder');
     assert.equal(readRecord(folder).status, 'completed');
     console.log(`event-loop delay, ${describe('idle', idle)}`);
+    console.log(`event-loop delay, ${describe(`idle with ${spinners.length} busy threads`, busy)}`);
     console.log(`event-loop delay, ${describe('mnist-landscape run', run)}`);
-    const added = run.maxMilliseconds - idle.maxMilliseconds;
-    console.log(`event-loop delay: the run's maximum is ${run.maxMilliseconds < 50 ? 'under' : 'over'} 50 ms; it adds ${added.toFixed(1)} ms to the idle maximum`);
-    assert.ok(run.maxMilliseconds < 50 || added < 50, `the run blocked the host thread for ${run.maxMilliseconds.toFixed(1)} ms (idle maximum ${idle.maxMilliseconds.toFixed(1)} ms)`);
+    const added = run.maxMilliseconds - busy.maxMilliseconds;
+    console.log(`event-loop delay: the run's maximum is ${run.maxMilliseconds < 50 ? 'under' : 'over'} 50 ms; it adds ${added.toFixed(1)} ms to the maximum with busy cores`);
+    assert.ok(run.maxMilliseconds < 50 || added < 50, `the run blocked the host thread for ${run.maxMilliseconds.toFixed(1)} ms (${busy.maxMilliseconds.toFixed(1)} ms with the cores busy and nothing running)`);
   }, 600_000);
 
   test('Show Panel: the page asks for the state and the host answers it', async () => {
