@@ -1,5 +1,5 @@
 /**
- * A plane spec whose large arrays (an MLP's data set, a quadratic's matrix, the origin and the
+ * A plane spec whose large arrays (an MLP's data set, the origin and the
  * directions) live in SharedArrayBuffers. Posting a spec to another thread then shares the memory
  * instead of copying it: the MNIST example's training inputs alone are 4000 × 784 numbers (25 MB),
  * sent once per refinement level to every worker, which blocked the sending thread (the extension
@@ -35,8 +35,6 @@ function sharedProblem(problem: LandscapeProblem, copies: WeakMap<Float64Array, 
   switch (problem.kind) {
     case 'mlp':
       return { ...problem, inputs: shared(problem.inputs, copies), targets: shared(problem.targets, copies) };
-    case 'quadratic':
-      return { ...problem, matrix: shared(problem.matrix, copies), linear: shared(problem.linear, copies) };
     default:
       return problem;
   }
