@@ -23,13 +23,16 @@ export interface TestState {
   running: boolean;
   /** Milliseconds from the bundle's first module to the end of activate(): loading the modules and activating. */
   activationMilliseconds?: number;
+  /** CPU milliseconds the extension host's process spent over the same span. */
+  activationCpuMilliseconds?: number;
 }
 
 const state: TestState = { posted: [], refused: [], running: false };
 
 /** Notes how long loading the bundle's modules and activate() took. */
-export function recordActivation(milliseconds: number): void {
+export function recordActivation(milliseconds: number, cpuMilliseconds: number): void {
   state.activationMilliseconds = milliseconds;
+  state.activationCpuMilliseconds = cpuMilliseconds;
 }
 
 /** Notes a message posted to a webview (a summary, not the whole results). */

@@ -3,7 +3,7 @@
 // cancel, open and export. Reads the host through the INTERNAL landscapeLens._testState command.
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
@@ -14,6 +14,7 @@ interface HostState {
   lastRunFolder?: string;
   running: boolean;
   activationMilliseconds?: number;
+  activationCpuMilliseconds?: number;
   panelOpen: boolean;
   history: string[];
   shown?: { id: string; status: string };
@@ -70,10 +71,16 @@ suite('extension', () => {
   });
 
   test('loading the bundle and activating take under 100 ms (mathjs and the schema load on first use)', async () => {
-    const { activationMilliseconds } = await hostState();
+    const { activationMilliseconds, activationCpuMilliseconds } = await hostState();
     assert.equal(typeof activationMilliseconds, 'number', 'the extension measures its activation');
-    console.log(`activation: ${activationMilliseconds!.toFixed(1)} ms`);
-    assert.ok(activationMilliseconds! < 100, `activation took ${activationMilliseconds!.toFixed(1)} ms`);
+    assert.equal(typeof activationCpuMilliseconds, 'number', 'the extension measures its activation CPU time');
+    // The CPU time is the extension's own cost; wall time also holds whatever else the machine
+    // runs, so it is held to the bound only when the machine is not busier than its cores.
+    const load = loadavg()[0];
+    const busy = load > availableParallelism();
+    console.log(`activation: ${activationMilliseconds!.toFixed(1)} ms wall, ${activationCpuMilliseconds!.toFixed(1)} ms CPU (load average ${load.toFixed(1)}${busy ? ': wall time not checked' : ''})`);
+    assert.ok(activationCpuMilliseconds! < 100, `activation took ${activationCpuMilliseconds!.toFixed(1)} ms of CPU`);
+    if (!busy) assert.ok(activationMilliseconds! < 100, `activation took ${activationMilliseconds!.toFixed(1)} ms`);
   });
 
   test('Run Experiment writes the results folder, and the panel gets the final results', async () => {
