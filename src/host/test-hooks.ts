@@ -25,9 +25,17 @@ export interface TestState {
   activationMilliseconds?: number;
   /** CPU milliseconds the extension host's process spent over the same span. */
   activationCpuMilliseconds?: number;
+  /** The newest lines written to the output channel, as `level: message`. */
+  logLines: string[];
 }
 
-const state: TestState = { posted: [], refused: [], running: false };
+const state: TestState = { posted: [], refused: [], running: false, logLines: [] };
+
+/** Notes a line written to the output channel (the newest 2,000 are kept). */
+export function recordLog(level: string, message: string): void {
+  state.logLines.push(`${level}: ${message}`);
+  if (state.logLines.length > 2000) state.logLines.splice(0, state.logLines.length - 2000);
+}
 
 /** Notes how long loading the bundle's modules and activate() took. */
 export function recordActivation(milliseconds: number, cpuMilliseconds: number): void {
@@ -58,7 +66,7 @@ export function recordRun(folder: string | undefined, running: boolean): void {
 
 /** A copy of the state (tests compare snapshots). */
 export function testState(): TestState {
-  return { ...state, posted: [...state.posted], refused: [...state.refused] };
+  return { ...state, posted: [...state.posted], refused: [...state.refused], logLines: [...state.logLines] };
 }
 
 type Receiver = (raw: unknown) => Promise<boolean>;
