@@ -1,6 +1,12 @@
 """``python -m landscape_lens``: the backend on stdio. stdout carries only protocol messages, so
 the real stdout is kept for the channel and file descriptor 1 and sys.stdout go to stderr
-before any user code is imported."""
+before any user code is imported.
+
+The reader thread (a daemon) reads an unbuffered duplicate of stdin, not ``sys.stdin.buffer``:
+it is still blocked in its read when the main thread returns, and a buffered reader's lock held
+by a daemon thread makes the interpreter abort at shutdown ("Fatal Python error:
+_enter_buffered_busy") when it closes sys.stdin. A raw file has no such lock, so the process
+ends normally with the exit code of serve()."""
 
 import os
 import sys
@@ -8,12 +14,13 @@ import sys
 
 def main() -> int:
     channel = os.fdopen(os.dup(1), "wb", buffering=0)
+    requests = os.fdopen(os.dup(0), "rb", buffering=0)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     from .rpc import Connection
     from .server import serve
 
-    return serve(Connection(sys.stdin.buffer, channel))
+    return serve(Connection(requests, channel))
 
 
 if __name__ == "__main__":
@@ -24,7 +31,4 @@ if __name__ == "__main__":
 
         traceback.print_exc()
         code = 1
-    # The reader thread may still block in stdin's read; a normal interpreter shutdown would
-    # abort on that thread's lock, so flush and leave directly (the channel is unbuffered).
-    sys.stderr.flush()
-    os._exit(code)
+    sys.exit(code)

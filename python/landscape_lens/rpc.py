@@ -2,8 +2,8 @@
 (``Content-Length: N\\r\\n\\r\\n`` + N bytes of UTF-8 JSON), as vscode-jsonrpc's stream reader and
 writer use it.
 
-A reader thread reads stdin all the time: requests and notifications go to a queue the main
-thread serves one at a time, while ``$/cancelRequest`` sets the cancel flag of the request it
+A reader thread reads stdin (an unbuffered duplicate of it, see __main__) all the time: requests
+and notifications go to a queue the main thread serves one at a time, while ``$/cancelRequest`` sets the cancel flag of the request it
 names at once, so a computation that checks ``cancelled()`` between batches stops within a second.
 """
 
