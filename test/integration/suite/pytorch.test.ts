@@ -153,6 +153,9 @@ suite('pytorch', () => {
       assert.equal(state.lastRunFolder, folder.fsPath);
       assert.equal(state.running, false);
       assert.ok(state.logLines.some((line) => /runner: .*pytorch/i.test(line)), `the log names the runner:\n${state.logLines.slice(-20).join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const fatal = (await hostState()).logLines.filter((line) => /Fatal Python error/.test(line));
+      assert.deepEqual(fatal, [], 'the backend process ended without aborting its interpreter');
     } finally {
       await setPython(undefined);
     }
@@ -168,6 +171,7 @@ suite('pytorch', () => {
       const record = readRecord(folder);
       assert.equal(record.status, 'completed', record.reason);
       const interpreter = readResults(folder).backend?.interpreter;
+      console.log(`discovery tried ${candidates.join(', ')}; chose ${interpreter}`);
       assert.equal(interpreter, withTorch, `the first PATH python with torch (tried ${candidates.join(', ')})`);
       if (!importsTorch(candidates[0])) assert.notEqual(interpreter, candidates[0], 'the first python3 on the PATH lacks torch and was passed over');
     } else {
@@ -226,6 +230,7 @@ suite('pytorch', () => {
       const values = results.landscape!.loss.flat();
       assert.equal(values.length, 151 * 151);
       const finished = values.filter((value) => typeof value === 'number').length;
+      console.log(`cancelled landscape: ${finished} of ${values.length} points kept`);
       assert.ok(finished > 0, 'the finished points are kept');
       assert.ok(finished < values.length, 'the cancel came before the end');
       assert.equal((await hostState()).running, false);
