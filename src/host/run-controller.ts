@@ -75,7 +75,7 @@ export class RunController implements vscode.Disposable {
   constructor(private readonly context: vscode.ExtensionContext) {
     this.engine = new EngineRunner({ workerPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath });
     this.torch = new TorchRunner({ packageDir: backendPackageDir(context.extensionUri.fsPath), findInterpreter: () => findVsCodeInterpreter(this.interpreterScope) });
-    this.folders = new RunFolderIo(vscode.Uri.joinPath(context.extensionUri, 'dist', 'run-folder-worker.js').fsPath);
+    this.folders = new RunFolderIo(vscode.Uri.joinPath(context.extensionUri, 'dist', 'run-folder-worker.js').fsPath, (reason) => log().warn(reason));
     void this.restore();
   }
 

@@ -2,11 +2,13 @@
  * The host's side of the run-folder worker (src/run-folder-worker.ts): saves and opens run folders
  * on that thread, so the host's event loop never waits for JSON.stringify of a whole run, for
  * JSON.parse of results.json or for the file writes. The worker starts on the first request and
- * is replaced when it dies; a request it cannot answer fails with the worker's message.
+ * is replaced when it dies. When the worker cannot run (its bundle missing, a crash), the request
+ * is done on this thread instead, after a log line: slower for the host, but the run is saved.
  */
 import { Worker } from 'node:worker_threads';
 import { PartialSaveError, type RunToSave } from '../results-store';
 import type { OpenedRunFolder, RunFolderReply, RunFolderRequest } from '../run-folder-messages';
+import { answerRunFolderRequest } from '../run-folder-requests';
 
 type Pending = { resolve: (value: RunFolderReply) => void; reject: (error: Error) => void };
 type RequestBody = RunFolderRequest extends infer R ? (R extends RunFolderRequest ? Omit<R, 'id'> : never) : never;
@@ -16,7 +18,10 @@ export class RunFolderIo {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
-  constructor(private readonly workerPath: string) {}
+  constructor(
+    private readonly workerPath: string,
+    private readonly onFallback: (reason: string) => void = () => undefined,
+  ) {}
 
   /** Writes the run into a new folder under `runsDir`; resolves with its path. Rejects with a PartialSaveError when only part was saved. */
   async writeRunFolder(runsDir: string, run: RunToSave): Promise<string> {
@@ -30,10 +35,17 @@ export class RunFolderIo {
 
   private async request(body: RequestBody): Promise<string | OpenedRunFolder> {
     const id = this.nextId++;
-    const reply = await new Promise<RunFolderReply>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.started().postMessage({ ...body, id } as RunFolderRequest);
-    });
+    const request = { ...body, id } as RunFolderRequest;
+    let reply: RunFolderReply;
+    try {
+      reply = await new Promise<RunFolderReply>((resolve, reject) => {
+        this.pending.set(id, { resolve, reject });
+        this.started().postMessage(request);
+      });
+    } catch (error) {
+      this.onFallback(`${(error as Error).message}; ${request.kind === 'write' ? 'saving' : 'opening'} the run folder on the extension host's thread instead`);
+      reply = await answerRunFolderRequest(request);
+    }
     if (reply.ok) return reply.value;
     throw reply.partialFolder ? new PartialSaveError(reply.message, reply.partialFolder) : new Error(reply.message);
   }

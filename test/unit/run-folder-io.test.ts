@@ -57,6 +57,23 @@ test('the run-folder worker passes on errors with their message, and keeps answe
   }
 });
 
+test('when the run-folder worker cannot run, the run is saved and opened on the calling thread, and the reason is reported', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'landscape-io-'));
+  const reasons: string[] = [];
+  const io = new RunFolderIo(join(root, 'no-such-worker.js'), (reason) => reasons.push(reason));
+  try {
+    const saved = results('fallback', 50);
+    const folder = await io.writeRunFolder(join(root, 'runs'), { results: saved, record: record('fallback'), configText: '{}' });
+    assert.deepEqual(readRunResults(folder), saved);
+    assert.deepEqual((await io.openRunFolder(folder)).results, saved);
+    assert.equal(reasons.length, 2);
+    assert.match(reasons[0], /run-folder worker .*saving the run folder on the extension host's thread instead/);
+  } finally {
+    io.dispose();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('listRunsAsync lists what listRuns lists, newest first, from run.json only', async () => {
   const runs = mkdtempSync(join(tmpdir(), 'landscape-list-'));
   try {
