@@ -61,9 +61,11 @@ class _Analysis:
         self.gradient: Optional[torch.Tensor] = None
         self.layer_products = 0
         """Products spent on the per-layer blocks."""
+        self.runner = None
+        """A cluster.ProbeRunner: Hutchinson and SLQ probes on a cluster."""
 
 
-def analyze(problem, settings: dict, seed: int = 0, cancelled=None, step: Optional[Callable[..., None]] = None, target: Optional[dict] = None, warnings: Optional[list[str]] = None, operator: Optional[Operator] = None, point: Optional[torch.Tensor] = None, blocks=None, slices: bool = True, gradient: Optional[torch.Tensor] = None) -> tuple[dict, dict]:
+def analyze(problem, settings: dict, seed: int = 0, cancelled=None, step: Optional[Callable[..., None]] = None, target: Optional[dict] = None, warnings: Optional[list[str]] = None, operator: Optional[Operator] = None, point: Optional[torch.Tensor] = None, blocks=None, slices: bool = True, gradient: Optional[torch.Tensor] = None, runner=None) -> tuple[dict, dict]:
     """Everything ``settings`` asks for at the problem's current weights (or of ``operator``, a block of it).
 
     Returns (result, extremes) where extremes holds the top and bottom Eigenpair lists found.
@@ -82,6 +84,7 @@ def analyze(problem, settings: dict, seed: int = 0, cancelled=None, step: Option
     report = step or (lambda fraction, message, finished=False: None)
     analysis = _Analysis(problem, settings, seed, target, operator, cancelled, report, warnings)
     analysis.gradient = gradient
+    analysis.runner = runner
     spent_before = target.get("products", 0)
 
     def finish() -> None:
@@ -177,7 +180,7 @@ def _trace_and_density_stage(analysis: _Analysis, finish: Callable[[], None]) ->
     trace = settings.get("trace")
     if trace:
         options = trace if isinstance(trace, dict) else {}
-        estimate = hutchinson_trace(analysis.operator, options.get("probes", 100), options.get("relativeError"), analysis.seed, analysis.cancelled, lambda f, m: analysis.step(0.7 + 0.1 * f, "trace"))
+        estimate = hutchinson_trace(analysis.operator, options.get("probes", 100), options.get("relativeError"), analysis.seed, analysis.cancelled, lambda f, m: analysis.step(0.7 + 0.1 * f, "trace"), runner=analysis.runner)
         target["trace"] = {"estimate": estimate["trace"], "standardError": estimate["standardError"], "probes": estimate["probes"]}
         if "eigenvalues" in target:
             target["trace"]["exact"] = sum(target["eigenvalues"])
@@ -197,6 +200,7 @@ def _trace_and_density_stage(analysis: _Analysis, finish: Callable[[], None]) ->
             seed=analysis.seed,
             cancelled=analysis.cancelled,
             progress=lambda f, m: analysis.step(0.8 + 0.15 * f, "density"),
+            runner=analysis.runner,
         )
         target["density"] = {key: found[key] for key in ("grid", "values", "convention", "steps", "probes", "integral")}
         finish()
@@ -215,7 +219,7 @@ def _layers_stage(analysis: _Analysis, blocks, finish: Callable[[], None]) -> No
         if gradient is not None:
             layer["gradientNorm"] = float(torch.linalg.vector_norm(gradient[offset : offset + length]))
         layer_settings = {**settings, "layers": False, "slice": False}
-        analyze(analysis.problem, layer_settings, analysis.seed, analysis.cancelled, None, layer, analysis.warnings, restricted, slices=False)
+        analyze(analysis.problem, layer_settings, analysis.seed, analysis.cancelled, None, layer, analysis.warnings, restricted, slices=False, runner=analysis.runner)
         target["layers"].append({**layer, "name": name or "(root)", "offset": offset, "length": length})
         analysis.layer_products += layer["products"]
         finish()
@@ -254,7 +258,7 @@ def _add_slices(problem, point: torch.Tensor, settings: dict, ends: dict, target
             target["slices"].append({"direction": direction, "eigenvalue": pair.value, **loss_along_direction(problem, point, pair.vector, radius, points)})
 
 
-def run_hessian(problem, config: dict, progress: Progress, cancelled: Callable[[], bool]) -> dict:
+def run_hessian(problem, config: dict, progress: Progress, cancelled: Callable[[], bool], runner=None) -> dict:
     """The `hessian` request: analyses.hessian at the problem's current weights over the training set.
 
     Returns {"hessian": HessianResult} (and "cancelled": True with what finished when cancelled;
@@ -285,7 +289,7 @@ def run_hessian(problem, config: dict, progress: Progress, cancelled: Callable[[
         if problem.dimension <= 100:
             target["point"] = point.tolist()
         analysis_blocks = problem.blocks() if settings.get("layers") else None
-        analyze(problem, settings, seed, cancelled, step, target, warnings, point=point, blocks=analysis_blocks, gradient=gradient)
+        analyze(problem, settings, seed, cancelled, step, target, warnings, point=point, blocks=analysis_blocks, gradient=gradient, runner=runner)
         # After training, the analysis at the trained weights closes the history, as the engine's (reason "end").
         trained = getattr(problem, "trained_epochs", None)
         if trained is not None and "classification" in target:

@@ -77,9 +77,10 @@ def cancelled_before_grid(kind: str, dimensions: int, plane_range: tuple[float, 
 
 
 def run_landscape(problem: Problem, config: dict[str, Any], loader: Loader, progress: Callable[..., None], cancelled: Callable[[], bool],
-                  checkpoints: Optional[list[torch.Tensor]] = None, workers: Optional[int] = None) -> dict[str, Any]:
+                  checkpoints: Optional[list[torch.Tensor]] = None, workers: Optional[int] = None, cluster: Any = None) -> dict[str, Any]:
     """{"landscape": LandscapeResult, "warnings"?: [...], "cancelled"?: True}. checkpoints: the
-    training path (initial weights first) when the backend trained."""
+    training path (initial weights first) when the backend trained. cluster: a cluster.Cluster
+    that evaluates the grid's rows on its workers."""
     settings = (config.get("analyses") or {}).get("landscape")
     if not isinstance(settings, dict):
         raise ConfigError("analyses.landscape is missing", FIELD)
@@ -209,11 +210,21 @@ def run_landscape(problem: Problem, config: dict[str, Any], loader: Loader, prog
     was_flat = center.clone()
     evaluator: Optional[PlaneEvaluator] = None
     try:
-        order = [(index, alphas[index % columns], betas[index // columns]) for _, points in levels for index in points]
-        # Measuring the shortcuts costs a dozen evaluations: worth it on larger grids only.
-        evaluator = PlaneEvaluator(problem, inputs, targets, origin, directions, optimize=len(order) >= MEASURED_GRID, log=log_to_stderr)
-        count = workers if workers is not None else worker_count(evaluator)
-        evaluate_points(evaluator, order, on_value, cancelled, count)
+        if cluster is not None:
+            from .cluster import ClusterFailure, row_tasks
+
+            tasks = row_tasks(levels, columns, grid_rows, alphas, betas, cluster.worker_count())
+            try:
+                cluster.evaluate_plane(problem, loader, config, inputs, targets, origin, directions, tasks, on_value, cancelled, progress)
+            except ClusterFailure:
+                progress(computed / len(loss), "landscape: the cluster failed; the finished points are kept", {"landscape": describe(1, False)})
+                raise
+        else:
+            order = [(index, alphas[index % columns], betas[index // columns]) for _, points in levels for index in points]
+            # Measuring the shortcuts costs a dozen evaluations: worth it on larger grids only.
+            evaluator = PlaneEvaluator(problem, inputs, targets, origin, directions, optimize=len(order) >= MEASURED_GRID, log=log_to_stderr)
+            count = workers if workers is not None else worker_count(evaluator)
+            evaluate_points(evaluator, order, on_value, cancelled, count)
     finally:
         if evaluator is not None:
             evaluator.restore()

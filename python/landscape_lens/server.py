@@ -10,6 +10,7 @@ epoch) stays in the backend for pca and the projected path and is not sent.
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import platform
 import sys
@@ -37,6 +38,8 @@ class Session:
         self.problem: Optional[Problem] = None
         self.loader: Optional[Loader] = None
         self.checkpoints: Optional[list[torch.Tensor]] = None
+        self.cluster: Any = None
+        """A cluster.Cluster when the config has "cluster": grid rows and Hessian probes go there."""
 
     # ---- requests -------------------------------------------------------------------------------
     def initialize(self, params: dict[str, Any], progress: Callable[..., None], cancelled: Callable[[], bool]) -> Any:
@@ -52,6 +55,12 @@ class Session:
         progress(0.0, "loading the model and data")
         problem, loader = load_problem(config, self.base_dir, self.user_files)
         self.problem, self.loader = problem, loader
+        if config.get("cluster") is not None:  # connect now: a scheduler that does not answer fails before any work
+            from .cluster import open_cluster
+
+            progress(0.5, "connecting to the cluster")
+            self.close()
+            self.cluster = open_cluster(config, self.base_dir)
         return describe(problem)
 
     def train(self, params: dict[str, Any], progress: Callable[..., None], cancelled: Callable[[], bool]) -> Any:
@@ -68,7 +77,12 @@ class Session:
     def hessian(self, params: dict[str, Any], progress: Callable[..., None], cancelled: Callable[[], bool]) -> Any:
         problem = self._require_problem()
         hessian = importlib.import_module(".hessian", __package__)
-        result = dict(hessian.run_hessian(problem, self.config, progress, cancelled))
+        runner = None
+        if self.cluster is not None:
+            from .cluster import ProbeRunner
+
+            runner = ProbeRunner(self.cluster, self.config, self.loader)
+        result = dict(hessian.run_hessian(problem, self.config, progress, cancelled, runner))
         if cancelled():
             result["cancelled"] = True
         return result
@@ -78,7 +92,13 @@ class Session:
         from .landscape import run_landscape
 
         assert self.loader is not None
-        return run_landscape(problem, self.config, self.loader, progress, cancelled, self.checkpoints)
+        return run_landscape(problem, self.config, self.loader, progress, cancelled, self.checkpoints, cluster=self.cluster)
+
+    def close(self) -> None:
+        """Disconnects from the cluster (stopping a local one)."""
+        if self.cluster is not None:
+            self.cluster.close()
+            self.cluster = None
 
     def _require_problem(self) -> Problem:
         if self.problem is None:
@@ -117,6 +137,7 @@ def serve(connection: Connection) -> int:
     """Serves requests one at a time until exit or the end of input; the exit code."""
     session = Session()
     handlers = {"initialize": session.initialize, "train": session.train, "hessian": session.hessian, "landscape": session.landscape}
+    atexit.register(session.close)  # a local cluster's worker processes stop with the backend
     connection.start()
     while True:
         message = connection.inbox.get()
@@ -129,6 +150,7 @@ def serve(connection: Connection) -> int:
                 return 0
             continue
         if method == "shutdown":
+            session.close()
             connection.respond(request_id, None)
             continue
         handler = handlers.get(method)

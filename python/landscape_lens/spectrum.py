@@ -26,10 +26,25 @@ def mean_and_standard_error(samples: Sequence[float]) -> tuple[float, float]:
     return mean, math.sqrt(variance / m)
 
 
-def hutchinson_trace(operator: Operator, probes: int = 100, relative_error: Optional[float] = None, seed: int = 0, cancelled=None, progress=None) -> dict:
+def hutchinson_trace(operator: Operator, probes: int = 100, relative_error: Optional[float] = None, seed: int = 0, cancelled=None, progress=None, runner=None) -> dict:
     """tr(H) ≈ (1/m) Σ zᵢᵀHzᵢ with Rademacher zᵢ (Hutchinson 1990; Avron & Toledo 2011), with its
-    standard error; stops early once the standard error ≤ relative_error·|estimate| (after 10 probes)."""
+    standard error; stops early once the standard error ≤ relative_error·|estimate| (after 10 probes).
+    With a runner (cluster.ProbeRunner) the probes run on a cluster, each drawn there from the
+    generator's state before it, so the numbers are the sequential loop's."""
     generator = seeded(seed)
+    if runner is not None and runner.accepts(operator):
+        states = []
+        for _ in range(probes):
+            states.append(generator.get_state())
+            rademacher(operator.dim, generator, "cpu", torch.float64)
+
+        def enough(samples: list[float]) -> bool:
+            mean, error = mean_and_standard_error(samples)
+            return relative_error is not None and len(samples) >= 10 and error <= relative_error * abs(mean)
+
+        samples = runner.quadratic_forms(operator, states, enough, cancelled, progress)
+        estimate, error = mean_and_standard_error(samples)
+        return {"trace": estimate, "standardError": error, "probes": len(samples), "samples": samples}
     samples: list[float] = []
     estimate, error = 0.0, math.inf
     while len(samples) < probes:
@@ -106,14 +121,22 @@ def smooth_density(nodes: list[list[float]], weights: list[list[float]], width: 
     return {"grid": grid.tolist(), "values": values.tolist(), "convention": convention, "integral": integral}
 
 
-def spectral_density(operator: Operator, steps: int = 100, probes: int = 1, width: float = 1e-5, width_convention: str = "variance", scale_width_by_range: bool = True, grid_size: int = 1000, seed: int = 0, cancelled=None, progress: Optional[Callable[[float, str], None]] = None) -> dict:
+def spectral_density(operator: Operator, steps: int = 100, probes: int = 1, width: float = 1e-5, width_convention: str = "variance", scale_width_by_range: bool = True, grid_size: int = 1000, seed: int = 0, cancelled=None, progress: Optional[Callable[[float, str], None]] = None, runner=None) -> dict:
     """Eigenvalue density by stochastic Lanczos quadrature (Ghorbani, Krishnan & Xiao 2019; as PyHessian):
     ρ(λ) ≈ (1/m) Σ_probes Σᵢ τᵢ·N(λ; θᵢ, σ²), (θᵢ, τᵢ) the Gauss quadrature of Lanczos from z/‖z‖."""
     steps = min(steps, operator.dim)
     generator = seeded(seed)
     nodes: list[list[float]] = []
     weights: list[list[float]] = []
-    for probe in range(probes):
+    if runner is not None and runner.accepts(operator):  # each probe's Lanczos run on a cluster worker
+        states = []
+        for _ in range(probes):
+            states.append(generator.get_state())
+            rademacher(operator.dim, generator, "cpu", torch.float64)
+        for theta, tau in runner.quadratures(operator, states, steps, cancelled, progress):
+            nodes.append(theta)
+            weights.append(tau)
+    for probe in range(probes if not nodes else 0):
         start = rademacher(operator.dim, generator, operator.device, operator.dtype)
 
         def report(fraction: float, _message: str, probe=probe) -> None:

@@ -1,0 +1,634 @@
+"""Independent work on a Dask cluster: landscape grid rows, Hutchinson probes and SLQ probes.
+
+Config ``"cluster": {"scheduler": "tcp://host:8786", "security": {...}}`` connects to a running
+scheduler (``security`` holds Dask's TLS options, passed to ``distributed.security.Security``);
+``"cluster": {"local": {"workers": 2}}`` starts a LocalCluster of worker processes with one
+thread each for the run and stops it at the end.
+
+What the workers receive, each once: this package (a zip, by ``Client.upload_file``); a bundle of
+the user's Python files as bytes, the model's factory, loss, dtype and mode, and the model's
+whole state_dict (parameters and buffers) as bytes; the data tensors; the plane (origin and
+directions) or the Hessian's point. Each is scattered to every worker (broadcast) under a
+content hash, and a worker builds the model from it once per hash (``_worker_problem``), so no
+shared file system is assumed.
+
+Same seed, same numbers: the landscape's points are evaluated at the same (α, β); a Hessian
+probe's random vector is drawn on the worker from the state of the backend's generator just
+before that probe (``torch.Generator.get_state``), so the probes are the ones the local run draws,
+in the same order. Results come back as they finish (``distributed.as_completed``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import math
+import os
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from typing import Any, Callable, Optional, Sequence
+
+import torch
+
+from .errors import ConfigError, EnvironmentProblem
+from .hvp import Cancelled, FiniteDifferenceOperator, ForwardOverReverseOperator, Operator, RestrictedOperator
+
+FIELD = "/cluster"
+CONNECT_TIMEOUT_SECONDS = 5.0
+"""How long a scheduler may take to answer before the run fails naming its address."""
+NO_WORKERS_GRACE_SECONDS = 20.0
+"""How long the cluster may have no worker at all, mid-run, before the run fails."""
+WAIT_FOR_WORKERS_SECONDS = 60.0
+"""How long a scheduler without workers is waited on before any work is sent."""
+SECURITY_KEYS = ("tls_ca_file", "tls_client_cert", "tls_client_key", "tls_ciphers", "tls_min_version", "tls_max_version", "require_encryption")
+SECURITY_FILES = ("tls_ca_file", "tls_client_cert", "tls_client_key")
+POLL_SECONDS = 0.1
+
+Point = tuple[int, float, float]
+OnValue = Callable[[int, float, Optional[float]], None]
+Log = Callable[[str], None]
+
+
+def _log_to_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ---- the config -------------------------------------------------------------------------------------
+def cluster_settings(config: dict[str, Any], base_dir: str = ".") -> Optional[dict[str, Any]]:
+    """config.cluster checked: {"scheduler", "security"} or {"local": {"workers"}}; None without it.
+    Security file paths are resolved against the config's folder."""
+    value = config.get("cluster")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ConfigError('cluster: give {"scheduler": "tcp://host:8786"} or {"local": {"workers": 2}}', FIELD)
+    unknown = sorted(set(value) - {"scheduler", "security", "local"})
+    if unknown:
+        raise ConfigError(f"cluster: unknown field(s) {', '.join(unknown)}; use scheduler, security or local", FIELD)
+    scheduler, local = value.get("scheduler"), value.get("local")
+    if (scheduler is None) == (local is None):
+        raise ConfigError('cluster: give exactly one of "scheduler" (a running Dask scheduler, e.g. "tcp://host:8786") and "local" ({"workers": 2})', FIELD)
+    if local is not None:
+        workers = local.get("workers", 2) if isinstance(local, dict) else None
+        if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
+            raise ConfigError(f"cluster.local.workers {workers!r}: use a whole number ≥ 1", FIELD + "/local/workers")
+        return {"local": {"workers": workers}}
+    if not isinstance(scheduler, str) or not scheduler.strip():
+        raise ConfigError(f'cluster.scheduler {scheduler!r}: give the scheduler\'s address, e.g. "tcp://host:8786"', FIELD + "/scheduler")
+    security = value.get("security") or {}
+    if not isinstance(security, dict):
+        raise ConfigError("cluster.security: give an object of Dask TLS options (tls_ca_file, tls_client_cert, tls_client_key, require_encryption)", FIELD + "/security")
+    out: dict[str, Any] = {}
+    for key, option in security.items():
+        if key not in SECURITY_KEYS:
+            raise ConfigError(f"cluster.security.{key}: not a Dask TLS option; use {', '.join(SECURITY_KEYS)}", f"{FIELD}/security/{key}")
+        if key in SECURITY_FILES:
+            if not isinstance(option, str):
+                raise ConfigError(f"cluster.security.{key}: give a file path", f"{FIELD}/security/{key}")
+            option = option if os.path.isabs(option) else os.path.normpath(os.path.join(base_dir, option))
+            if not os.path.isfile(option):
+                raise ConfigError(f"cluster.security.{key}: {option} does not exist (paths are relative to the config's folder)", f"{FIELD}/security/{key}")
+        out[key] = option
+    address = scheduler.strip()
+    if out and address.startswith("tcp://"):
+        address = "tls://" + address[len("tcp://"):]
+    return {"scheduler": address, "security": out}
+
+
+# ---- what the workers receive -------------------------------------------------------------------------
+def _digest(*parts: bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()[:32]
+
+
+def _tensor_bytes(tensor: torch.Tensor) -> bytes:
+    buffer = io.BytesIO()
+    torch.save(tensor.detach().cpu(), buffer)
+    return buffer.getvalue()
+
+
+def user_sources(loader: Any, config: dict[str, Any]) -> dict[str, bytes]:
+    """The user's Python files as {path relative to the config's folder: bytes}: the files the config
+    names (model, data, loss) and the other .py files in their folders (their own imports)."""
+    folders, named = set(), []
+    for reference in ((config.get("model") or {}).get("pytorch"), (config.get("data") or {}).get("factory"), (config.get("model") or {}).get("loss")):
+        if isinstance(reference, str) and ":" in reference and ".py" in reference:
+            path = os.path.realpath(loader.path(reference.rsplit(":", 1)[0]))
+            named.append(path)
+            folders.add(os.path.dirname(path))
+    files = set(named)
+    for folder in folders:
+        for name in os.listdir(folder):
+            if name.endswith(".py"):
+                files.add(os.path.join(folder, name))
+    base = os.path.realpath(loader.base_dir)
+    out: dict[str, bytes] = {}
+    for path in sorted(files):
+        relative = os.path.relpath(path, base)
+        if relative.startswith(".."):  # a file outside the config's folder keeps its place under "_outside"
+            relative = os.path.join("_outside", path.lstrip(os.sep))
+        with open(path, "rb") as handle:
+            out[relative] = handle.read()
+    return out
+
+
+def model_bundle(problem: Any, loader: Any, config: dict[str, Any], threads: int) -> dict[str, Any]:
+    """The model as a worker rebuilds it: sources, factory, loss, dtype, mode, batch size and the
+    current state_dict (the trained weights and BatchNorm statistics included), with its hash."""
+    model_config = config.get("model") or {}
+    sources = user_sources(loader, config)
+    base = os.path.realpath(loader.base_dir)
+
+    def relative_reference(reference: Any) -> Any:
+        if not (isinstance(reference, str) and ":" in reference and ".py" in reference):
+            return reference
+        file_part, name = reference.rsplit(":", 1)
+        path = os.path.realpath(loader.path(file_part))
+        relative = os.path.relpath(path, base)
+        if relative.startswith(".."):
+            relative = os.path.join("_outside", path.lstrip(os.sep))
+        return f"{relative}:{name}"
+
+    state = {k: v.detach().cpu() for k, v in problem.model.state_dict().items()}
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    spec = {
+        "model": relative_reference(model_config.get("pytorch")),
+        "loss": relative_reference(model_config.get("loss", "mse")),
+        "dtype": str(problem.dtype).replace("torch.", ""),
+        "mode": problem.mode,
+        "batchSize": problem.batch_size,
+        "device": ((config.get("runtime") or {}).get("device") or "auto"),
+        "threads": threads,
+        "seed": int(config.get("seed", 0) or 0),
+    }
+    parts = [repr(sorted(spec.items())).encode(), buffer.getvalue()] + [k.encode() + b"\0" + v for k, v in sorted(sources.items())]
+    return {"hash": _digest(*parts), "sources": sources, "spec": spec, "state": buffer.getvalue()}
+
+
+def data_bundle(inputs: torch.Tensor, targets: torch.Tensor) -> dict[str, Any]:
+    x, y = inputs.detach().cpu(), targets.detach().cpu()
+    return {"hash": _digest(_tensor_bytes(x), _tensor_bytes(y)), "inputs": x, "targets": y}
+
+
+def vectors_bundle(vectors: Sequence[torch.Tensor]) -> dict[str, Any]:
+    cpu = [v.detach().cpu() for v in vectors]
+    return {"hash": _digest(*[_tensor_bytes(v) for v in cpu]), "vectors": cpu}
+
+
+# ---- on a worker --------------------------------------------------------------------------------------
+_CACHE_LOCK = threading.RLock()
+_PROBLEMS: dict[tuple[str, str], Any] = {}
+_EVALUATORS: dict[tuple[str, str, str], Any] = {}
+_CACHE_SIZE = 2
+
+
+def _remember(cache: dict, key: Any, value: Any) -> Any:
+    cache[key] = value
+    while len(cache) > _CACHE_SIZE:
+        cache.pop(next(iter(cache)))
+    return value
+
+
+def _worker_device(wanted: str) -> torch.device:
+    if wanted in ("auto", "cuda") or wanted.startswith("cuda:"):
+        if torch.cuda.is_available():
+            return torch.device("cuda" if wanted == "auto" else wanted)
+    return torch.device("cpu")
+
+
+def _worker_problem(model: dict[str, Any], data: dict[str, Any]) -> Any:
+    """The Problem a bundle describes, built once per (model hash, data hash) in this worker process."""
+    from .loading import DTYPES, Loader, make_loss
+    from .problem import Problem
+
+    key = (model["hash"], data["hash"])
+    with _CACHE_LOCK:
+        if key in _PROBLEMS:
+            return _PROBLEMS[key]
+        spec = model["spec"]
+        folder = os.path.join(tempfile.gettempdir(), f"landscape-lens-{model['hash']}")
+        for relative, content in model["sources"].items():
+            path = os.path.join(folder, relative)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            if not os.path.exists(path):
+                with open(path + ".part", "wb") as handle:
+                    handle.write(content)
+                os.replace(path + ".part", path)
+        if spec["threads"]:
+            torch.set_num_threads(int(spec["threads"]))
+        loader = Loader(folder)
+        factory, reference = loader.function(spec["model"], "/model/pytorch")
+        torch.manual_seed(spec["seed"])
+        module = loader.call(factory, reference)
+        state = torch.load(io.BytesIO(model["state"]), map_location="cpu")
+        module.load_state_dict(state)
+        device, dtype = _worker_device(spec["device"]), DTYPES[spec["dtype"]]
+        module = module.to(device=device, dtype=dtype)
+
+        def place(x: torch.Tensor) -> torch.Tensor:
+            x = x.to(device)
+            return x.to(dtype) if torch.is_floating_point(x) else x
+
+        problem = Problem(module, make_loss(loader, spec["loss"]), (place(data["inputs"]), place(data["targets"])), None, spec["batchSize"], spec["mode"])
+        return _remember(_PROBLEMS, key, problem)
+
+
+def evaluate_points_task(model: dict[str, Any], data: dict[str, Any], plane: dict[str, Any], points: list[Point]) -> list[tuple[int, float, Optional[float]]]:
+    """(index, loss, accuracy) at each point θ(α, β) = origin + α·d₁ + β·d₂: one grid row's points."""
+    from .plane import PlaneEvaluator
+
+    problem = _worker_problem(model, data)
+    key = (model["hash"], data["hash"], plane["hash"])
+    with _CACHE_LOCK:
+        evaluator = _EVALUATORS.get(key)
+        if evaluator is None:
+            origin, *directions = plane["vectors"]
+            evaluator = _remember(_EVALUATORS, key, PlaneEvaluator(problem, *problem.data("train"), origin, directions, first_layer=True))
+        out = []
+        for index, alpha, beta in points:
+            loss, accuracy = evaluator.evaluate(alpha, beta)
+            out.append((index, loss, accuracy))
+        return out
+
+
+def _worker_operator(model: dict[str, Any], data: dict[str, Any], point: dict[str, Any], operator: dict[str, Any]) -> Operator:
+    from .hvp import hessian_operator
+
+    problem = _worker_problem(model, data)
+    problem.set_flat(point["vectors"][0].to(problem.device, problem.dtype))
+    base = hessian_operator(problem, operator["method"], operator["step"], None, operator["products"])
+    if operator.get("block") is not None:
+        offset, length = operator["block"]
+        return RestrictedOperator(base, offset, length)
+    return base
+
+
+def _probe_vector(state: torch.Tensor, operator: Operator) -> torch.Tensor:
+    from .eigensolvers import rademacher
+
+    generator = torch.Generator()
+    generator.set_state(state)
+    return rademacher(operator.dim, generator, operator.device, operator.dtype)
+
+
+def hutchinson_probe_task(model: dict[str, Any], data: dict[str, Any], point: dict[str, Any], operator: dict[str, Any], state: torch.Tensor) -> float:
+    """zᵀHz for the Rademacher z the generator state draws."""
+    with _CACHE_LOCK:
+        op = _worker_operator(model, data, point, operator)
+        z = _probe_vector(state, op)
+        return float(torch.dot(z, op.apply(z)))
+
+
+def slq_probe_task(model: dict[str, Any], data: dict[str, Any], point: dict[str, Any], operator: dict[str, Any], state: torch.Tensor, steps: int) -> tuple[list[float], list[float], int]:
+    """One stochastic Lanczos quadrature probe: nodes, weights and the products it took."""
+    from .spectrum import lanczos_quadrature
+
+    with _CACHE_LOCK:
+        op = _worker_operator(model, data, point, operator)
+        start = _probe_vector(state, op)
+        before = op.products
+        nodes, weights = lanczos_quadrature(op, start, steps)
+        return nodes, weights, op.products - before
+
+
+# ---- the backend's side ---------------------------------------------------------------------------------
+class ClusterFailure(EnvironmentProblem):
+    """The cluster could not finish the work (every worker gone, a task failing repeatedly)."""
+
+
+def package_zip() -> bytes:
+    """This package's .py files as a zip, for Client.upload_file."""
+    root = os.path.dirname(os.path.abspath(__file__))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(os.listdir(root)):
+            if name.endswith(".py"):
+                info = zipfile.ZipInfo(f"landscape_lens/{name}", date_time=(2020, 1, 1, 0, 0, 0))
+                with open(os.path.join(root, name), "rb") as handle:
+                    archive.writestr(info, handle.read())
+    return buffer.getvalue()
+
+
+class Cluster:
+    """A Dask client (and the LocalCluster it owns, if any) for one backend session."""
+
+    def __init__(self, settings: dict[str, Any], log: Log = _log_to_stderr, connect_timeout: float = CONNECT_TIMEOUT_SECONDS) -> None:
+        try:
+            import distributed
+        except ImportError as exc:
+            raise EnvironmentProblem(f"cluster: this Python ({sys.executable}) cannot import Dask's distributed ({exc}); install it (pip install distributed, or Debian's python3-distributed)",
+                                     {"field": FIELD}) from exc
+        self._distributed = distributed
+        self.log = log
+        self.settings = settings
+        self.local_cluster = None
+        self._scattered: dict[str, Any] = {}
+        self._uploaded = False
+        if "local" in settings:
+            workers = settings["local"]["workers"]
+            self.address = f"a local cluster of {workers} worker process(es)"
+            try:
+                self.local_cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+                self.client = distributed.Client(self.local_cluster, set_as_default=False)
+            except Exception as exc:
+                self.close()
+                raise EnvironmentProblem(f"cluster.local: could not start {self.address}: {type(exc).__name__}: {exc}", {"field": FIELD + "/local"}) from exc
+        else:
+            self.address = settings["scheduler"]
+            security = distributed.security.Security(**settings["security"]) if settings.get("security") else None
+            started = time.monotonic()
+            try:
+                self.client = distributed.Client(self.address, security=security, timeout=connect_timeout, set_as_default=False)
+            except Exception as exc:
+                raise EnvironmentProblem(
+                    f"cluster.scheduler {self.address}: no Dask scheduler answered within {connect_timeout:g} s ({type(exc).__name__}: {exc}); "
+                    "start one there with `dask scheduler` (and workers with `dask worker " + self.address + "`), or fix the address",
+                    {"field": FIELD + "/scheduler"}) from exc
+            self.log(f"cluster: connected to {self.address} in {time.monotonic() - started:.2f} s")
+
+    # ---- lifetime -------------------------------------------------------------------------------------
+    def close(self) -> None:
+        client = getattr(self, "client", None)
+        if client is not None:
+            try:
+                client.close(timeout=5)
+            except Exception:
+                pass
+        if self.local_cluster is not None:
+            try:
+                self.local_cluster.close(timeout=10)
+            except Exception:
+                pass
+            self.local_cluster = None
+
+    def worker_count(self) -> int:
+        try:
+            return len(self.client.scheduler_info().get("workers", {}))
+        except Exception:
+            return 0
+
+    def _ready(self) -> None:
+        """Waits for a worker (before any work is sent) and gives the workers this package once."""
+        if self.worker_count() == 0:
+            try:
+                self.client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS_SECONDS)
+            except Exception as exc:
+                raise ClusterFailure(f"cluster {self.address}: the scheduler answers but has no worker after {WAIT_FOR_WORKERS_SECONDS:g} s; start some with `dask worker {self.address}`",
+                                     {"field": FIELD}) from exc
+        if not self._uploaded:
+            archive = package_zip()
+            folder = tempfile.mkdtemp(prefix="landscape-lens-package-")
+            path = os.path.join(folder, f"landscape_lens_{_digest(archive)[:12]}.zip")
+            with open(path, "wb") as handle:
+                handle.write(archive)
+            try:
+                self.client.upload_file(path)
+            finally:
+                os.remove(path)
+                os.rmdir(folder)
+            self._uploaded = True
+
+    def share(self, bundle: dict[str, Any]) -> Any:
+        """The bundle scattered to every worker once per content hash (a future)."""
+        future = self._scattered.get(bundle["hash"])
+        if future is None or future.status != "finished":
+            future = self.client.scatter([bundle], broadcast=True, hash=False)[0]  # a list: a dict would be scattered item by item
+            self._scattered[bundle["hash"]] = future
+            while len(self._scattered) > 8:
+                self._scattered.pop(next(iter(self._scattered)))
+        return future
+
+    # ---- running tasks --------------------------------------------------------------------------------
+    def _gather(self, futures: list[Any], on_result: Callable[[int, Any], bool], cancelled: Optional[Callable[[], bool]], what: str,
+                on_tick: Optional[Callable[[], None]] = None) -> bool:
+        """Calls on_result(task number, result) as tasks finish (on_result returns True to stop early).
+        Returns False when cancelled (the futures cancelled). Raises ClusterFailure when every worker
+        has been gone for NO_WORKERS_GRACE_SECONDS or a task failed on the cluster."""
+        distributed = self._distributed
+        number = {f.key: i for i, f in enumerate(futures)}
+        pending = set(f.key for f in futures)
+        finished = distributed.as_completed(futures, loop=self.client.loop, with_results=False)
+        results: "list[Any]" = []
+        lock = threading.Lock()
+        done_event = threading.Event()
+
+        def collect() -> None:
+            try:
+                for future in finished:
+                    with lock:
+                        results.append(future)
+                    done_event.set()
+            except Exception:
+                pass
+
+        collector = threading.Thread(target=collect, name="cluster-results", daemon=True)
+        collector.start()
+        no_workers_since: Optional[float] = None
+        last_check = 0.0
+        try:
+            while pending:
+                done_event.wait(POLL_SECONDS)
+                done_event.clear()
+                with lock:
+                    ready, results[:] = list(results), []
+                for future in ready:
+                    if future.key not in pending:
+                        continue
+                    pending.discard(future.key)
+                    if future.status == "cancelled":  # not by us: its inputs were lost with the workers holding them
+                        self._cancel(futures)
+                        raise ClusterFailure(f"cluster {self.address}: every worker is gone, or the workers holding the model and data were lost, with {len(pending) + 1} of "
+                                             f"{len(futures)} {what} tasks unfinished; the finished part is kept", {"field": FIELD})
+                    try:
+                        value = future.result()
+                    except Exception as exc:
+                        self._cancel(futures)
+                        if type(exc).__name__ == "KilledWorker":
+                            raise ClusterFailure(f"cluster {self.address}: {what}: workers died running the same task repeatedly ({exc}); the finished part is kept", {"field": FIELD}) from exc
+                        raise
+                    if on_result(number[future.key], value):
+                        self._cancel(futures)
+                        return True
+                if on_tick is not None:
+                    on_tick()
+                if cancelled is not None and cancelled():
+                    self._cancel(futures)
+                    return False
+                now = time.monotonic()
+                if pending and now - last_check >= 1.0:
+                    last_check = now
+                    if self.worker_count() == 0:
+                        no_workers_since = no_workers_since or now
+                        if now - no_workers_since >= NO_WORKERS_GRACE_SECONDS:
+                            self._cancel(futures)
+                            raise ClusterFailure(f"cluster {self.address}: every worker is gone (none for {NO_WORKERS_GRACE_SECONDS:g} s) with {len(pending)} of {len(futures)} {what} tasks unfinished; "
+                                                 "the finished part is kept", {"field": FIELD})
+                    else:
+                        no_workers_since = None
+            return True
+        finally:
+            if pending:
+                self._cancel(futures)
+
+    def _cancel(self, futures: list[Any]) -> None:
+        try:
+            self.client.cancel([f for f in futures if not f.done()], force=True)
+        except Exception:
+            pass
+
+    # ---- the landscape ----------------------------------------------------------------------------------
+    def evaluate_plane(self, problem: Any, loader: Any, config: dict[str, Any], inputs: torch.Tensor, targets: torch.Tensor, origin: torch.Tensor,
+                       directions: list[torch.Tensor], tasks: list[list[Point]], on_value: OnValue, cancelled: Callable[[], bool],
+                       progress: Optional[Callable[..., None]] = None) -> None:
+        """Each task (a grid row's points) on a worker; on_value for each point as its row finishes.
+        Returns early when cancelled; raises ClusterFailure, after the finished rows went to on_value,
+        when the cluster cannot finish."""
+        self._ready()
+        model = self.share(model_bundle(problem, loader, config, self._threads(config)))
+        data = self.share(data_bundle(inputs, targets))
+        plane = self.share(vectors_bundle([origin, *directions]))
+        futures = [self.client.submit(evaluate_points_task, model, data, plane, points, pure=False, priority=-number) for number, points in enumerate(tasks)]
+        total = sum(len(t) for t in tasks)
+        seen: set[int] = set()
+        started = time.monotonic()
+        last_report = [0.0]
+
+        def on_result(_number: int, rows: list[tuple[int, float, Optional[float]]]) -> bool:
+            for index, loss, accuracy in rows:
+                if index not in seen:  # a rerun row delivers each point once
+                    seen.add(index)
+                    on_value(index, loss, accuracy)
+            return False
+
+        def tick() -> None:
+            now = time.monotonic()
+            if progress is not None and now - last_report[0] >= 1.0 and seen:
+                last_report[0] = now
+                rate = len(seen) / max(now - started, 1e-9)
+                progress(len(seen) / total, f"landscape: {len(seen)} of {total} points on {self.worker_count()} workers, {rate:.1f} points/s")
+
+        self._gather(futures, on_result, cancelled, "landscape row", tick)
+
+    def _threads(self, config: dict[str, Any]) -> int:
+        """Torch threads per worker task: 1 in a local cluster (one process per core), else runtime.threads (0: torch's default)."""
+        if self.local_cluster is not None:
+            return 1
+        return int((config.get("runtime") or {}).get("threads", 0) or 0)
+
+    # ---- Hessian probes -----------------------------------------------------------------------------------
+    def operator_spec(self, operator: Operator) -> Optional[dict[str, Any]]:
+        """How a worker rebuilds this operator from the problem, or None for one it cannot (a dense matrix)."""
+        block = None
+        if isinstance(operator, RestrictedOperator):
+            block, operator = (operator.offset, operator.dim), operator.base
+        problem = getattr(operator, "problem", None)
+        if problem is None:
+            return None
+        if isinstance(operator, FiniteDifferenceOperator):
+            return {"method": "finite-difference", "step": operator.step, "products": "double-backprop", "block": block, "problem": problem}
+        products = "forward-over-reverse" if isinstance(operator, ForwardOverReverseOperator) else "double-backprop"
+        return {"method": "exact", "step": 0.0, "products": products, "block": block, "problem": problem}
+
+    def _probe_inputs(self, spec: dict[str, Any], config: dict[str, Any], loader: Any) -> tuple[Any, Any, Any, dict[str, Any]]:
+        problem = spec["problem"]
+        self._ready()
+        model = self.share(model_bundle(problem, loader, config, self._threads(config)))
+        data = self.share(data_bundle(*problem.data("train")))
+        point = self.share(vectors_bundle([problem.flat()]))
+        return model, data, point, {k: v for k, v in spec.items() if k != "problem"}
+
+
+class ProbeRunner:
+    """The Hessian probes of one analysis on the cluster: spectrum.hutchinson_trace and
+    spectrum.spectral_density call quadratic_forms / quadratures when given a runner."""
+
+    def __init__(self, cluster: Cluster, config: dict[str, Any], loader: Any) -> None:
+        self.cluster = cluster
+        self.config = config
+        self.loader = loader
+
+    def accepts(self, operator: Operator) -> bool:
+        return self.cluster.operator_spec(operator) is not None
+
+    def quadratic_forms(self, operator: Operator, states: list[torch.Tensor], enough: Callable[[list[float]], bool], cancelled: Optional[Callable[[], bool]],
+                        progress: Optional[Callable[[float, str], None]] = None) -> list[float]:
+        """zᵢᵀHzᵢ for the probes the generator states draw, in probe order; stops (cancelling the
+        rest) at the first prefix for which enough(samples) holds, as the sequential loop would."""
+        spec = self.cluster.operator_spec(operator)
+        assert spec is not None
+        model, data, point, description = self.cluster._probe_inputs(spec, self.config, self.loader)
+        client = self.cluster.client
+        futures = [client.submit(hutchinson_probe_task, model, data, point, description, state, pure=False, priority=-i) for i, state in enumerate(states)]
+        values: dict[int, float] = {}
+        prefix: list[float] = []
+
+        def on_result(number: int, value: float) -> bool:
+            values[number] = value
+            while len(prefix) in values:
+                prefix.append(values[len(prefix)])
+                operator.products += 1
+                if progress is not None:
+                    progress(len(prefix) / len(states), f"trace: probe {len(prefix)} of {len(states)} on the cluster")
+                if enough(prefix):
+                    return True
+            return False
+
+        if not self.cluster._gather(futures, on_result, cancelled, "Hutchinson probe"):
+            raise Cancelled()
+        return prefix
+
+    def quadratures(self, operator: Operator, states: list[torch.Tensor], steps: int, cancelled: Optional[Callable[[], bool]],
+                    progress: Optional[Callable[[float, str], None]] = None) -> list[tuple[list[float], list[float]]]:
+        """Each SLQ probe's (nodes, weights), in probe order."""
+        spec = self.cluster.operator_spec(operator)
+        assert spec is not None
+        model, data, point, description = self.cluster._probe_inputs(spec, self.config, self.loader)
+        client = self.cluster.client
+        futures = [client.submit(slq_probe_task, model, data, point, description, state, steps, pure=False, priority=-i) for i, state in enumerate(states)]
+        found: dict[int, tuple[list[float], list[float]]] = {}
+
+        def on_result(number: int, value: tuple[list[float], list[float], int]) -> bool:
+            nodes, weights, products = value
+            found[number] = (nodes, weights)
+            operator.products += products
+            if progress is not None:
+                progress(len(found) / len(states), f"density: {len(found)} of {len(states)} probes on the cluster")
+            return False
+
+        if not self.cluster._gather(futures, on_result, cancelled, "SLQ probe"):
+            raise Cancelled()
+        return [found[i] for i in range(len(states))]
+
+
+def row_tasks(levels: list[tuple[int, list[int]]], columns: int, rows: int, alphas: Sequence[float], betas: Sequence[float], workers: int) -> list[list[Point]]:
+    """The grid's points as cluster tasks, coarse levels first: each level's points of one grid row
+    (a 2-D grid), or chunks of a level (a 1-D grid: about four per worker)."""
+    tasks: list[list[Point]] = []
+    for _, points in levels:
+        if rows > 1:
+            by_row: dict[int, list[Point]] = {}
+            for index in points:
+                by_row.setdefault(index // columns, []).append((index, alphas[index % columns], betas[index // columns]))
+            tasks.extend(by_row[r] for r in sorted(by_row))
+        else:
+            size = max(1, math.ceil(len(points) / (4 * max(1, workers))))
+            for start in range(0, len(points), size):
+                tasks.append([(index, alphas[index % columns], betas[0]) for index in points[start : start + size]])
+    return tasks
+
+
+def open_cluster(config: dict[str, Any], base_dir: str, log: Log = _log_to_stderr) -> Optional[Cluster]:
+    """The cluster config.cluster asks for, connected (or started); None without it."""
+    settings = cluster_settings(config, base_dir)
+    return Cluster(settings, log) if settings is not None else None
+
+
+__all__ = ["Cluster", "ClusterFailure", "ProbeRunner", "cluster_settings", "open_cluster", "row_tasks"]
