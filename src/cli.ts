@@ -7,6 +7,7 @@ import { memoryIssues } from './config/memory';
 import { validateConfigText } from './config/validate';
 import type { ConfigIssue } from './config/types';
 import { checkOutputFolder, OutputFolderError, probeOutputFolder } from './output-folder';
+import { withClusterScheduler } from './config/cluster-address';
 import { EngineRunner, runsOnPytorch } from './runner';
 import { CLI_FIX, TorchRunner, backendPackageDir, findInterpreter, interpreterCandidates } from './backends/pytorch';
 import { PartialSaveError, runFolderName, writeResults, type RunRecord } from './results-store';
@@ -15,14 +16,15 @@ import type { ExperimentResults } from './results';
 const USAGE = `Landscape Lens: loss landscapes, saddle points and Hessian spectra from the command line.
 
 Usage:
-  landscape-lens run <config.landscape.json> [--out <dir>] [--force] [--workers <n>] [--quiet] [--python <path>]
+  landscape-lens run <config.landscape.json> [--out <dir>] [--force] [--workers <n>] [--quiet] [--python <path>] [--cluster <address>]
       Validate and run an experiment; write results.json, run.json, the config and a CSV per
       trajectory to <dir> (default: a new folder .landscape-lens/runs/<time>-<name> beside the
       config). <dir> must be new or empty; --force replaces an earlier run folder there, or adds
       the run's files beside other files (nothing is deleted; a name already taken is refused).
       The run happens in worker threads (--workers <n>, default one per core); Ctrl+C cancels
       it and keeps what finished. A config with model.pytorch runs in Python with PyTorch: the
-      first python3 or python on the PATH that imports torch, or --python <path>.
+      first python3 or python on the PATH that imports torch, or --python <path>. --cluster
+      tcp://host:8786 sends its landscape rows and Hessian probes to that Dask scheduler.
   landscape-lens validate <config.landscape.json>
       Check a config against the schema and the semantic rules; print every problem.
   landscape-lens --help
@@ -42,6 +44,7 @@ interface Arguments {
   quiet: boolean;
   workers?: number;
   python?: string;
+  cluster?: string;
 }
 
 /** The options `run` and `validate` accept, for node:util's parseArgs. */
@@ -51,6 +54,7 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
   workers: { type: 'string' },
   python: { type: 'string' },
+  cluster: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -73,7 +77,8 @@ function parseArguments(argv: string[]): Arguments | 'help' {
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new UsageError('--workers needs a whole number of at least 1: --workers 2');
   if (values.python === '') throw new UsageError('--python needs the path of a Python interpreter with PyTorch: --python /usr/bin/python3');
-  return { command, file, out: values.out, force: values.force ?? false, quiet: values.quiet ?? false, workers, python: values.python };
+  if (values.cluster === '') throw new UsageError('--cluster needs the address of a Dask scheduler: --cluster tcp://host:8786');
+  return { command, file, out: values.out, force: values.force ?? false, quiet: values.quiet ?? false, workers, python: values.python, cluster: values.cluster };
 }
 
 /** "path:line:column: severity: message" lines, as compilers print them. */
@@ -197,7 +202,7 @@ async function main(argv: string[]): Promise<number> {
   const baseDir = dirname(path);
   const validated = validateConfigText(text, baseDir);
   const issues = [...validated.issues, ...(validated.config ? memoryIssues(validated.config) : [])];
-  const config = issues.some((issue) => issue.severity === 'error') ? undefined : validated.config;
+  const config = issues.some((issue) => issue.severity === 'error') || !validated.config ? undefined : withClusterScheduler(validated.config, args.cluster);
   for (const issue of issues) console.error(formatIssue(args.file, text, issue));
   if (!config) {
     console.error(`${args.file}: not run: fix the ${issues.filter((issue) => issue.severity === 'error').length} error(s) above`);

@@ -3,7 +3,7 @@ import type { LandscapeOptions } from '../core/landscape/options';
 import type { SurfaceSpec } from '../core/surfaces/race';
 
 /** The typed form of a *.landscape.json file is the engine's experiment config (core/experiment/config). */
-export type { ExperimentConfig, AnalysesConfig, OptimizerConfig, RuntimeConfig } from '../core/experiment/config';
+export type { ExperimentConfig, AnalysesConfig, OptimizerConfig, RuntimeConfig, ClusterConfig, ClusterSecurity } from '../core/experiment/config';
 
 /** analyses.landscape (core/landscape/options). */
 export type LandscapeAnalysisConfig = LandscapeOptions;

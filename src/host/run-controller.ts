@@ -19,6 +19,7 @@ import { TorchRunner, backendPackageDir } from '../backends/pytorch';
 import { findVsCodeInterpreter } from './python-interpreter';
 import { readSettings, runsFolder } from './settings';
 import { withSettingsDefaults } from './settings-logic';
+import { withClusterScheduler } from '../config/cluster-address';
 import { RunStatusBar } from './status-bar';
 import { recordRun } from './test-hooks';
 import { RunFolderIo } from './run-folder-io';
@@ -150,7 +151,9 @@ export class RunController implements vscode.Disposable {
   async run(request: RunRequest): Promise<vscode.Uri | undefined> {
     if (!this.canStart()) return undefined;
     const settings = readSettings(request.configUri);
-    const config = withSettingsDefaults(request.config, settings);
+    // The setting landscapeLens.cluster applies to configs without a cluster of their own.
+    const clusterSetting = request.config.cluster ? '' : vscode.workspace.getConfiguration('landscapeLens', request.configUri).get<string>('cluster', '');
+    const config = withClusterScheduler(withSettingsDefaults(request.config, settings), clusterSetting);
     if (!fitsInMemory(config)) return undefined;
     // The run folder keeps the config as run: the file's own text (comments kept), or the reduced
     // config when "Run only this" or a focused command ran only part of it.

@@ -28,6 +28,33 @@ export interface ExperimentConfig {
   analyses?: AnalysesConfig;
   /** Where a PyTorch model (model.pytorch) runs. */
   runtime?: RuntimeConfig;
+  /** A Dask cluster for a PyTorch model's landscape rows and Hessian probes. */
+  cluster?: ClusterConfig;
+}
+
+/**
+ * cluster: a running Dask scheduler (`scheduler`, with Dask's TLS `security` options), or a local
+ * cluster of worker processes started and stopped by the run (`local`). Passed to the PyTorch
+ * backend unchanged.
+ */
+export interface ClusterConfig {
+  /** The scheduler's address, e.g. "tcp://host:8786" ("tls://" with security). */
+  scheduler?: string;
+  /** Dask's TLS options (distributed.security.Security); file paths relative to the config. */
+  security?: ClusterSecurity;
+  /** A LocalCluster of `workers` processes (default 2), one thread each. */
+  local?: { workers?: number };
+}
+
+/** Dask's TLS options, as distributed.security.Security takes them. */
+export interface ClusterSecurity {
+  tls_ca_file?: string;
+  tls_client_cert?: string;
+  tls_client_key?: string;
+  tls_ciphers?: string;
+  tls_min_version?: number;
+  tls_max_version?: number;
+  require_encryption?: boolean;
 }
 
 /** runtime: the device and threads of the PyTorch backend. */
