@@ -1,0 +1,116 @@
+"""A CNN's 2-D loss landscape on a Dask LocalCluster of one worker process against two.
+
+Reports the wall time of each (the grid only: the cluster is started before the clock, the model,
+data and plane are uploaded inside it), the ratio, and the overhead per grid row: the one-worker
+cluster's time minus this process's own time for the same points, divided by the number of row
+tasks. Every run is one torch thread per process. The load average is printed before and after,
+because the ratio means something only on otherwise idle cores.
+
+    /usr/bin/python3 bench/cluster_landscape.py [--resolution 21] [--rows 1000] [--repeat 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import textwrap
+import time
+
+import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+
+from landscape_lens.cluster import Cluster, row_tasks  # noqa: E402
+from landscape_lens.grid import linspace, refinement_levels  # noqa: E402
+from landscape_lens.landscape import run_landscape  # noqa: E402
+from landscape_lens.loading import load_problem  # noqa: E402
+
+MODEL = textwrap.dedent('''
+    import torch.nn as nn
+
+    def make_model():
+        return nn.Sequential(
+            nn.Conv2d(1, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(8, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(16 * 7 * 7, 32), nn.ReLU(), nn.Linear(32, 10))
+''')
+DATA = textwrap.dedent('''
+    import os
+    import torch
+
+    def make_data():
+        rows = int(os.environ.get("BENCH_ROWS", "1000"))
+        g = torch.Generator().manual_seed(0)
+        x = torch.randn(rows, 1, 28, 28, generator=g)
+        return x, torch.randint(0, 10, (rows,), generator=g)
+''')
+
+
+def load_average() -> str:
+    with open("/proc/loadavg") as handle:
+        return " ".join(handle.read().split()[:3])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--resolution", type=int, default=21)
+    parser.add_argument("--rows", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=2, help="runs per setting; the fastest counts")
+    args = parser.parse_args()
+    os.environ["BENCH_ROWS"] = str(args.rows)
+    torch.set_num_threads(1)
+    folder = tempfile.mkdtemp(prefix="landscape-cluster-bench-")
+    try:
+        with open(os.path.join(folder, "model.py"), "w") as handle:
+            handle.write(MODEL)
+        with open(os.path.join(folder, "data.py"), "w") as handle:
+            handle.write(DATA)
+        config = {
+            "seed": 1,
+            "model": {"pytorch": "model.py:make_model", "loss": "softmax-cross-entropy"},
+            "data": {"kind": "pytorch", "factory": "data.py:make_data", "testFraction": 0, "batchSize": 500},
+            "runtime": {"device": "cpu", "threads": 1},
+            "analyses": {"landscape": {"directions": "random", "dimensions": 2, "resolution": args.resolution}},
+        }
+        problem, loader = load_problem(config, folder)
+        points = args.resolution ** 2
+        tasks = len(row_tasks(refinement_levels(args.resolution, args.resolution), args.resolution, args.resolution,
+                              linspace(-1, 1, args.resolution), linspace(-1, 1, args.resolution), 1))
+        print(f"CNN: {problem.dimension} parameters, {args.rows} rows of 1×28×28, float32; grid {args.resolution}×{args.resolution} = {points} points in {tasks} row tasks")
+        print(f"load average before: {load_average()} on {os.cpu_count()} cores")
+
+        def timed(run) -> tuple[float, list]:
+            best, loss = float("inf"), []
+            for _ in range(args.repeat):
+                started = time.perf_counter()
+                result = run()
+                best = min(best, time.perf_counter() - started)
+                loss = result["landscape"]["loss"]
+            return best, loss
+
+        quiet = lambda *a, **k: None  # noqa: E731
+        local_time, local_loss = timed(lambda: run_landscape(problem, config, loader, quiet, lambda: False, workers=1))
+        print(f"in this process: {local_time:.2f} s ({local_time / points * 1000:.1f} ms per point)")
+        times = {}
+        for workers in (1, 2):
+            cluster = Cluster({"local": {"workers": workers}}, log=lambda _m: None)
+            try:
+                cluster.client.wait_for_workers(workers, timeout=120)
+                times[workers], loss = timed(lambda: run_landscape(problem, config, loader, quiet, lambda: False, cluster=cluster))
+            finally:
+                cluster.close()
+            worst = max(abs(a - b) / max(1.0, abs(a)) for a, b in zip(local_loss, loss))
+            print(f"cluster of {workers} worker(s): {times[workers]:.2f} s ({points / times[workers]:.1f} points/s); largest relative difference from this process {worst:.1e}")
+        print(f"two workers against one: {times[1] / times[2]:.2f}×")
+        print(f"overhead per grid row (one worker against this process): {(times[1] - local_time) / tasks * 1000:.1f} ms")
+        print(f"load average after: {load_average()}")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
