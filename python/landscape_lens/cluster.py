@@ -299,6 +299,13 @@ def slq_probe_task(model: dict[str, Any], data: dict[str, Any], point: dict[str,
         return nodes, weights, op.products - before
 
 
+def _warm_worker() -> str:
+    """Imports what the tasks need, so the first row does not pay for it."""
+    from . import plane, spectrum  # noqa: F401
+
+    return torch.__version__
+
+
 # ---- the backend's side ---------------------------------------------------------------------------------
 class ClusterFailure(EnvironmentProblem):
     """The cluster could not finish the work (every worker gone, a task failing repeatedly)."""
@@ -331,7 +338,9 @@ class Cluster:
         self.settings = settings
         self.local_cluster = None
         self._scattered: dict[str, Any] = {}
-        self._uploaded = False
+        self._workers = 0
+        self._rate: Optional[tuple[float, int]] = None
+        """(start, points) of the grid running now."""
         if "local" in settings:
             workers = settings["local"]["workers"]
             self.address = f"a local cluster of {workers} worker process(es)"
@@ -353,6 +362,9 @@ class Cluster:
                     "start one there with `dask scheduler` (and workers with `dask worker " + self.address + "`), or fix the address",
                     {"field": FIELD + "/scheduler"}) from exc
             self.log(f"cluster: connected to {self.address} in {time.monotonic() - started:.2f} s")
+        self._prepare_error: Optional[BaseException] = None
+        self._preparing = threading.Thread(target=self._prepare, name="cluster-prepare", daemon=True)
+        self._preparing.start()
 
     # ---- lifetime -------------------------------------------------------------------------------------
     def close(self) -> None:
@@ -375,15 +387,16 @@ class Cluster:
         except Exception:
             return 0
 
-    def _ready(self) -> None:
-        """Waits for a worker (before any work is sent) and gives the workers this package once."""
-        if self.worker_count() == 0:
-            try:
-                self.client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS_SECONDS)
-            except Exception as exc:
-                raise ClusterFailure(f"cluster {self.address}: the scheduler answers but has no worker after {WAIT_FOR_WORKERS_SECONDS:g} s; start some with `dask worker {self.address}`",
-                                     {"field": FIELD}) from exc
-        if not self._uploaded:
+    def _prepare(self) -> None:
+        """Waits for a worker and gives the workers this package, which they import with torch (in
+        a thread started at connection, so the workers warm up while the backend loads or trains)."""
+        try:
+            if self.worker_count() == 0:
+                try:
+                    self.client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS_SECONDS)
+                except Exception as exc:
+                    raise ClusterFailure(f"cluster {self.address}: the scheduler answers but has no worker after {WAIT_FOR_WORKERS_SECONDS:g} s; start some with `dask worker {self.address}`",
+                                         {"field": FIELD}) from exc
             archive = package_zip()
             folder = tempfile.mkdtemp(prefix="landscape-lens-package-")
             path = os.path.join(folder, f"landscape_lens_{_digest(archive)[:12]}.zip")
@@ -394,7 +407,19 @@ class Cluster:
             finally:
                 os.remove(path)
                 os.rmdir(folder)
-            self._uploaded = True
+            self.client.run(_warm_worker)
+            self._workers = self.worker_count()
+        except BaseException as exc:  # kept for the first analysis that needs the cluster
+            self._prepare_error = exc
+
+    def _ready(self) -> None:
+        """Returns once the workers have this package; raises what went wrong preparing them."""
+        self._preparing.join()
+        if self._prepare_error is not None:
+            error, self._prepare_error = self._prepare_error, None
+            self._preparing = threading.Thread(target=self._prepare, name="cluster-prepare", daemon=True)
+            self._preparing.start()  # the next analysis tries again
+            raise error
 
     def share(self, bundle: dict[str, Any]) -> Any:
         """The bundle scattered to every worker once per content hash (a future)."""
@@ -407,8 +432,7 @@ class Cluster:
         return future
 
     # ---- running tasks --------------------------------------------------------------------------------
-    def _gather(self, futures: list[Any], on_result: Callable[[int, Any], bool], cancelled: Optional[Callable[[], bool]], what: str,
-                on_tick: Optional[Callable[[], None]] = None) -> bool:
+    def _gather(self, futures: list[Any], on_result: Callable[[int, Any], bool], cancelled: Optional[Callable[[], bool]], what: str) -> bool:
         """Calls on_result(task number, result) as tasks finish (on_result returns True to stop early).
         Returns False when cancelled (the futures cancelled). Raises ClusterFailure when every worker
         has been gone for NO_WORKERS_GRACE_SECONDS or a task failed on the cluster."""
@@ -457,15 +481,14 @@ class Cluster:
                     if on_result(number[future.key], value):
                         self._cancel(futures)
                         return True
-                if on_tick is not None:
-                    on_tick()
                 if cancelled is not None and cancelled():
                     self._cancel(futures)
                     return False
                 now = time.monotonic()
                 if pending and now - last_check >= 1.0:
                     last_check = now
-                    if self.worker_count() == 0:
+                    self._workers = self.worker_count()
+                    if self._workers == 0:
                         no_workers_since = no_workers_since or now
                         if now - no_workers_since >= NO_WORKERS_GRACE_SECONDS:
                             self._cancel(futures)
@@ -486,8 +509,7 @@ class Cluster:
 
     # ---- the landscape ----------------------------------------------------------------------------------
     def evaluate_plane(self, problem: Any, loader: Any, config: dict[str, Any], inputs: torch.Tensor, targets: torch.Tensor, origin: torch.Tensor,
-                       directions: list[torch.Tensor], tasks: list[list[Point]], on_value: OnValue, cancelled: Callable[[], bool],
-                       progress: Optional[Callable[..., None]] = None) -> None:
+                       directions: list[torch.Tensor], tasks: list[list[Point]], on_value: OnValue, cancelled: Callable[[], bool]) -> None:
         """Each task (a grid row's points) on a worker; on_value for each point as its row finishes.
         Returns early when cancelled; raises ClusterFailure, after the finished rows went to on_value,
         when the cluster cannot finish."""
@@ -496,26 +518,28 @@ class Cluster:
         data = self.share(data_bundle(inputs, targets))
         plane = self.share(vectors_bundle([origin, *directions]))
         futures = [self.client.submit(evaluate_points_task, model, data, plane, points, pure=False, priority=-number) for number, points in enumerate(tasks)]
-        total = sum(len(t) for t in tasks)
         seen: set[int] = set()
-        started = time.monotonic()
-        last_report = [0.0]
+        self._rate = (time.monotonic(), 0)
 
         def on_result(_number: int, rows: list[tuple[int, float, Optional[float]]]) -> bool:
             for index, loss, accuracy in rows:
                 if index not in seen:  # a rerun row delivers each point once
                     seen.add(index)
+                    self._rate = (self._rate[0], len(seen))
                     on_value(index, loss, accuracy)
             return False
 
-        def tick() -> None:
-            now = time.monotonic()
-            if progress is not None and now - last_report[0] >= 1.0 and seen:
-                last_report[0] = now
-                rate = len(seen) / max(now - started, 1e-9)
-                progress(len(seen) / total, f"landscape: {len(seen)} of {total} points on {self.worker_count()} workers, {rate:.1f} points/s")
+        try:
+            self._gather(futures, on_result, cancelled, "landscape row")
+        finally:
+            self._rate = None
 
-        self._gather(futures, on_result, cancelled, "landscape row", tick)
+    def rate_note(self) -> str:
+        """" on N workers, R points/s" while a grid runs here, else ""."""
+        if self._rate is None:
+            return ""
+        started, points = self._rate
+        return f" on {self._workers} worker{'s' if self._workers != 1 else ''}, {points / max(time.monotonic() - started, 1e-9):.1f} points/s"
 
     def _threads(self, config: dict[str, Any]) -> int:
         """Torch threads per worker task: 1 in a local cluster (one process per core), else runtime.threads (0: torch's default)."""

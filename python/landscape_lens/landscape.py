@@ -191,6 +191,9 @@ def run_landscape(problem: Problem, config: dict[str, Any], loader: Loader, prog
             result["eigenvalues"] = eigenvalues
         return result
 
+    def rate_note() -> str:  # the cluster's workers and points per second, when there is one
+        return cluster.rate_note() if cluster is not None else ""
+
     def on_value(index: int, value: float, acc: Optional[float]) -> None:
         nonlocal computed, next_level
         loss[index] = value
@@ -205,7 +208,7 @@ def run_landscape(problem: Problem, config: dict[str, Any], loader: Loader, prog
             progress(computed / len(loss), f"landscape: {level_alphas}×{level_betas} grid", {"landscape": describe(stride, stride == 1)})
             next_level += 1
         if next_level < len(levels):
-            progress(computed / len(loss), f"landscape: {computed} of {len(loss)} points")
+            progress(computed / len(loss), f"landscape: {computed} of {len(loss)} points{rate_note()}")
 
     was_flat = center.clone()
     evaluator: Optional[PlaneEvaluator] = None
@@ -215,7 +218,7 @@ def run_landscape(problem: Problem, config: dict[str, Any], loader: Loader, prog
 
             tasks = row_tasks(levels, columns, grid_rows, alphas, betas, cluster.worker_count())
             try:
-                cluster.evaluate_plane(problem, loader, config, inputs, targets, origin, directions, tasks, on_value, cancelled, progress)
+                cluster.evaluate_plane(problem, loader, config, inputs, targets, origin, directions, tasks, on_value, cancelled)
             except ClusterFailure:
                 progress(computed / len(loss), "landscape: the cluster failed; the finished points are kept", {"landscape": describe(1, False)})
                 raise
