@@ -438,14 +438,19 @@ class Cluster:
         except BaseException as exc:  # kept for the first analysis that needs the cluster
             self._prepare_error = exc
 
-    def _ready(self) -> None:
-        """Returns once the workers have this package; raises what went wrong preparing them."""
-        self._preparing.join()
+    def _ready(self, cancelled: Optional[Callable[[], bool]] = None) -> bool:
+        """True once the workers have this package, False when cancelled first; raises what went
+        wrong preparing them."""
+        while self._preparing.is_alive():
+            if cancelled is not None and cancelled():
+                return False
+            self._preparing.join(POLL_SECONDS)
         if self._prepare_error is not None:
             error, self._prepare_error = self._prepare_error, None
             self._preparing = threading.Thread(target=self._prepare, name="cluster-prepare", daemon=True)
             self._preparing.start()  # the next analysis tries again
             raise error
+        return True
 
     def share(self, bundle: dict[str, Any]) -> Any:
         """The bundle scattered to every worker once per content hash (a future)."""
@@ -539,7 +544,8 @@ class Cluster:
         """Each task (a grid row's points) on a worker; on_value for each point as its row finishes.
         Returns early when cancelled; raises ClusterFailure, after the finished rows went to on_value,
         when the cluster cannot finish."""
-        self._ready()
+        if not self._ready(cancelled):
+            return
         model = self.share(model_bundle(problem, loader, config, self._threads(config)))
         data = self.share(data_bundle(inputs, targets))
         plane = self.share(vectors_bundle([origin, *directions]))
@@ -587,9 +593,10 @@ class Cluster:
         products = "forward-over-reverse" if isinstance(operator, ForwardOverReverseOperator) else "double-backprop"
         return {"method": "exact", "step": 0.0, "products": products, "block": block, "problem": problem}
 
-    def _probe_inputs(self, spec: dict[str, Any], config: dict[str, Any], loader: Any) -> tuple[Any, Any, Any, dict[str, Any]]:
+    def _probe_inputs(self, spec: dict[str, Any], config: dict[str, Any], loader: Any, cancelled: Optional[Callable[[], bool]]) -> tuple[Any, Any, Any, dict[str, Any]]:
         problem = spec["problem"]
-        self._ready()
+        if not self._ready(cancelled):
+            raise Cancelled()
         model = self.share(model_bundle(problem, loader, config, self._threads(config)))
         data = self.share(data_bundle(*problem.data("train")))
         point = self.share(vectors_bundle([problem.flat()]))
@@ -614,7 +621,7 @@ class ProbeRunner:
         rest) at the first prefix for which enough(samples) holds, as the sequential loop would."""
         spec = self.cluster.operator_spec(operator)
         assert spec is not None
-        model, data, point, description = self.cluster._probe_inputs(spec, self.config, self.loader)
+        model, data, point, description = self.cluster._probe_inputs(spec, self.config, self.loader, cancelled)
         client = self.cluster.client
         futures = [client.submit(hutchinson_probe_task, model, data, point, description, state, pure=False, priority=-i) for i, state in enumerate(states)]
         values: dict[int, float] = {}
@@ -640,7 +647,7 @@ class ProbeRunner:
         """Each SLQ probe's (nodes, weights), in probe order."""
         spec = self.cluster.operator_spec(operator)
         assert spec is not None
-        model, data, point, description = self.cluster._probe_inputs(spec, self.config, self.loader)
+        model, data, point, description = self.cluster._probe_inputs(spec, self.config, self.loader, cancelled)
         client = self.cluster.client
         futures = [client.submit(slq_probe_task, model, data, point, description, state, steps, pure=False, priority=-i) for i, state in enumerate(states)]
         found: dict[int, tuple[list[float], list[float]]] = {}

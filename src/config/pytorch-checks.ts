@@ -59,6 +59,7 @@ export function pytorchIssues(config: ExperimentConfig, baseDir: string): Config
     if (training?.saveWeights && /\.pth?$/.test(training.saveWeights)) error('/training/saveWeights', 'the engine writes .json or .safetensors weights; .pt and .pth are for PyTorch models');
     for (const field of PYTORCH_ONLY_MODEL_FIELDS) if (model?.[field] !== undefined) warning(`/model/${field}`, `"${field}" applies to PyTorch models (model.pytorch) only; the engine's MLP ignores it`);
     if (config.runtime) warning('/runtime', '"runtime" applies to PyTorch models (model.pytorch) only; the engine ignores it');
+    if (config.cluster) warning('/cluster', '"cluster" applies to PyTorch models (model.pytorch) only; the engine runs on this machine\'s worker pool');
     if (landscape?.trajectory !== undefined) warning('/analyses/landscape/trajectory', '"trajectory" applies to PyTorch models only; the engine projects its own training path');
     if (landscape?.to !== undefined) warning('/analyses/landscape/to', '"to" applies to PyTorch models only; the engine interpolates from the initial to the trained weights');
     return issues;

@@ -43,3 +43,9 @@ test('--cluster sets the scheduler, replaces a local cluster and keeps the TLS o
   assert.equal(withClusterScheduler(base, undefined), base);
   assert.deepEqual(base.cluster, { local: { workers: 2 } }, 'the given config is not changed');
 });
+
+test('a cluster on an engine config is a warning: the engine runs on this machine', () => {
+  const engine = { name: 'mlp', model: { layers: [2, 4, 1] }, data: { kind: 'synthetic', name: 'sum-of-squares', samples: 20 }, cluster: { local: { workers: 2 } } };
+  const issues = validateConfigValue(engine, folder).issues;
+  assert.ok(issues.some((issue) => issue.path === '/cluster' && issue.severity === 'warning'), JSON.stringify(issues));
+});
