@@ -383,9 +383,10 @@ class Cluster:
             try:
                 self.client = distributed.Client(self.address, security=security, timeout=connect_timeout, set_as_default=False)
             except Exception as exc:
+                tls = " or cluster.security" if settings.get("security") else ""
                 raise EnvironmentProblem(
                     f"cluster.scheduler {self.address}: no Dask scheduler answered within {connect_timeout:g} s ({type(exc).__name__}: {exc}); "
-                    "start one there with `dask scheduler` (and workers with `dask worker " + self.address + "`), or fix the address",
+                    f"start one there with `dask scheduler` (and workers with `dask worker {self.address}`), or fix the address{tls}",
                     {"field": FIELD + "/scheduler"}) from exc
             self.log(f"cluster: connected to {self.address} in {time.monotonic() - started:.2f} s")
         self._prepare_error: Optional[BaseException] = None
