@@ -185,7 +185,7 @@ def vectors_bundle(vectors: Sequence[torch.Tensor]) -> dict[str, Any]:
 
 # ---- on a worker --------------------------------------------------------------------------------------
 _CACHE_LOCK = threading.RLock()
-_PROBLEMS: dict[tuple[str, str], Any] = {}
+_PROBLEMS: dict[tuple[str, str, str], Any] = {}
 _EVALUATORS: dict[tuple[str, str, str], Any] = {}
 _CACHE_SIZE = 2
 
@@ -228,12 +228,14 @@ def _worker_device(wanted: str) -> torch.device:
     return torch.device("cpu")
 
 
-def _worker_problem(model: dict[str, Any], data: dict[str, Any]) -> Any:
-    """The Problem a bundle describes, built once per (model hash, data hash) in this worker process."""
+def _worker_problem(model: dict[str, Any], data: dict[str, Any], purpose: str) -> Any:
+    """The Problem a bundle describes, built once per (model hash, data hash, purpose) in this
+    worker process: the landscape's evaluator may change its model's memory layout, so the
+    Hessian's probes get a model of their own."""
     from .loading import DTYPES, Loader, make_loss
     from .problem import Problem
 
-    key = (model["hash"], data["hash"])
+    key = (model["hash"], data["hash"], purpose)
     tune_malloc()
     with _CACHE_LOCK:
         if key in _PROBLEMS:
@@ -270,13 +272,16 @@ def evaluate_points_task(model: dict[str, Any], data: dict[str, Any], plane: dic
     """(index, loss, accuracy) at each point θ(α, β) = origin + α·d₁ + β·d₂: one grid row's points."""
     from .plane import PlaneEvaluator
 
-    problem = _worker_problem(model, data)
+    problem = _worker_problem(model, data, "landscape")
     key = (model["hash"], data["hash"], plane["hash"])
     with _CACHE_LOCK:
         evaluator = _EVALUATORS.get(key)
         if evaluator is None:
+            for previous in _EVALUATORS.values():  # one plane at a time: the model back as it was
+                getattr(previous, "restore", lambda: None)()
+            _EVALUATORS.clear()
             origin, *directions = plane["vectors"]
-            evaluator = _remember(_EVALUATORS, key, PlaneEvaluator(problem, *problem.data("train"), origin, directions, first_layer=True))
+            evaluator = _EVALUATORS[key] = PlaneEvaluator(problem, *problem.data("train"), origin, directions)
         out = []
         for index, alpha, beta in points:
             loss, accuracy = evaluator.evaluate(alpha, beta)
@@ -287,7 +292,7 @@ def evaluate_points_task(model: dict[str, Any], data: dict[str, Any], plane: dic
 def _worker_operator(model: dict[str, Any], data: dict[str, Any], point: dict[str, Any], operator: dict[str, Any]) -> Operator:
     from .hvp import hessian_operator
 
-    problem = _worker_problem(model, data)
+    problem = _worker_problem(model, data, "hessian")
     problem.set_flat(point["vectors"][0].to(problem.device, problem.dtype))
     base = hessian_operator(problem, operator["method"], operator["step"], None, operator["products"])
     if operator.get("block") is not None:
