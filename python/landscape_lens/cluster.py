@@ -256,9 +256,9 @@ def _worker_problem(model: dict[str, Any], data: dict[str, Any], purpose: str) -
         torch.manual_seed(spec["seed"])
         module = loader.call(factory, reference)
         state = torch.load(io.BytesIO(model["state"]), map_location="cpu")
-        module.load_state_dict(state)
         device, dtype = _worker_device(spec["device"]), DTYPES[spec["dtype"]]
-        module = module.to(device=device, dtype=dtype)
+        module = module.to(device=device, dtype=dtype)  # before loading: float64 weights must not pass through float32
+        module.load_state_dict(state)
 
         def place(x: torch.Tensor) -> torch.Tensor:
             x = x.to(device)

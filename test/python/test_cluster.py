@@ -73,6 +73,14 @@ def silent_listener():
     return server
 
 
+def worker_state(model, data):
+    """The state_dict of the model a worker builds from the bundles."""
+    from landscape_lens import cluster
+
+    problem = cluster._worker_problem(model, data, "test")
+    return {name: tensor.detach().cpu() for name, tensor in problem.model.state_dict().items()}
+
+
 class ClusterTestCase(unittest.TestCase):
     cluster = None
 
@@ -112,7 +120,7 @@ class ClusterTestCase(unittest.TestCase):
         return alphas, levels
 
     def local_values(self, center, directions, points):
-        evaluator = PlaneEvaluator(self.problem, *self.problem.data("train"), center, directions, first_layer=False)
+        evaluator = PlaneEvaluator(self.problem, *self.problem.data("train"), center, directions, optimize=False)
         try:
             return {index: evaluator.evaluate(alpha, beta) for index, alpha, beta in points}
         finally:
@@ -201,6 +209,19 @@ class TestOnTwoWorkers(ClusterTestCase):
         strides = [p["landscape"]["stride"] for p in partials if p]
         self.assertEqual(strides, sorted(strides, reverse=True))  # coarse levels first, as locally
         self.assertGreaterEqual(len(strides), 2)
+
+    def test_float64_weights_reach_the_workers_unrounded(self):
+        center = self.problem.flat()
+        precise = center + 1e-9 * torch.arange(1, center.numel() + 1, dtype=torch.float64) / center.numel()  # below float32's resolution
+        self.problem.set_flat(precise)
+        try:
+            model = self.cluster.share(cluster_module.model_bundle(self.problem, self.loader, self.config, 1))
+            data = self.cluster.share(cluster_module.data_bundle(*self.problem.data("train")))
+            rebuilt = self.cluster.client.submit(worker_state, model, data, pure=False).result()
+            for name, tensor in self.problem.model.state_dict().items():
+                self.assertTrue(torch.equal(rebuilt[name], tensor.cpu()), name)
+        finally:
+            self.problem.set_flat(center)
 
     def test_hutchinson_and_slq_probes_equal_the_local_run(self):
         runner = ProbeRunner(self.cluster, self.config, self.loader)
