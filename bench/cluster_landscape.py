@@ -8,7 +8,7 @@ counts, so the one-time upload of the model and data to a fresh cluster is in th
 Every run is one torch thread per process. The load average is printed before and after, because
 the ratio means something only on otherwise idle cores.
 
-    /usr/bin/python3 bench/cluster_landscape.py [--resolution 21] [--rows 1000] [--repeat 2]
+    /usr/bin/python3 bench/cluster_landscape.py [--resolution 31] [--rows 2000] [--repeat 2]
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ def load_average() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--resolution", type=int, default=21)
-    parser.add_argument("--rows", type=int, default=1000)
+    parser.add_argument("--resolution", type=int, default=31)
+    parser.add_argument("--rows", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=2, help="runs per setting; the fastest counts")
     args = parser.parse_args()
     os.environ["BENCH_ROWS"] = str(args.rows)
