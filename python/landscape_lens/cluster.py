@@ -376,7 +376,7 @@ class Cluster:
             workers = settings["local"]["workers"]
             self.address = f"a local cluster of {workers} worker process(es)"
             try:
-                self.local_cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+                self.local_cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.ERROR)
                 self.client = distributed.Client(self.local_cluster, set_as_default=False)
             except Exception as exc:
                 self.close()
