@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { configDifferences, flattenConfig, headline, runLabels, smooth, spansDecades } from '../../webview/compare/model';
+import { configDifferences, flattenConfig, headline, runLabels, smooth } from '../../webview/compare/model';
+import { spansDecades } from '../../webview/charts/log-axis';
 import type { ExperimentResults } from '../../src/results';
 
 test('smoothing is the debiased exponential moving average (TensorBoard) and skips missing values', () => {

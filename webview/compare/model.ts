@@ -79,10 +79,3 @@ export function headline(results: ExperimentResults): Headline {
     seconds: timings.length > 0 ? timings.reduce((sum, seconds) => sum + seconds, 0) : undefined,
   };
 }
-
-/** Logarithmic by default when the positive values span more than a decade and a half (and none is ≤ 0). */
-export function spansDecades(values: readonly (number | undefined)[]): boolean {
-  const present = values.filter((value): value is number => value !== undefined && Number.isFinite(value));
-  if (present.length === 0 || present.some((value) => value <= 0)) return false;
-  return Math.max(...present) / Math.min(...present) > 30;
-}

@@ -10,7 +10,8 @@ import { hessianOf, landscapeOf, trainingOf } from '../sections';
 import { logLevels, type Page, type PageContext } from '../pages/common';
 import { toCsv } from '../format';
 import { overlayCsv, overlayJson, overlayOption, type OverlayLine, type OverlayMark } from './overlay-chart';
-import { runLabels, spansDecades } from './model';
+import { runLabels } from './model';
+import { logAxisSwitch } from '../charts/log-axis';
 import { runsTable } from './runs-table';
 import { surfaceField } from '../pages/surface';
 
@@ -22,7 +23,8 @@ interface Compared {
 
 /** A chart of overlaid lines with its log/linear switch and raw-value exports. */
 function overlayCard(id: string, title: string, lines: OverlayLine[], xName: string, yName: string, context: PageContext, extra: { smoothing?: boolean; marks?: OverlayMark[]; integerX?: boolean } = {}): CardSpec {
-  const log = context.state.view.logAxes[id] ?? spansDecades(lines.flatMap((line) => line.ys));
+  const scale = logAxisSwitch(id, lines.flatMap((line) => line.ys), context.state.view.logAxes, context.onLogAxis);
+  const log = scale.log;
   return {
     id,
     title,
@@ -30,7 +32,7 @@ function overlayCard(id: string, title: string, lines: OverlayLine[], xName: str
     csv: () => overlayCsv(lines, xName, yName),
     json: () => overlayJson(lines),
     onLegend: (selected) => context.onLegend(id, selected),
-    logScale: { log, onToggle: (next) => context.onLogAxis(id, next) },
+    logScales: [scale],
   };
 }
 
