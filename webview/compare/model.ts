@@ -79,3 +79,18 @@ export function headline(results: ExperimentResults): Headline {
     seconds: timings.length > 0 ? timings.reduce((sum, seconds) => sum + seconds, 0) : undefined,
   };
 }
+
+/** A run's spectral range: the largest |λ| among its eigenvalues and extremes, else over its density's grid; undefined without any. */
+export function spectralRange(hessian: { eigenvalues: number[]; top: number[]; bottom: number[]; density?: { grid: number[] } }): number | undefined {
+  const largest = (values: number[]): number | undefined => {
+    const finite = values.filter(Number.isFinite).map(Math.abs);
+    return finite.length > 0 ? Math.max(...finite) : undefined;
+  };
+  return largest([...hessian.eigenvalues, ...hessian.top, ...hessian.bottom]) ?? largest(hessian.density?.grid ?? []);
+}
+
+/** The runs' scales differ by more than `factor` (largest range over smallest): overlaid, the smaller runs would be flat lines. */
+export function scalesDiffer(ranges: readonly (number | undefined)[], factor = 100): boolean {
+  const known = ranges.filter((range): range is number => range !== undefined && range > 0);
+  return known.length >= 2 && Math.max(...known) / Math.min(...known) > factor;
+}
