@@ -5,6 +5,7 @@
  */
 import { echarts, type EChartsType } from './echarts-setup';
 import type { Option } from './charts/common';
+import type { LogAxisSwitch } from './charts/log-axis';
 
 export interface CardSpec {
   id: string;
@@ -25,8 +26,8 @@ export interface CardSpec {
   hint?: string;
   /** Called when the user toggles a legend entry. */
   onLegend?: (selected: Record<string, boolean>) => void;
-  /** A log/linear switch for the y axis: its current state and what a click does. */
-  logScale?: { log: boolean; onToggle: (log: boolean) => void };
+  /** Log/linear switches of the y axes (one per panel of small multiples): current state and what a click does. */
+  logScales?: LogAxisSwitch[];
 }
 
 /** Series that never change with the replay step. */
@@ -40,7 +41,8 @@ export class Card {
   private spec: CardSpec;
   private readonly readoutElement: HTMLElement;
   private readonly titleElement: HTMLElement;
-  private readonly scaleButton?: HTMLElement;
+  private readonly scaleButtons = new Map<string, HTMLElement>();
+  private readonly box: HTMLElement;
   private readonly resizeObserver: ResizeObserver;
   private pressedAt: [number, number] | undefined;
 
@@ -55,13 +57,17 @@ export class Card {
     this.titleElement = title;
     const actions = document.createElement('div');
     actions.className = 'actions';
-    if (spec.logScale) {
+    for (const scale of spec.logScales ?? []) {
       const button = document.createElement('vscode-button');
       button.setAttribute('secondary', '');
       button.dataset.scale = '';
-      button.addEventListener('click', () => this.spec.logScale?.onToggle(!this.spec.logScale.log));
+      button.dataset.scaleKey = scale.key;
+      button.addEventListener('click', () => {
+        const current = this.spec.logScales?.find((entry) => entry.key === scale.key);
+        if (current && !current.unavailable) current.onToggle(!current.log);
+      });
       actions.append(button);
-      this.scaleButton = button;
+      this.scaleButtons.set(scale.key, button);
     }
     for (const format of ['png', 'svg', 'csv', 'json'] as const) {
       const button = document.createElement('vscode-button');
@@ -77,6 +83,7 @@ export class Card {
     box.className = `chart ${spec.shape ?? 'wide'}`;
     box.setAttribute('role', 'img');
     box.setAttribute('aria-label', spec.title);
+    this.box = box;
     this.readoutElement = document.createElement('div');
     this.readoutElement.className = 'readout';
     this.readoutElement.textContent = spec.hint ?? '\u00a0';
@@ -110,13 +117,18 @@ export class Card {
 
   /** Redraws from the spec: `fresh` rebuilds every component (a theme change), otherwise series merge by id. */
   update(spec: CardSpec, fresh = false): void {
-    const scaleChanged = spec.logScale?.log !== this.spec.logScale?.log;
+    const scales = (card: CardSpec): string => JSON.stringify((card.logScales ?? []).map((scale) => scale.log));
+    const scaleChanged = scales(spec) !== scales(this.spec);
     this.spec = spec;
     this.titleElement.textContent = spec.title;
-    if (this.scaleButton && spec.logScale) {
-      this.scaleButton.textContent = spec.logScale.log ? 'Log' : 'Linear';
-      this.scaleButton.title = `The y axis is ${spec.logScale.log ? 'logarithmic' : 'linear'}; click for ${spec.logScale.log ? 'linear' : 'logarithmic'}`;
-      this.scaleButton.dataset.scale = spec.logScale.log ? 'log' : 'linear';
+    for (const scale of spec.logScales ?? []) {
+      const button = this.scaleButtons.get(scale.key);
+      if (!button) continue;
+      const axis = scale.label ? `${scale.label} axis` : 'y axis';
+      button.textContent = `${scale.label ? `${scale.label}: ` : ''}${scale.log ? 'Log' : 'Linear'}`;
+      button.title = scale.unavailable ? `The ${axis} is linear: ${scale.unavailable}` : `The ${axis} is ${scale.log ? 'logarithmic' : 'linear'}; click for ${scale.log ? 'linear' : 'logarithmic'}`;
+      button.dataset.scale = scale.log ? 'log' : 'linear';
+      button.toggleAttribute('disabled', scale.unavailable !== undefined);
     }
     // An axis changing type is rebuilt from scratch.
     if (scaleChanged) fresh = true;
@@ -124,6 +136,9 @@ export class Card {
     const option = { ...spec.option({ width: this.chart.getWidth(), height: this.chart.getHeight() }), aria: { enabled: true, decal: { show: false } } };
     if (fresh) this.chart.setOption(option, { notMerge: true });
     else this.chart.setOption(option, { replaceMerge: ['series', 'title'] });
+    // The drawn y axes' types ('value', 'log'), read back from the chart, for anyone inspecting the page.
+    const drawn = this.chart.getOption() as { yAxis?: { type?: string }[] };
+    this.box.dataset.yAxes = (drawn.yAxis ?? []).map((axis) => axis.type ?? 'value').join(',');
   }
 
   /** Shows why the chart is missing, in the readout line. */

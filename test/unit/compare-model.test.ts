@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { configDifferences, flattenConfig, headline, runLabels, smooth, spansDecades } from '../../webview/compare/model';
+import { configDifferences, flattenConfig, headline, runLabels, scalesDiffer, smooth, spectralRange } from '../../webview/compare/model';
+import { allPositive, logAxisSwitch, spansDecades } from '../../webview/charts/log-axis';
 import type { ExperimentResults } from '../../src/results';
 
 test('smoothing is the debiased exponential moving average (TensorBoard) and skips missing values', () => {
@@ -47,4 +48,31 @@ test('runs that share a name are told apart by their folder time; log axes only 
   assert.equal(spansDecades([1, 10, 1000]), true);
   assert.equal(spansDecades([1, 2, 3]), false);
   assert.equal(spansDecades([-1, 100]), false);
+});
+
+test('log axes: a switch only for positive values; linear unless the span passes the decades asked for; the choice overrides', () => {
+  assert.equal(allPositive([1, undefined, 2]), true);
+  assert.equal(allPositive([0, 2]), false, 'log 0 is undefined');
+  assert.equal(allPositive([]), false);
+  assert.equal(spansDecades([1, 500], 3), false, 'less than three decades');
+  assert.equal(spansDecades([1, 5000], 3), true);
+  const toggled: [string, boolean][] = [];
+  const onToggle = (key: string, log: boolean) => toggled.push([key, log]);
+  assert.equal(logAxisSwitch('loss', [1, 5000], {}, onToggle, { decades: 3 }).log, true);
+  assert.equal(logAxisSwitch('loss', [1, 5000], { loss: false }, onToggle, { decades: 3 }).log, false, 'the remembered choice wins');
+  const negative = logAxisSwitch('loss', [-1, 5000], { loss: true }, onToggle, { decades: 3 });
+  assert.equal(negative.log, false, 'never logarithmic with a value ≤ 0, even when chosen');
+  assert.match(negative.unavailable ?? '', /positive/);
+  negative.onToggle(true);
+  assert.deepEqual(toggled, [['loss', true]]);
+});
+
+test('spectral ranges: the largest |λ|, else the density grid; scales differ past a factor of 100', () => {
+  assert.equal(spectralRange({ eigenvalues: [-30, 2], top: [], bottom: [] }), 30);
+  assert.equal(spectralRange({ eigenvalues: [], top: [5], bottom: [-0.5] }), 5);
+  assert.equal(spectralRange({ eigenvalues: [], top: [], bottom: [], density: { grid: [-4, 0, 2] } }), 4);
+  assert.equal(spectralRange({ eigenvalues: [], top: [], bottom: [] }), undefined);
+  assert.equal(scalesDiffer([1, 1000]), true);
+  assert.equal(scalesDiffer([1, 50]), false);
+  assert.equal(scalesDiffer([1, undefined]), false, 'one known range is nothing to compare');
 });

@@ -26,8 +26,20 @@ export function spectrumValues(hessian: HessianView): number[] {
   return [...new Set([...hessian.bottom, ...hessian.top])].sort((a, b) => a - b);
 }
 
-/** Stem plot (few eigenvalues) or histogram (many); negative eigenvalues in the saddle colour. */
-export function spectrumOption(hessian: HessianView, theme: Theme): Option {
+/** The histogram's bins when the spectrum has too many eigenvalues for a stem plot. */
+function spectrumBins(values: number[]): ReturnType<typeof histogram> | undefined {
+  return values.length <= STEM_LIMIT ? undefined : histogram(values, Math.min(60, Math.ceil(Math.sqrt(values.length)) + 10));
+}
+
+/** What the spectrum's y axis shows: the eigenvalues of a stem plot, or the histogram's non-empty counts (empty bins draw nothing on either axis). */
+export function spectrumAxisValues(hessian: HessianView): number[] {
+  const values = spectrumValues(hessian);
+  const bins = spectrumBins(values);
+  return bins ? bins.counts.filter((count) => count > 0) : values;
+}
+
+/** Stem plot (few eigenvalues) or histogram (many); negative eigenvalues in the saddle colour; `log` for a logarithmic y axis (only for positive values). */
+export function spectrumOption(hessian: HessianView, theme: Theme, log = false): Option {
   const values = spectrumValues(hessian);
   const negative = theme.critical.saddle;
   const positive = theme.series[1];
@@ -44,7 +56,7 @@ export function spectrumOption(hessian: HessianView, theme: Theme): Option {
       tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'item', formatter: (params: { data: number[] }) => `λ${params.data[0] + 1} = ${formatNumber(params.data[1])}` },
       grid: { left: 64, right: 20, top: 36, bottom: 44 },
       xAxis: valueAxis(theme, 'index (ascending)', { min: -0.5, max: values.length - 0.5, scale: false, minInterval: 1 }),
-      yAxis: valueAxis(theme, 'eigenvalue', { nameGap: 48 }),
+      yAxis: valueAxis(theme, log ? 'eigenvalue (log)' : 'eigenvalue', { nameGap: 48, ...(log ? { type: 'log', scale: false } : {}) }),
       dataZoom: insideZoom([0], [0]),
       series: [
         {
@@ -64,17 +76,19 @@ export function spectrumOption(hessian: HessianView, theme: Theme): Option {
       ],
     };
   }
-  const bins = histogram(values, Math.min(60, Math.ceil(Math.sqrt(values.length)) + 10));
+  const bins = spectrumBins(values) ?? histogram(values, 1);
+  // On a log axis empty bins are gaps and the rug sits at the axis' floor, half a count.
+  const floor = log ? 0.5 : 0;
   return {
     ...baseOption(theme),
     title,
     tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'item', formatter: (params: { data: { value: number[] } }) => `${params.data.value[1]} eigenvalues near ${formatNumber(params.data.value[0])}` },
     grid: { left: 64, right: 20, top: 36, bottom: 44 },
     xAxis: valueAxis(theme, 'eigenvalue'),
-    yAxis: valueAxis(theme, 'count', { min: 0, scale: false, nameGap: 40, minInterval: 1 }),
+    yAxis: valueAxis(theme, log ? 'count (log)' : 'count', { min: floor, scale: false, nameGap: 40, ...(log ? { type: 'log' } : { minInterval: 1 }) }),
     dataZoom: insideZoom([0]),
     series: [
-      { type: 'bar', id: 'histogram', name: 'eigenvalues', barCategoryGap: 0, barWidth: '90%', data: bins.centres.map((centre, index) => ({ value: [centre, bins.counts[index]], itemStyle: { color: centre < 0 ? negative : positive } })) },
+      { type: 'bar', id: 'histogram', name: 'eigenvalues', barCategoryGap: 0, barWidth: '90%', data: bins.centres.map((centre, index) => ({ value: [centre, log && bins.counts[index] === 0 ? null : bins.counts[index]], itemStyle: { color: centre < 0 ? negative : positive } })) },
       // A rug of every eigenvalue under the bars: single outliers (the top of the spectrum) stay visible.
       {
         type: 'scatter',
@@ -83,24 +97,29 @@ export function spectrumOption(hessian: HessianView, theme: Theme): Option {
         symbol: 'rect',
         symbolSize: [1.5, 10],
         silent: true,
-        data: values.map((value) => ({ value: [value, 0], itemStyle: { color: value < 0 ? negative : positive } })),
+        data: values.map((value) => ({ value: [value, floor], itemStyle: { color: value < 0 ? negative : positive } })),
       },
     ],
   };
 }
 
-/** The SLQ density φ(λ) on a logarithmic axis (Ghorbani et al. 2019, Fig. 1 style). */
-export function densityOption(density: { grid: number[]; values: number[] }, theme: Theme): Option {
+/** The density values drawn: those below 10⁻⁸ of the peak are gaps (round-off, not the spectrum's shape). */
+export function densityShown(density: { values: number[] }): (number | null)[] {
   const floor = Math.max(...density.values.filter(Number.isFinite)) * 1e-8;
+  return density.values.map((value) => (value >= floor ? value : null));
+}
+
+/** The SLQ density φ(λ), on a logarithmic axis when `log` (Ghorbani et al. 2019, Fig. 1 style). */
+export function densityOption(density: { grid: number[]; values: number[] }, theme: Theme, log = true): Option {
+  const shown = densityShown(density);
   return {
     ...baseOption(theme),
     tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'axis', valueFormatter: (value: number) => formatNumber(value) },
     grid: { left: 64, right: 20, top: 24, bottom: 44 },
     xAxis: valueAxis(theme, 'eigenvalue'),
-    yAxis: valueAxis(theme, 'density (log)', { type: 'log', scale: false, nameGap: 48 }),
+    yAxis: valueAxis(theme, log ? 'density (log)' : 'density', { nameGap: 48, ...(log ? { type: 'log', scale: false } : { min: 0, scale: false }) }),
     dataZoom: insideZoom([0]),
-    // Values below 10⁻⁸ of the peak are gaps: the log axis shows the spectrum's shape, not round-off.
-    series: [{ type: 'line', id: 'density', name: 'density', showSymbol: false, data: density.grid.map((lambda, index) => [lambda, density.values[index] >= floor ? density.values[index] : null]), lineStyle: { width: 1.8, color: theme.series[1] }, emphasis: { disabled: true } }],
+    series: [{ type: 'line', id: 'density', name: 'density', showSymbol: false, data: density.grid.map((lambda, index) => [lambda, shown[index]]), lineStyle: { width: 1.8, color: theme.series[1] }, emphasis: { disabled: true } }],
   };
 }
 

@@ -24,8 +24,8 @@ export function landscapeAxisNames(view: LandscapeView): [string, string] {
   }
 }
 
-/** The loss along a line (interpolation, one random direction), with the accuracy on a second axis. */
-export function landscape1dOption(view: LandscapeView, theme: Theme, selected?: Record<string, boolean>): Option {
+/** The loss along a line (interpolation, one random direction), with the accuracy on a second axis; `log` for a logarithmic loss axis (only for positive losses). */
+export function landscape1dOption(view: LandscapeView, theme: Theme, selected?: Record<string, boolean>, log = false): Option {
   const [xName] = landscapeAxisNames(view);
   const series: Option[] = [
     {
@@ -55,7 +55,7 @@ export function landscape1dOption(view: LandscapeView, theme: Theme, selected?: 
     tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'axis', valueFormatter: (value: number) => formatNumber(value) },
     grid: { left: 64, right: view.accuracy ? 56 : 20, top: 40, bottom: 48 },
     xAxis: valueAxis(theme, xName, { min: 'dataMin', max: 'dataMax' }),
-    yAxis: [valueAxis(theme, 'loss', { nameGap: 48 }), valueAxis(theme, 'accuracy', { min: 0, max: 1, scale: false, splitLine: { show: false }, nameGap: 40, axisLabel: { color: theme.mutedForeground, formatter: (value: number) => percent(value) } })],
+    yAxis: [valueAxis(theme, log ? 'loss (log)' : 'loss', { nameGap: 48, ...(log ? { type: 'log', scale: false } : {}) }), valueAxis(theme, 'accuracy', { min: 0, max: 1, scale: false, splitLine: { show: false }, nameGap: 40, axisLabel: { color: theme.mutedForeground, formatter: (value: number) => percent(value) } })],
     dataZoom: insideZoom([0]),
     series,
   };

@@ -1,12 +1,13 @@
 /**
- * Training curves (slide 12 of the seed), TensorBoard-like small multiples: loss (log),
- * train/test accuracy, gradient norm (log), learning rate; plateau regions shaded and the
+ * Training curves, TensorBoard-like small multiples: loss and gradient norm (each on a log or
+ * linear axis), train/test accuracy, learning rate; plateau regions shaded and the
  * detector's events marked, with their epochs in the tooltip.
  */
 import type { Theme } from '../palette';
 import type { TrainingView } from '../sections';
 import { formatNumber } from '../format';
 import { baseOption, insideZoom, legend, positiveOrGap, valueAxis, type Option } from './common';
+import { spansDecades } from './log-axis';
 
 interface Panel {
   title: string;
@@ -41,21 +42,22 @@ function panelRectangles(count: number, narrow: boolean, size: { width: number; 
   }));
 }
 
-/** Logarithmic when the positive values span more than a decade and a half. */
-function wantsLog(values: (number | undefined)[]): boolean {
-  const positive = values.filter((value): value is number => value !== undefined && value > 0);
-  if (positive.length !== values.filter((value) => value !== undefined).length || positive.length === 0) return false;
-  return Math.max(...positive) / Math.min(...positive) > 30;
+/** The values of the panels whose y axis has a log/linear switch: the losses (train and test) and the gradient norm. */
+export function trainingAxisValues(training: TrainingView): { loss: (number | undefined)[]; gradient: (number | undefined)[] } {
+  return {
+    loss: [...training.history.map((record) => record.loss), ...training.history.map((record) => record.testLoss)],
+    gradient: training.history.map((record) => record.gradientNorm),
+  };
 }
 
-/** The option of the training curves. */
-export function trainingOption(training: TrainingView, theme: Theme, narrow: boolean, size: { width: number; height: number }, selected?: Record<string, boolean>): Option {
+/** The option of the training curves; `log` says which switched panels have a logarithmic y axis. */
+export function trainingOption(training: TrainingView, theme: Theme, narrow: boolean, size: { width: number; height: number }, selected?: Record<string, boolean>, log: { loss: boolean; gradient: boolean } = { loss: false, gradient: false }): Option {
   const history = training.history;
   const epochs = history.map((record) => record.epoch);
   const panels: Panel[] = [
     {
       title: 'loss',
-      log: wantsLog([...history.map((record) => record.loss), ...history.map((record) => record.testLoss)]),
+      log: log.loss,
       lines: [
         { name: 'loss', values: history.map((record) => record.loss) },
         { name: 'test loss', values: history.map((record) => record.testLoss) },
@@ -69,8 +71,8 @@ export function trainingOption(training: TrainingView, theme: Theme, narrow: boo
         { name: 'test accuracy', values: history.map((record) => record.testAccuracy) },
       ],
     },
-    { title: '‖gradient‖', log: true, lines: [{ name: 'gradient norm', values: history.map((record) => record.gradientNorm) }] },
-    { title: 'learning rate', log: wantsLog(history.map((record) => record.learningRate)), lines: [{ name: 'learning rate', values: history.map((record) => record.learningRate) }] },
+    { title: '‖gradient‖', log: log.gradient, lines: [{ name: 'gradient norm', values: history.map((record) => record.gradientNorm) }] },
+    { title: 'learning rate', log: spansDecades(history.map((record) => record.learningRate)), lines: [{ name: 'learning rate', values: history.map((record) => record.learningRate) }] },
   ]
     .map((panel) => ({ ...panel, lines: panel.lines.filter((line) => line.values.some((value) => value !== undefined)) }))
     .filter((panel) => panel.lines.length > 0);

@@ -80,9 +80,17 @@ export function headline(results: ExperimentResults): Headline {
   };
 }
 
-/** Logarithmic by default when the positive values span more than a decade and a half (and none is ≤ 0). */
-export function spansDecades(values: readonly (number | undefined)[]): boolean {
-  const present = values.filter((value): value is number => value !== undefined && Number.isFinite(value));
-  if (present.length === 0 || present.some((value) => value <= 0)) return false;
-  return Math.max(...present) / Math.min(...present) > 30;
+/** A run's spectral range: the largest |λ| among its eigenvalues and extremes, else over its density's grid; undefined without any. */
+export function spectralRange(hessian: { eigenvalues: number[]; top: number[]; bottom: number[]; density?: { grid: number[] } }): number | undefined {
+  const largest = (values: number[]): number | undefined => {
+    const finite = values.filter(Number.isFinite).map(Math.abs);
+    return finite.length > 0 ? Math.max(...finite) : undefined;
+  };
+  return largest([...hessian.eigenvalues, ...hessian.top, ...hessian.bottom]) ?? largest(hessian.density?.grid ?? []);
+}
+
+/** The runs' scales differ by more than `factor` (largest range over smallest): overlaid, the smaller runs would be flat lines. */
+export function scalesDiffer(ranges: readonly (number | undefined)[], factor = 100): boolean {
+  const known = ranges.filter((range): range is number => range !== undefined && range > 0);
+  return known.length >= 2 && Math.max(...known) / Math.min(...known) > factor;
 }

@@ -10,7 +10,8 @@ import { hessianOf, landscapeOf, trainingOf } from '../sections';
 import { logLevels, type Page, type PageContext } from '../pages/common';
 import { toCsv } from '../format';
 import { overlayCsv, overlayJson, overlayOption, type OverlayLine, type OverlayMark } from './overlay-chart';
-import { runLabels, spansDecades } from './model';
+import { runLabels, scalesDiffer, spectralRange } from './model';
+import { logAxisSwitch } from '../charts/log-axis';
 import { runsTable } from './runs-table';
 import { surfaceField } from '../pages/surface';
 
@@ -21,16 +22,18 @@ interface Compared {
 }
 
 /** A chart of overlaid lines with its log/linear switch and raw-value exports. */
-function overlayCard(id: string, title: string, lines: OverlayLine[], xName: string, yName: string, context: PageContext, extra: { smoothing?: boolean; marks?: OverlayMark[]; integerX?: boolean } = {}): CardSpec {
-  const log = context.state.view.logAxes[id] ?? spansDecades(lines.flatMap((line) => line.ys));
+function overlayCard(id: string, title: string, lines: OverlayLine[], xName: string, yName: string, context: PageContext, extra: { smoothing?: boolean; marks?: OverlayMark[]; integerX?: boolean; shape?: CardSpec['shape'] } = {}): CardSpec {
+  const scale = logAxisSwitch(id, lines.flatMap((line) => line.ys), context.state.view.logAxes, context.onLogAxis);
+  const log = scale.log;
   return {
     id,
     title,
+    shape: extra.shape,
     option: () => overlayOption({ lines, xName, yName, log, smoothing: extra.smoothing ? context.state.smoothing : 0, marks: extra.marks, selected: context.state.view.legend[id], integerX: extra.integerX }, context.theme),
     csv: () => overlayCsv(lines, xName, yName),
     json: () => overlayJson(lines),
     onLegend: (selected) => context.onLegend(id, selected),
-    logScale: { log, onToggle: (next) => context.onLogAxis(id, next) },
+    logScales: [scale],
   };
 }
 
@@ -95,13 +98,23 @@ function hessianPage(runs: Compared[], context: PageContext): Page | undefined {
   const analysed = runs.map((entry) => ({ ...entry, hessian: hessianOf(entry.run.results) })).filter((entry) => entry.hessian);
   if (analysed.length < 2) return undefined;
   const cards: CardSpec[] = [];
+  // Spectra whose ranges differ by orders of magnitude get one chart per run, side by side, like the landscape planes.
+  const separate = scalesDiffer(analysed.map(({ hessian }) => (hessian ? spectralRange(hessian) : undefined)));
+  const addCards = (id: string, title: string, lines: OverlayLine[], xName: string, yName: string, options: { integerX?: boolean }): void => {
+    if (lines.length < 2) return;
+    if (!separate) {
+      cards.push(overlayCard(id, title, lines, xName, yName, context, options));
+      return;
+    }
+    lines.forEach((line, index) => cards.push(overlayCard(`${id}-${index}`, `${line.run}: ${title.charAt(0).toLowerCase()}${title.slice(1)}`, [line], xName, yName, context, { ...options, shape: 'square' })));
+  };
   const spectra: OverlayLine[] = analysed.flatMap(({ label, colour, hessian }) => {
     const values = hessian && hessian.eigenvalues.length > 0 ? hessian.eigenvalues : [...(hessian?.bottom ?? [])].sort((a, b) => a - b).concat([...(hessian?.top ?? [])].sort((a, b) => a - b));
     return values.length > 0 ? [{ run: label, colour, xs: values.map((_, index) => index + 1), ys: values }] : [];
   });
-  if (spectra.length >= 2) cards.push(overlayCard('compare-spectrum', 'Eigenvalues, ascending', spectra, 'rank', 'eigenvalue', context, { integerX: true }));
+  addCards('compare-spectrum', 'Eigenvalues, ascending', spectra, 'rank', 'eigenvalue', { integerX: true });
   const densities: OverlayLine[] = analysed.flatMap(({ label, colour, hessian }) => (hessian?.density ? [{ run: label, colour, xs: hessian.density.grid, ys: hessian.density.values }] : []));
-  if (densities.length >= 2) cards.push(overlayCard('compare-density', 'Spectral density (SLQ)', densities, 'eigenvalue', 'density', context));
+  addCards('compare-density', 'Spectral density (SLQ)', densities, 'eigenvalue', 'density', {});
   const history: OverlayLine[] = analysed.flatMap(({ label, colour, hessian }) => {
     const records = hessian?.history ?? [];
     if (records.length === 0) return [];

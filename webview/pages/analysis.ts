@@ -1,29 +1,33 @@
 /** The training and Hessian pages. */
 import type { ExperimentResults } from '../../src/results';
 import type { CardSpec } from '../card';
-import { trainingOption, trainingRows } from '../charts/training';
-import { densityOption, layersOption, spectrumHistoryOption, spectrumOption, spectrumValues } from '../charts/hessian';
+import { trainingAxisValues, trainingOption, trainingRows } from '../charts/training';
+import { densityOption, densityShown, layersOption, spectrumAxisValues, spectrumHistoryOption, spectrumOption, spectrumValues } from '../charts/hessian';
 import { hessianOf, trainingOf } from '../sections';
 import { toCsv } from '../format';
-import { slicesCard, type Page, type PageContext } from './common';
+import { singleRunLogAxis, slicesCard, type Page, type PageContext } from './common';
 
 /** The training page, or undefined without a training history. */
 export function trainingPage(results: ExperimentResults, context: PageContext): Page | undefined {
   const training = trainingOf(results);
   if (!training || training.history.length === 0) return undefined;
   const hessian = hessianOf(results);
+  const axes = trainingAxisValues(training);
+  const lossScale = singleRunLogAxis(context, 'training-loss', axes.loss, 'loss');
+  const gradientScale = singleRunLogAxis(context, 'training-gradient', axes.gradient, '‖gradient‖');
   const cards: CardSpec[] = [
     {
       id: 'training',
       title: `Training curves · ${training.status}`,
       shape: 'tall',
-      option: (size) => trainingOption(training, context.theme, context.narrow, size, context.state.view.legend.training),
+      option: (size) => trainingOption(training, context.theme, context.narrow, size, context.state.view.legend.training, { loss: lossScale.log, gradient: gradientScale.log }),
       csv: () => {
         const { header, rows } = trainingRows(training);
         return toCsv(header, rows);
       },
       json: () => (results as unknown as Record<string, unknown>).training,
       onLegend: (selected) => context.onLegend('training', selected),
+      logScales: [lossScale, ...(axes.gradient.some((value) => value !== undefined) ? [gradientScale] : [])],
     },
   ];
   if (hessian && hessian.history.length > 0) cards.push(spectrumHistoryCard(hessian.history, context));
@@ -48,22 +52,26 @@ export function hessianPage(results: ExperimentResults, context: PageContext): P
   const cards: CardSpec[] = [];
   const values = spectrumValues(hessian);
   if (values.length > 0) {
+    const scale = singleRunLogAxis(context, 'spectrum', spectrumAxisValues(hessian));
     cards.push({
       id: 'spectrum',
       title: hessian.eigenvalues.length > 0 ? 'Hessian spectrum' : 'Extreme eigenvalues',
-      option: () => spectrumOption(hessian, context.theme),
+      option: () => spectrumOption(hessian, context.theme, scale.log),
       csv: () => toCsv(['index', 'eigenvalue'], values.map((value, index) => [index, value])),
       json: () => ({ eigenvalues: hessian.eigenvalues, top: hessian.top, bottom: hessian.bottom, trace: hessian.trace, classification: hessian.classification }),
+      logScales: [scale],
     });
   }
   const density = hessian.density;
   if (density) {
+    const scale = singleRunLogAxis(context, 'density', densityShown(density));
     cards.push({
       id: 'density',
       title: 'Spectral density (stochastic Lanczos quadrature)',
-      option: () => densityOption(density, context.theme),
+      option: () => densityOption(density, context.theme, scale.log),
       csv: () => toCsv(['eigenvalue', 'density'], density.grid.map((lambda, index) => [lambda, density.values[index]])),
       json: () => density,
+      logScales: [scale],
     });
   }
   if (hessian.slices.length > 0) cards.push(slicesCard('eigen-slices', 'Loss along eigenvectors', hessian.slices, 'step along the direction', context));

@@ -6,6 +6,7 @@ import { fieldRange, prefersLogLevels, type Field } from '../charts/field';
 import { slicesOption } from '../charts/hessian';
 import type { Slice } from '../sections';
 import { toCsv } from '../format';
+import { logAxisSwitch, type LogAxisSwitch } from '../charts/log-axis';
 
 export interface Page {
   /** 'surface', 'training', 'hessian', 'landscape'; a comparison's pages start with 'compare-'. */
@@ -38,6 +39,14 @@ export interface PageContext {
 /** Logarithmic contour levels: the user's choice, else what the field's shape asks for. */
 export function logLevels(context: PageContext, field: Field): boolean {
   return context.state.view.logLevels ?? prefersLogLevels(field.values, fieldRange(field.values));
+}
+
+/**
+ * The log/linear switch of a single run's chart: the user's remembered choice, else logarithmic
+ * when the positive values span more than three decades; not offered for values ≤ 0.
+ */
+export function singleRunLogAxis(context: PageContext, key: string, values: readonly (number | undefined | null)[], label?: string): LogAxisSwitch {
+  return logAxisSwitch(key, values, context.state.view.logAxes, context.onLogAxis, { decades: 3, label });
 }
 
 /** The field's value range widened by a tenth on each side. */

@@ -7,7 +7,7 @@ import { surfaceOption } from '../charts/surface3d';
 import { landscape1dOption, landscapeAxisNames } from '../charts/landscape';
 import { landscapeOf } from '../sections';
 import { formatNumber, toCsv } from '../format';
-import { fieldCsv, logLevels, type Page, type PageContext } from './common';
+import { fieldCsv, logLevels, singleRunLogAxis, type Page, type PageContext } from './common';
 
 /** The landscape page, or undefined without a landscape section. */
 export function landscapePage(results: ExperimentResults, context: PageContext): Page | undefined {
@@ -53,13 +53,15 @@ export function landscapePage(results: ExperimentResults, context: PageContext):
       onLegend: (selected) => context.onLegend('landscape3d', selected),
     });
   } else {
+    const scale = singleRunLogAxis(context, 'landscape-1d', landscape.loss);
     cards.push({
       id: 'landscape-1d',
       title: `${landscape.directions === 'interpolation' ? 'Loss from the initial to the final weights' : 'Loss along the direction'}${partial}`,
-      option: () => landscape1dOption(landscape, context.theme, context.state.view.legend['landscape-1d']),
+      option: () => landscape1dOption(landscape, context.theme, context.state.view.legend['landscape-1d'], scale.log),
       csv: () => toCsv(['alpha', 'loss', 'accuracy'], landscape.alphas.map((alpha, index) => [alpha, landscape.loss[index], landscape.accuracy?.[index]])),
       json,
       onLegend: (selected) => context.onLegend('landscape-1d', selected),
+      logScales: [scale],
     });
   }
   return { id: 'landscape', title: 'Landscape', replay: false, cards };
