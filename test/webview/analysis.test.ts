@@ -1,9 +1,8 @@
 /** Training, Hessian and landscape charts in headless chromium, from fixture results the engine produced. */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, buildBundle, chartOf, fixture, hostPost, ink, launch, lens, openWebview, posted, serve, violations, type LoadedPage } from './browser';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, chartOf, fixture, hostPost, ink, lens, type LoadedPage, openWebview, posted, violations, webviewHarness } from './browser';
 
 async function showTab(page: Page, title: string): Promise<void> {
   await page.locator('vscode-tab-header', { hasText: title }).click();
@@ -11,23 +10,10 @@ async function showTab(page: Page, title: string): Promise<void> {
 }
 
 describe('training, Hessian and landscape webview', () => {
-  let browser: Browser;
-  let server: Server;
-  let origin: string;
-
-  before(async () => {
-    await buildBundle();
-    ({ server, origin } = await serve());
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  const harness = webviewHarness();
 
   async function load(name: string, width = 1200): Promise<LoadedPage> {
-    const loaded = await openWebview(browser, origin, width, 1000);
+    const loaded = await openWebview(harness.browser, harness.origin, width, 1000);
     await hostPost(loaded.page, { type: 'results', results: fixture(name), final: true, run: { id: name, name, status: 'completed', startedAt: '2026-01-01T00:00:00Z' } });
     return loaded;
   }

@@ -4,6 +4,7 @@
  * CSP, loads fixture results through window.postMessage, and measures what was drawn.
  */
 import { createServer, type Server } from 'node:http';
+import { after, before } from 'node:test';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -139,4 +140,29 @@ export async function ink(page: Page, element: Locator, file?: string): Promise<
 export async function colourIn(page: Page, element: Locator, css: string, clip?: { x: number; y: number; width: number; height: number }): Promise<{ fraction: number; x: number; y: number }> {
   const png = await (clip ? page.screenshot({ clip }) : element.screenshot());
   return lens(page, 'colour', png.toString('base64'), css);
+}
+
+/** What a describe block's pages load from: Chromium and the served harness page. */
+export interface Harness {
+  browser: Browser;
+  origin: string;
+}
+
+/**
+ * Registers a describe block's before/after hooks: the webview bundle built, the harness page
+ * served, Chromium launched (and both closed after). The fields are set once `before` has run.
+ */
+export function webviewHarness(): Harness {
+  const harness = {} as Harness;
+  let server: Server | undefined;
+  before(async () => {
+    await buildBundle();
+    ({ server, origin: harness.origin } = await serve());
+    harness.browser = await launch();
+  });
+  after(async () => {
+    await harness.browser?.close();
+    server?.close();
+  });
+  return harness;
 }

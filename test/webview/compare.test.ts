@@ -1,9 +1,8 @@
 /** A comparison of two fixture runs in headless chromium: overlays, legend, smoothing, exports, the differences table. */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, buildBundle, chartOf, colourIn, fixture, hostPost, launch, openWebview, posted, serve, violations } from './browser';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, chartOf, colourIn, fixture, hostPost, openWebview, posted, violations, webviewHarness } from './browser';
 import { configs } from './fixture-configs';
 
 const RED = '#f14c4c';
@@ -31,23 +30,10 @@ async function exportedCsv(page: Page, chartId: string): Promise<string> {
 }
 
 describe('comparing runs', () => {
-  let browser: Browser;
-  let server: Server;
-  let origin: string;
-
-  before(async () => {
-    await buildBundle();
-    ({ server, origin } = await serve());
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  const harness = webviewHarness();
 
   async function load(): Promise<{ page: Page; errors: string[] }> {
-    const loaded = await openWebview(browser, origin, 1300, 1000);
+    const loaded = await openWebview(harness.browser, harness.origin, 1300, 1000);
     const requestId = (await posted(loaded.page)).find((message) => message.type === 'requestState')?.requestId as number;
     await hostPost(loaded.page, { type: 'state', requestId, history: [], final: true, comparison: runs, smoothing: 0 });
     return loaded;
@@ -157,14 +143,14 @@ describe('comparing runs', () => {
     const saved = await page.evaluate('window.__lens.state()') as { compare?: string[] };
     assert.deepEqual(saved.compare, ['20260101-000000-spirals', '20260101-000100-spirals-adam']);
     await page.close();
-    const reloaded = await openWebview(browser, origin, 1300, 1000, 'panel', saved);
+    const reloaded = await openWebview(harness.browser, harness.origin, 1300, 1000, 'panel', saved);
     const request = (await posted(reloaded.page)).find((message) => message.type === 'requestState');
     assert.deepEqual(request?.compare, saved.compare);
     await reloaded.page.close();
   });
 
   it('overlays races on one contour when they share the surface, and lays landscapes side by side on one colour scale', async () => {
-    const { page, errors } = await openWebview(browser, origin, 1300, 1000);
+    const { page, errors } = await openWebview(harness.browser, harness.origin, 1300, 1000);
     const requestId = (await posted(page)).find((message) => message.type === 'requestState')?.requestId as number;
     const landscapes = [comparedRun('landscape', '20260101-000200-plane-a'), comparedRun('landscape', '20260101-000300-plane-b')];
     const races = [comparedRun('saddle-race', '20260101-000400-race-a'), comparedRun('saddle-race', '20260101-000500-race-b')];
@@ -184,7 +170,7 @@ describe('comparing runs', () => {
   });
 
   it('the run list filters, ticks runs to compare, and offers each run\'s actions', async () => {
-    const { page, errors } = await openWebview(browser, origin, 1000, 800);
+    const { page, errors } = await openWebview(harness.browser, harness.origin, 1000, 800);
     const requestId = (await posted(page)).find((message) => message.type === 'requestState')?.requestId as number;
     const history = [
       { id: '20260101-000000-spirals', name: 'spirals sgd', status: 'completed', startedAt: '2026-01-01T00:00:00Z' },
@@ -213,7 +199,7 @@ describe('comparing runs', () => {
   });
 
   it('the side view is compact: run list, status and headline numbers with sparklines, no charts', async () => {
-    const { page, errors } = await openWebview(browser, origin, 320, 700, 'side');
+    const { page, errors } = await openWebview(harness.browser, harness.origin, 320, 700, 'side');
     const requestId = (await posted(page)).find((message) => message.type === 'requestState')?.requestId as number;
     const run = { id: '20260101-000000-spirals', name: 'spirals with saddle monitoring', status: 'completed', startedAt: '2026-01-01T00:00:00Z' };
     await hostPost(page, { type: 'state', requestId, history: [run], currentId: run.id, run, results: fixture('training-spirals'), final: true, smoothing: 0.6 });

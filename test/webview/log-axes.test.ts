@@ -2,11 +2,10 @@
  * Log/linear switches of the single-run charts (training loss and gradient norm, Hessian spectrum
  * and density, 1-D landscape) and the comparison's Hessian small multiples, in headless chromium.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
-import { buildBundle, chartOf, fixture, hostPost, launch, lens, openWebview, posted, serve, until, type LoadedPage } from './browser';
+import type { Page } from 'playwright-core';
+import { chartOf, fixture, hostPost, lens, type LoadedPage, openWebview, posted, until, webviewHarness } from './browser';
 import { configs } from './fixture-configs';
 
 /** The drawn chart's y-axis types, as the card reads them back from its ECharts instance. */
@@ -41,23 +40,10 @@ function scaledHessian(results: Record<string, unknown>, factor: number): Record
 }
 
 describe('log or linear axes, and Hessian small multiples', () => {
-  let browser: Browser;
-  let server: Server;
-  let origin: string;
-
-  before(async () => {
-    await buildBundle();
-    ({ server, origin } = await serve());
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  const harness = webviewHarness();
 
   async function load(name: string, results: unknown = fixture(name), savedState?: unknown): Promise<LoadedPage> {
-    const loaded = await openWebview(browser, origin, 1200, 1000, 'panel', savedState);
+    const loaded = await openWebview(harness.browser, harness.origin, 1200, 1000, 'panel', savedState);
     await hostPost(loaded.page, { type: 'results', results, final: true, run: { id: name, name, status: 'completed', startedAt: '2026-01-01T00:00:00Z' } });
     return loaded;
   }
@@ -138,7 +124,7 @@ describe('log or linear axes, and Hessian small multiples', () => {
   });
 
   async function compare(second: Record<string, unknown>): Promise<LoadedPage> {
-    const loaded = await openWebview(browser, origin, 1300, 1000);
+    const loaded = await openWebview(harness.browser, harness.origin, 1300, 1000);
     await until(async () => (await posted(loaded.page)).some((message) => message.type === 'requestState'));
     const requestId = (await posted(loaded.page)).find((message) => message.type === 'requestState')?.requestId as number;
     const run = (name: string, id: string, results: unknown) => ({ summary: { id, name, status: 'completed', startedAt: '2026-01-01T00:00:00Z' }, results, config: configs[name] });

@@ -1,28 +1,13 @@
 /** The page asks the host for its state until answered, and draws from the answer alone. */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { Browser } from 'playwright-core';
-import { buildBundle, chartOf, fixture, hostPost, ink, launch, openWebview, posted, serve } from './browser';
+import { chartOf, fixture, hostPost, ink, openWebview, posted, webviewHarness } from './browser';
 
 describe('state protocol', () => {
-  let browser: Browser;
-  let server: Server;
-  let origin: string;
-
-  before(async () => {
-    await buildBundle();
-    ({ server, origin } = await serve());
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  const harness = webviewHarness();
 
   it('repeats its request until answered, then draws the answered state', async () => {
-    const { page, errors } = await openWebview(browser, origin);
+    const { page, errors } = await openWebview(harness.browser, harness.origin);
     // No answer (as when VS Code dropped it before the page listened): the page asks again.
     await page.waitForTimeout(1_700);
     const requests = (await posted(page)).filter((message) => message.type === 'requestState');
