@@ -1,4 +1,4 @@
-import type { ExperimentConfig } from '../config/types';
+import type { ExperimentConfig } from '../../../config/types';
 
 /** The settings a run applies as defaults (see settings.ts). No `vscode` here. */
 export interface RunDefaults {

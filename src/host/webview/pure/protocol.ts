@@ -3,9 +3,9 @@
  * side view), as discriminated unions shared by both sides. The webview's tsconfig sees this
  * file and the pure data types of src/results.ts only; nothing here imports `vscode`.
  */
-import type { ExperimentResults, RunSummary } from '../results';
+import type { ExperimentResults, RunSummary } from '../../../results';
 
-export type { ExperimentResults, RunSummary } from '../results';
+export type { ExperimentResults, RunSummary } from '../../../results';
 
 /** A run of a comparison: its summary, results and the config it ran (parsed; undefined when unreadable). */
 export interface ComparedRun {
