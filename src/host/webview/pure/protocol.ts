@@ -33,7 +33,7 @@ export interface ViewSnapshot {
 export const MAX_COMPARED_RUNS = 12;
 
 /**
- * Webview → host. The host validates every message (src/host/messages-logic.ts) and ignores,
+ * Webview → host. The host validates every message (src/host/webview/pure/message-validation.ts) and ignores,
  * with a log line, anything else. The panel and the side view send the same messages.
  */
 export type WebviewToHost =
