@@ -18,12 +18,31 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
+    // src/host/<concern>/pure/: the host's logic without the editor, unit-tested under plain Node.
+    // It imports neither vscode nor a host module outside a pure/ folder (which may import vscode).
+    files: ['src/host/*/pure/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['vscode'], message: 'src/host/*/pure/ runs without VS Code: keep vscode calls in the concern folder above it.' },
+            {
+              regex: '^\\.\\./(?!\\.\\./)|^\\.\\./\\.\\./(?!\\.\\./|[^/]+/pure/)',
+              message: 'src/host/*/pure/ imports only pure/ folders of src/host and modules outside src/host.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['webview/**/*.ts', 'test/webview/**/*.js'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(\\.\\./)+src/(?!host/webview-protocol$|results$|format-number$)', message: 'The webview imports only src/host/webview-protocol.ts, src/results.ts and src/format-number.ts from the host code.' }] },
+        { patterns: [{ regex: '^(\\.\\./)+src/(?!host/webview/pure/protocol$|results$|format-number$)', message: 'The webview imports only src/host/webview/pure/protocol.ts, src/results.ts and src/format-number.ts from the host code.' }] },
       ],
     },
   },

@@ -1,14 +1,14 @@
 // First: marks when the bundle's modules start running (activation time is measured from here).
 import { bundleStarted, bundleStartedCpu } from './host/activation-clock';
 import * as vscode from 'vscode';
-import { ConfigCodeLensProvider } from './host/codelens';
+import { ConfigCodeLensProvider } from './host/editor/codelens';
 import { registerCommands } from './host/commands';
-import { watchConfigDiagnostics } from './host/diagnostics';
-import { watchRunHistory } from './host/history-watch';
+import { watchConfigDiagnostics } from './host/editor/diagnostics';
+import { watchRunHistory } from './host/runs/history-watch';
 import { disposeLog } from './host/log';
-import { PANEL_VIEW_TYPE, ResultsPanel } from './host/panel';
-import { RunController } from './host/run-controller';
-import { SIDE_VIEW_ID, SideViewProvider } from './host/side-view';
+import { PANEL_VIEW_TYPE, ResultsPanel } from './host/webview/panel';
+import { RunController } from './host/runs/run-controller';
+import { SIDE_VIEW_ID, SideViewProvider } from './host/webview/side-view';
 import { recordActivation, testState, type TestState } from './host/test-hooks';
 
 /** What activate() returns. INTERNAL: for the integration tests only, not a public API. */

@@ -1,6 +1,6 @@
 /**
  * What a run-folder request does (save or open, with src/results-store.ts): the run-folder worker
- * (src/run-folder-worker.ts) answers requests with it, and its client (src/host/run-folder-io.ts)
+ * (src/run-folder-worker.ts) answers requests with it, and its client (src/host/runs/run-folder-io.ts)
  * calls it in its own thread when the worker cannot run, so a run is saved either way.
  */
 import { readFile } from 'node:fs/promises';

@@ -1,7 +1,7 @@
 /**
  * A worker thread that saves and opens run folders, so the extension host's thread never
  * serializes a whole run to JSON, parses results.json or writes the CSVs itself. It does what the
- * CLI does synchronously (src/results-store.ts), one request at a time; src/host/run-folder-io.ts
+ * CLI does synchronously (src/results-store.ts), one request at a time; src/host/runs/run-folder-io.ts
  * is its client.
  */
 import { parentPort } from 'node:worker_threads';

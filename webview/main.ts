@@ -8,7 +8,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
-import type { ComparedRun, HostToWebview } from '../src/host/webview-protocol';
+import type { ComparedRun, HostToWebview } from '../src/host/webview/pure/protocol';
 import { Card, type CardSpec, type ExportFormat } from './card';
 import { requestExport } from './export';
 import { pagesOf, type Page, type PageContext } from './pages/index';

@@ -4,7 +4,7 @@
  * persisted through VS Code's webview state so a hidden or reloaded view comes back as it was.
  */
 import type { ExperimentResults, RunSummary } from '../src/results';
-import type { ComparedRun } from '../src/host/webview-protocol';
+import type { ComparedRun } from '../src/host/webview/pure/protocol';
 
 export interface ViewState {
   /** The run whose results are shown (the host reloads it after a window reload). */

@@ -1,5 +1,5 @@
 /** The webview's handle on the host: typed messages and the persisted view state. */
-import type { WebviewToHost } from '../src/host/webview-protocol';
+import type { WebviewToHost } from '../src/host/webview/pure/protocol';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;

@@ -2,15 +2,15 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { loadConfig, pickConfigUri, toUri } from './config-loading';
-import type { ResultsPanel } from './panel';
-import { completeRace, raceArgument } from './race-picks';
-import { focusConfig, onlyOptimizer, raceConfig, type FocusedPart } from './race-logic';
-import type { RunController } from './run-controller';
-import { exportResults, openResults } from './results-commands';
-import { compareRuns } from './run-list-commands';
-import { PYTORCH_TEMPLATE_ID, TEMPLATES, pytorchTemplateText, type PytorchChoices } from './templates';
-import { pickPytorchChoices } from './pytorch-template';
+import { loadConfig, pickConfigUri, toUri } from './editor/config-loading';
+import type { ResultsPanel } from './webview/panel';
+import { completeRace, raceArgument } from './editor/race-picks';
+import { focusConfig, onlyOptimizer, raceConfig, type FocusedPart } from './editor/pure/derived-configs';
+import type { RunController } from './runs/run-controller';
+import { exportResults, openResults } from './runs/results-commands';
+import { compareRuns } from './runs/run-list-commands';
+import { PYTORCH_TEMPLATE_ID, TEMPLATES, pytorchTemplateText, type PytorchChoices } from './editor/pure/templates';
+import { pickPytorchChoices } from './editor/pytorch-template';
 import { receiveAsWebview, startEventLoopDelay, stopEventLoopDelay, testState } from './test-hooks';
 
 const FOCUSED: [string, FocusedPart, string][] = [

@@ -5,7 +5,7 @@
  * the same validation as a page's. Not a public API and not in the command palette.
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import type { HostToWebview } from './webview-protocol';
+import type { HostToWebview } from './webview/pure/protocol';
 
 export interface PostedMessage {
   view: 'panel' | 'side';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { denseHessianIssues, learningRateIssues, parameterCount, stableLearningRate } from '../../src/config/advice';
-import { TEMPLATES } from '../../src/host/templates';
+import { TEMPLATES } from '../../src/host/editor/pure/templates';
 import { validateConfigText } from '../../src/config/validate';
 import type { ExperimentConfig } from '../../src/config/types';
 import { mkdtempSync, writeFileSync } from 'node:fs';

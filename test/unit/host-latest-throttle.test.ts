@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { latestThrottle, type Clock } from '../../src/host/latest-throttle';
+import { latestThrottle, type Clock } from '../../src/host/runs/pure/latest-throttle';
 
 /** A clock the test moves by hand: timers fire when advance() passes their time. */
 function manualClock(): Clock & { advance(milliseconds: number): void } {

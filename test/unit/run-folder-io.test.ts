@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { RunFolderIo } from '../../src/host/run-folder-io';
+import { RunFolderIo } from '../../src/host/runs/run-folder-io';
 import { listRuns, listRunsAsync, readRunResults, writeRunFolder } from '../../src/results-store';
 import type { ExperimentResults } from '../../src/results';
 

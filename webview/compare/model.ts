@@ -2,7 +2,7 @@
  * What a comparison computes from its runs, without drawing: run labels, TensorBoard's
  * smoothing, the config fields that differ between runs, and each run's headline numbers.
  */
-import type { ComparedRun } from '../../src/host/webview-protocol';
+import type { ComparedRun } from '../../src/host/webview/pure/protocol';
 import type { ExperimentResults } from '../../src/results';
 
 /** Each run's label: its name, with its folder's time when two runs share a name. */

@@ -2,7 +2,7 @@
  * The pages of a comparison, one per kind of result at least two of the runs hold: the runs
  * (headline numbers and config differences), training, surface race, Hessian, landscape.
  */
-import type { ComparedRun } from '../../src/host/webview-protocol';
+import type { ComparedRun } from '../../src/host/webview/pure/protocol';
 import type { CardSpec } from '../card';
 import { contourOption, type Overlay } from '../charts/contour';
 import { fieldRange, type Field } from '../charts/field';

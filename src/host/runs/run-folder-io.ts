@@ -6,9 +6,9 @@
  * is done on this thread instead, after a log line: slower for the host, but the run is saved.
  */
 import { Worker } from 'node:worker_threads';
-import { PartialSaveError, type RunToSave } from '../results-store';
-import type { OpenedRunFolder, RunFolderReply, RunFolderRequest } from '../run-folder-messages';
-import { answerRunFolderRequest } from '../run-folder-requests';
+import { PartialSaveError, type RunToSave } from '../../results-store';
+import type { OpenedRunFolder, RunFolderReply, RunFolderRequest } from '../../run-folder-messages';
+import { answerRunFolderRequest } from '../../run-folder-requests';
 
 type Pending = { resolve: (value: RunFolderReply) => void; reject: (error: Error) => void };
 type RequestBody = RunFolderRequest extends infer R ? (R extends RunFolderRequest ? Omit<R, 'id'> : never) : never;

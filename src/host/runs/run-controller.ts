@@ -6,24 +6,24 @@
 import * as path from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import * as vscode from 'vscode';
-import type { ExperimentConfig } from '../config/types';
-import type { ComparedRun, HostToWebview, RunSummary, ViewSnapshot } from './webview-protocol';
-import type { ExperimentResults } from '../results';
-import { memoryIssues } from '../config/memory';
-import { listRunsAsync, PartialSaveError, readRunRecordAsync, writeRunFolder, type RunRecord, type RunToSave } from '../results-store';
-import type { OpenedRunFolder } from '../run-folder-messages';
-import { latestThrottle } from './latest-throttle';
-import { log } from './log';
-import { EngineRunner, emptyResults, runsOnPytorch, type ExperimentRunner, type RunOutcome } from '../runner';
-import { TorchRunner, backendPackageDir } from '../backends/pytorch';
-import { findVsCodeInterpreter } from './python-interpreter';
+import type { ExperimentConfig } from '../../config/types';
+import type { ComparedRun, HostToWebview, RunSummary, ViewSnapshot } from '../webview/pure/protocol';
+import type { ExperimentResults } from '../../results';
+import { memoryIssues } from '../../config/memory';
+import { listRunsAsync, PartialSaveError, readRunRecordAsync, writeRunFolder, type RunRecord, type RunToSave } from '../../results-store';
+import type { OpenedRunFolder } from '../../run-folder-messages';
+import { latestThrottle } from './pure/latest-throttle';
+import { log } from '../log';
+import { EngineRunner, emptyResults, runsOnPytorch, type ExperimentRunner, type RunOutcome } from '../../runner';
+import { TorchRunner, backendPackageDir } from '../../backends/pytorch';
+import { findVsCodeInterpreter } from '../editor/python-interpreter';
 import { readSettings, runsFolder } from './settings';
-import { withSettingsDefaults } from './settings-logic';
-import { withClusterScheduler } from '../config/cluster-address';
+import { withSettingsDefaults } from './pure/settings-defaults';
+import { withClusterScheduler } from '../../config/cluster-address';
 import { RunStatusBar } from './status-bar';
-import { recordRun } from './test-hooks';
+import { recordRun } from '../test-hooks';
 import { RunFolderIo } from './run-folder-io';
-import { resultsForView } from './view-results-logic';
+import { resultsForView } from '../webview/pure/trajectory-thinning';
 
 /** A validated config, ready to run. */
 export interface RunRequest {

@@ -1,10 +1,10 @@
 /** Finding, reading and validating the config a command runs. */
 import * as vscode from 'vscode';
-import type { ExperimentConfig } from '../config/types';
-import { validateConfigText } from '../config/validate';
+import type { ExperimentConfig } from '../../config/types';
+import { validateConfigText } from '../../config/validate';
 import { baseDirOf, CONFIG_GLOB, isConfigUri } from './config-files';
-import { log } from './log';
-import { readSettings } from './settings';
+import { log } from '../log';
+import { readSettings } from '../runs/settings';
 
 export interface LoadedConfig {
   uri: vscode.Uri;

@@ -16,13 +16,13 @@
  * PLAIN_VIEW_GRACE_MS to ask for the state and has not.
  */
 import * as vscode from 'vscode';
-import type { HostToWebview } from './webview-protocol';
-import { log } from './log';
-import { parseWebviewMessage } from './messages-logic';
-import { historyHtml, raceControlsHtml, resultsHtml } from './plain-view-logic';
-import type { RunController } from './run-controller';
-import { shellHtml } from './shell-logic';
-import { recordPosted, recordRefused, setReceiver } from './test-hooks';
+import type { HostToWebview } from './pure/protocol';
+import { log } from '../log';
+import { parseWebviewMessage } from './pure/message-validation';
+import { historyHtml, raceControlsHtml, resultsHtml } from './pure/plain-view-html';
+import type { RunController } from '../runs/run-controller';
+import { shellHtml } from './pure/page-html';
+import { recordPosted, recordRefused, setReceiver } from '../test-hooks';
 import { handleWebviewMessage } from './webview-messages';
 
 type ViewKind = 'panel' | 'side';

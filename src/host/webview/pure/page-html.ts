@@ -17,7 +17,7 @@ export interface ShellOptions {
   /** 'panel' (editor area) or 'side' (activity-bar view); the bundle reads it from body[data-view]. */
   view: 'panel' | 'side';
   title: string;
-  /** Escaped HTML of the plain view (plain-view-logic). */
+  /** Escaped HTML of the plain view (plain-view-html.ts). */
   plainHtml: string;
   /** Escaped HTML always shown above the bundle's view (the side view's quick-race links). */
   headerHtml?: string;

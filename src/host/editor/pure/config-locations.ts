@@ -3,7 +3,7 @@
  * pointer names (for diagnostics) and the places of the CodeLenses. No `vscode` here.
  */
 import { findNodeAtLocation, parseTree, type Node, type Segment } from 'jsonc-parser';
-import type { ConfigIssue } from '../config/types';
+import type { ConfigIssue } from '../../../config/types';
 
 /** A character range of the text: [offset, offset + length). */
 export interface Span {

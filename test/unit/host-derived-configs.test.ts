@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { focusConfig, onlyOptimizer, parseStartPoint, raceConfig } from '../../src/host/race-logic';
+import { focusConfig, onlyOptimizer, parseStartPoint, raceConfig } from '../../src/host/editor/pure/derived-configs';
 import { validateConfigValue } from '../../src/config/validate';
-import { TEMPLATES } from '../../src/host/templates';
-import { withSettingsDefaults } from '../../src/host/settings-logic';
+import { TEMPLATES } from '../../src/host/editor/pure/templates';
+import { withSettingsDefaults } from '../../src/host/runs/pure/settings-defaults';
 import { validateConfigText } from '../../src/config/validate';
 import type { ExperimentConfig } from '../../src/config/types';
 import { mkdtempSync, writeFileSync } from 'node:fs';

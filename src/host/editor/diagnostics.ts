@@ -1,9 +1,9 @@
 /** Problems-panel diagnostics of config files, from validateConfigText, updated as the text changes. */
 import * as vscode from 'vscode';
-import { memoryIssues } from '../config/memory';
-import { validateConfigText } from '../config/validate';
-import { issueSpan } from './config-logic';
-import { readSettings } from './settings';
+import { memoryIssues } from '../../config/memory';
+import { validateConfigText } from '../../config/validate';
+import { issueSpan } from './pure/config-locations';
+import { readSettings } from '../runs/settings';
 import { baseDirOf, isConfigUri } from './config-files';
 
 const DEBOUNCE_MS = 250;

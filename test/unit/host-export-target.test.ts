@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeRoomFor, type ExportTargetIo } from '../../src/host/export-logic';
+import { makeRoomFor, type ExportTargetIo } from '../../src/host/runs/pure/export-target';
 
 function io(exists: boolean, answer: boolean, trash: 'works' | 'fails') {
   const calls: string[] = [];

@@ -2,10 +2,10 @@
 import { cp } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { toUri } from './config-loading';
-import { makeRoomFor, type ExportTargetIo } from './export-logic';
-import { isRunId } from './messages-logic';
-import type { ResultsPanel } from './panel';
+import { toUri } from '../editor/config-loading';
+import { makeRoomFor, type ExportTargetIo } from './pure/export-target';
+import { isRunId } from '../webview/pure/message-validation';
+import type { ResultsPanel } from '../webview/panel';
 import type { RunController } from './run-controller';
 import { runsFolder } from './settings';
 

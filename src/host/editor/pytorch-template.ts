@@ -6,8 +6,8 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { topLevelFunctions } from '../config/pytorch-checks';
-import type { PytorchChoices } from './templates';
+import { topLevelFunctions } from '../../config/pytorch-checks';
+import type { PytorchChoices } from './pure/templates';
 
 const EXCLUDE = '**/{node_modules,.git,.venv,venv,env,__pycache__,site-packages,.landscape-lens}/**';
 

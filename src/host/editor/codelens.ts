@@ -1,6 +1,6 @@
 /** "▶ Run" above a config file and "▶ Run only this" above each optimizer entry. */
 import * as vscode from 'vscode';
-import { lensTargets } from './config-logic';
+import { lensTargets } from './pure/config-locations';
 import { isConfigUri } from './config-files';
 
 export class ConfigCodeLensProvider implements vscode.CodeLensProvider {

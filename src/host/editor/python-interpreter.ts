@@ -4,8 +4,8 @@
  * python3 and python on the PATH, the first that imports torch.
  */
 import * as vscode from 'vscode';
-import { EXTENSION_FIX, findInterpreter, interpreterCandidates, type FoundInterpreter } from '../backends/pytorch';
-import { log } from './log';
+import { EXTENSION_FIX, findInterpreter, interpreterCandidates, type FoundInterpreter } from '../../backends/pytorch';
+import { log } from '../log';
 
 /** The part of the Python extension's API (ms-python.python) used here. */
 interface PythonExtensionApi {

@@ -6,11 +6,11 @@
 import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { renameRun } from '../results-store';
-import { log } from './log';
-import { isRunId } from './messages-logic';
+import { renameRun } from '../../results-store';
+import { log } from '../log';
+import { isRunId } from '../webview/pure/message-validation';
 import type { RunController } from './run-controller';
-import { MAX_COMPARED_RUNS } from './webview-protocol';
+import { MAX_COMPARED_RUNS } from '../webview/pure/protocol';
 
 /** Longest run name accepted by Rename. */
 const MAX_NAME_LENGTH = 200;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { isRunId, isSaveFileName, parseWebviewMessage } from '../../src/host/messages-logic';
+import { isRunId, isSaveFileName, parseWebviewMessage } from '../../src/host/webview/pure/message-validation';
 
 test('well-formed messages pass with only their known fields', () => {
   assert.deepEqual(parseWebviewMessage({ type: 'requestState', requestId: 3, extra: 1 }), { ok: true, message: { type: 'requestState', requestId: 3 } });

@@ -2,9 +2,9 @@
  * The config of a quick optimizer race (the Optimizer Race command and the side view's controls),
  * and the part of a config each focused command runs. No `vscode` here.
  */
-import type { ExperimentConfig, OptimizerConfig } from '../config/types';
-import type { OptimizerName } from '../core/optimizers';
-import type { SurfaceName } from '../core/surfaces/catalog';
+import type { ExperimentConfig, OptimizerConfig } from '../../../config/types';
+import type { OptimizerName } from '../../../core/optimizers';
+import type { SurfaceName } from '../../../core/surfaces/catalog';
 
 /**
  * Learning rates of a quick race: torch's defaults (1e-3 for SGD and Adam) barely move in 100

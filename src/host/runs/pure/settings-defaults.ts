@@ -1,6 +1,6 @@
-import type { ExperimentConfig } from '../config/types';
+import type { ExperimentConfig } from '../../../config/types';
 
-/** The settings a run applies as defaults (see settings.ts). No `vscode` here. */
+/** The settings a run applies as defaults (read by ../settings.ts). No `vscode` here. */
 export interface RunDefaults {
   gridResolution: number;
   denseHessianLimit: number;

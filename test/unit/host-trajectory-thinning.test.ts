@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resultsForView, thinTrajectory } from '../../src/host/view-results-logic';
+import { resultsForView, thinTrajectory } from '../../src/host/webview/pure/trajectory-thinning';
 import type { ExperimentResults, TrajectoryResult } from '../../src/results';
 
 function trajectory(points: number): TrajectoryResult {

@@ -1,9 +1,9 @@
 /** The Optimizer Race command's quick picks: surface, optimizers, start point. */
 import * as vscode from 'vscode';
-import { OPTIMIZER_NAMES, type OptimizerName } from '../core/optimizers';
-import { RACE_DEFAULTS } from '../core/surfaces/race';
-import { SURFACES, SURFACE_NAMES, type SurfaceName } from '../core/surfaces/catalog';
-import { parseStartPoint, RACE_LEARNING_RATES, type RaceRequest } from './race-logic';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../../core/optimizers';
+import { RACE_DEFAULTS } from '../../core/surfaces/race';
+import { SURFACES, SURFACE_NAMES, type SurfaceName } from '../../core/surfaces/catalog';
+import { parseStartPoint, RACE_LEARNING_RATES, type RaceRequest } from './pure/derived-configs';
 
 const DEFAULT_PICKED: OptimizerName[] = ['sgd', 'adam', 'newton', 'saddle-free-newton'];
 

@@ -3,9 +3,9 @@
  * side view), as discriminated unions shared by both sides. The webview's tsconfig sees this
  * file and the pure data types of src/results.ts only; nothing here imports `vscode`.
  */
-import type { ExperimentResults, RunSummary } from '../results';
+import type { ExperimentResults, RunSummary } from '../../../results';
 
-export type { ExperimentResults, RunSummary } from '../results';
+export type { ExperimentResults, RunSummary } from '../../../results';
 
 /** A run of a comparison: its summary, results and the config it ran (parsed; undefined when unreadable). */
 export interface ComparedRun {
@@ -33,7 +33,7 @@ export interface ViewSnapshot {
 export const MAX_COMPARED_RUNS = 12;
 
 /**
- * Webview → host. The host validates every message (src/host/messages-logic.ts) and ignores,
+ * Webview → host. The host validates every message (src/host/webview/pure/message-validation.ts) and ignores,
  * with a log line, anything else. The panel and the side view send the same messages.
  */
 export type WebviewToHost =

@@ -1,6 +1,6 @@
 /** The "Landscape Lens" activity-bar view: quick race controls, the run history and the current run. */
 import * as vscode from 'vscode';
-import type { RunController } from './run-controller';
+import type { RunController } from '../runs/run-controller';
 import { connectWebview } from './webview-host';
 
 export const SIDE_VIEW_ID = 'landscapeLens.sideView';

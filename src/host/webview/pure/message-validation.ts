@@ -2,7 +2,7 @@
  * Validation of every message a webview posts, before the host acts on it: a webview's page is
  * untrusted input. Returns the typed message, or the reason it was refused (for the log).
  */
-import { MAX_COMPARED_RUNS, type WebviewToHost } from './webview-protocol';
+import { MAX_COMPARED_RUNS, type WebviewToHost } from './protocol';
 
 export type ParsedMessage = { ok: true; message: WebviewToHost } | { ok: false; reason: string };
 

@@ -1,10 +1,10 @@
 /** What the host does for each (already validated) webview message. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { WebviewToHost } from './webview-protocol';
-import { log } from './log';
-import type { RunController } from './run-controller';
-import { compareRuns, deleteRunsCommand, openRunConfigCommand, renameRunCommand, revealRunCommand } from './run-list-commands';
+import type { WebviewToHost } from './pure/protocol';
+import { log } from '../log';
+import type { RunController } from '../runs/run-controller';
+import { compareRuns, deleteRunsCommand, openRunConfigCommand, renameRunCommand, revealRunCommand } from '../runs/run-list-commands';
 
 export async function handleWebviewMessage(message: Exclude<WebviewToHost, { type: 'requestState' }>, controller: RunController): Promise<void> {
   switch (message.type) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { issueSpan, lensTargets, pointerSegments } from '../../src/host/config-logic';
+import { issueSpan, lensTargets, pointerSegments } from '../../src/host/editor/pure/config-locations';
 import { validateConfigText } from '../../src/config/validate';
 
 const text = `// a comment

@@ -3,8 +3,8 @@
  * WebviewPanelSerializer: the host re-renders it from the run it last showed.
  */
 import * as vscode from 'vscode';
-import { isRunId } from './messages-logic';
-import type { RunController } from './run-controller';
+import { isRunId } from './pure/message-validation';
+import type { RunController } from '../runs/run-controller';
 import { connectWebview, webviewOptions } from './webview-host';
 
 export const PANEL_VIEW_TYPE = 'landscapeLens.results';
