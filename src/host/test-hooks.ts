@@ -5,6 +5,7 @@
  * the same validation as a page's. Not a public API and not in the command palette.
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import type { HostToWebview } from './webview/pure/protocol';
 
 export interface PostedMessage {
@@ -90,24 +91,53 @@ export interface EventLoopDelay {
   p99Milliseconds: number;
   /** How long it was measured. */
   spanMilliseconds: number;
+  /**
+   * The same measure, over the same span, of an idle thread of the same process: what the
+   * machine's scheduler alone delays a timer by while the host runs (a loaded machine's share).
+   */
+  reference?: Omit<EventLoopDelay, 'reference' | 'spanMilliseconds'>;
 }
 
-let delayMonitor: { histogram: IntervalHistogram; started: number } | undefined;
+/** An idle worker thread measuring its own event-loop delay until asked for it. */
+const REFERENCE_MONITOR = `
+const { parentPort } = require('node:worker_threads');
+const { monitorEventLoopDelay } = require('node:perf_hooks');
+const histogram = monitorEventLoopDelay({ resolution: 10 });
+histogram.enable();
+parentPort.once('message', () => {
+  histogram.disable();
+  parentPort.postMessage({ maxMilliseconds: histogram.max / 1e6, meanMilliseconds: histogram.mean / 1e6, p99Milliseconds: histogram.percentile(99) / 1e6 });
+});
+parentPort.postMessage('started');
+`;
 
-/** Starts (or restarts) measuring the host thread's event-loop delay, sampled every 10 ms (perf_hooks.monitorEventLoopDelay). */
-export function startEventLoopDelay(): void {
-  delayMonitor?.histogram.disable();
+let delayMonitor: { histogram: IntervalHistogram; started: number; reference: Worker } | undefined;
+
+/** Starts (or restarts) measuring the host thread's event-loop delay, sampled every 10 ms (perf_hooks.monitorEventLoopDelay), and an idle thread's beside it. */
+export async function startEventLoopDelay(): Promise<void> {
+  if (delayMonitor) {
+    delayMonitor.histogram.disable();
+    void delayMonitor.reference.terminate();
+  }
+  const reference = new Worker(REFERENCE_MONITOR, { eval: true });
+  await new Promise((resolve) => reference.once('message', resolve));
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
-  delayMonitor = { histogram, started: performance.now() };
+  delayMonitor = { histogram, started: performance.now(), reference };
 }
 
 /** Stops measuring and returns the delays since startEventLoopDelay(); undefined when it was not started. */
-export function stopEventLoopDelay(): EventLoopDelay | undefined {
+export async function stopEventLoopDelay(): Promise<EventLoopDelay | undefined> {
   if (!delayMonitor) return undefined;
-  const { histogram, started } = delayMonitor;
+  const { histogram, started, reference } = delayMonitor;
   histogram.disable();
+  const spanMilliseconds = performance.now() - started;
   delayMonitor = undefined;
+  const referenceDelay = await new Promise<EventLoopDelay['reference']>((resolve) => {
+    reference.once('message', resolve);
+    reference.postMessage('stop');
+  });
+  void reference.terminate();
   // The histogram holds nanoseconds; each sample includes the 10 ms resolution timer's own wait.
-  return { maxMilliseconds: histogram.max / 1e6, meanMilliseconds: histogram.mean / 1e6, p99Milliseconds: histogram.percentile(99) / 1e6, spanMilliseconds: performance.now() - started };
+  return { maxMilliseconds: histogram.max / 1e6, meanMilliseconds: histogram.mean / 1e6, p99Milliseconds: histogram.percentile(99) / 1e6, spanMilliseconds, reference: referenceDelay };
 }

@@ -286,7 +286,7 @@ suite('extension', () => {
   }, 120_000);
 
   test('the host thread\'s event loop stays responsive through the largest example (mnist-landscape)', async () => {
-    interface Delay { maxMilliseconds: number; meanMilliseconds: number; p99Milliseconds: number; spanMilliseconds: number }
+    interface Delay { maxMilliseconds: number; meanMilliseconds: number; p99Milliseconds: number; spanMilliseconds: number; reference?: { maxMilliseconds: number } }
     const delay = (action: 'start' | 'stop') => vscode.commands.executeCommand<Delay | undefined>('landscapeLens._testEventLoopDelay', action);
     const describe = (what: string, measured: Delay) => `${what}: max ${measured.maxMilliseconds.toFixed(1)} ms, p99 ${measured.p99Milliseconds.toFixed(1)} ms, mean ${measured.meanMilliseconds.toFixed(1)} ms over ${(measured.spanMilliseconds / 1000).toFixed(1)} s`;
     // Warm up what a first run loads once (the schema, the worker pool, the panel), so the span measures a run.
@@ -313,9 +313,13 @@ suite('extension', () => {
     console.log(`event-loop delay, ${describe('idle', idle)}`);
     console.log(`event-loop delay, ${describe(`idle with ${spinners.length} busy threads`, busy)}`);
     console.log(`event-loop delay, ${describe('mnist-landscape run', run)}`);
-    const added = run.maxMilliseconds - busy.maxMilliseconds;
-    console.log(`event-loop delay: the run's maximum is ${run.maxMilliseconds < 50 ? 'under' : 'over'} 50 ms; it adds ${added.toFixed(1)} ms to the maximum with busy cores`);
-    assert.ok(run.maxMilliseconds < 50 || added < 50, `the run blocked the host thread for ${run.maxMilliseconds.toFixed(1)} ms (${busy.maxMilliseconds.toFixed(1)} ms with the cores busy and nothing running)`);
+    // What the scheduler alone costs a timer: with the cores busy and nothing running, and during
+    // the run in an idle thread of the same process (the machine's load at that very time).
+    const schedulerDelay = Math.max(busy.maxMilliseconds, run.reference?.maxMilliseconds ?? 0);
+    const added = run.maxMilliseconds - schedulerDelay;
+    console.log(`event-loop delay: an idle thread beside the run: max ${(run.reference?.maxMilliseconds ?? NaN).toFixed(1)} ms`);
+    console.log(`event-loop delay: the run's maximum is ${run.maxMilliseconds < 50 ? 'under' : 'over'} 50 ms; it adds ${added.toFixed(1)} ms to what the scheduler alone delays a timer by`);
+    assert.ok(run.maxMilliseconds < 50 || added < 50, `the run blocked the host thread for ${run.maxMilliseconds.toFixed(1)} ms (the scheduler alone: ${busy.maxMilliseconds.toFixed(1)} ms with the cores busy and nothing running, ${(run.reference?.maxMilliseconds ?? NaN).toFixed(1)} ms in an idle thread during the run)`);
   }, 600_000);
 
   test('Show Panel: the page asks for the state and the host answers it', async () => {
