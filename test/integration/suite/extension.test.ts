@@ -7,6 +7,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
+import { hostStateOf, workspaceUri, writeWorkspaceFile } from './workspace';
 
 interface HostState {
   posted: { view: string; type: string; name?: string; final?: boolean; trajectories?: number }[];
@@ -28,19 +29,7 @@ interface SavedResults {
   warnings: string[];
 }
 
-const hostState = () => vscode.commands.executeCommand<HostState>('landscapeLens._testState');
-
-function workspaceUri(...names: string[]): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests need a workspace folder (the examples/ copy)');
-  return vscode.Uri.joinPath(folder.uri, ...names);
-}
-
-async function writeWorkspaceFile(name: string, text: string): Promise<vscode.Uri> {
-  const uri = workspaceUri(name);
-  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-  return uri;
-}
+const hostState = () => hostStateOf<HostState>();
 
 function readResults(folder: vscode.Uri): SavedResults {
   return JSON.parse(readFileSync(join(folder.fsPath, 'results.json'), 'utf8')) as SavedResults;

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import * as vscode from 'vscode';
+import { hostStateOf, workspaceUri, writeWorkspaceFile } from './workspace';
 
 interface HostState {
   posted: { view: string; type: string; name?: string; final?: boolean }[];
@@ -25,19 +26,7 @@ interface TorchResults {
   warnings: string[];
 }
 
-const hostState = () => vscode.commands.executeCommand<HostState>('landscapeLens._testState');
-
-function workspaceUri(...names: string[]): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests need a workspace folder');
-  return vscode.Uri.joinPath(folder.uri, ...names);
-}
-
-async function writeWorkspaceFile(name: string, text: string): Promise<vscode.Uri> {
-  const uri = workspaceUri(name);
-  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-  return uri;
-}
+const hostState = () => hostStateOf<HostState>();
 
 const readResults = (folder: vscode.Uri) => JSON.parse(readFileSync(join(folder.fsPath, 'results.json'), 'utf8')) as TorchResults;
 const readRecord = (folder: vscode.Uri) => JSON.parse(readFileSync(join(folder.fsPath, 'run.json'), 'utf8')) as { status: string; reason?: string };
