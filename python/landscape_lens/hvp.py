@@ -27,6 +27,15 @@ class Operator:
     dtype: torch.dtype
     products: int = 0
 
+    def _bind(self, problem, cancelled: Optional[Callable[[], bool]]) -> None:
+        """The Hessian of `problem`'s whole-set loss at its current parameters; `cancelled` is checked between batches."""
+        self.problem = problem
+        self.dim = problem.dimension
+        self.device = problem.device
+        self.dtype = problem.dtype
+        self.products = 0
+        self.cancelled = cancelled
+
     def apply(self, v: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
 
@@ -45,12 +54,7 @@ class DoubleBackpropOperator(Operator):
     """Exact Hv of the problem's whole-set training loss at its current parameters (double backprop)."""
 
     def __init__(self, problem, cancelled: Optional[Callable[[], bool]] = None) -> None:
-        self.problem = problem
-        self.dim = problem.dimension
-        self.device = problem.device
-        self.dtype = problem.dtype
-        self.products = 0
-        self.cancelled = cancelled
+        self._bind(problem, cancelled)
         self._single = problem.rows("train") <= (problem.batch_size or problem.rows("train"))
         self._cached: Optional[tuple[tuple[int, ...], list[torch.Tensor]]] = None
         self._batched: Optional[bool] = None
@@ -171,12 +175,7 @@ class ForwardOverReverseOperator(Operator):
     """
 
     def __init__(self, problem, cancelled: Optional[Callable[[], bool]] = None) -> None:
-        self.problem = problem
-        self.dim = problem.dimension
-        self.device = problem.device
-        self.dtype = problem.dtype
-        self.products = 0
-        self.cancelled = cancelled
+        self._bind(problem, cancelled)
         self._jvp, self._grad, self._call = _functional_tools()
         self._wrapper = _BatchLoss(problem)
         self._keys = ["model." + n for n in problem.names]

@@ -7,7 +7,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import { hostStateOf, workspaceUri, writeWorkspaceFile } from './workspace';
+import { hostStateOf, until, workspaceUri, writeWorkspaceFile } from './workspace';
 
 interface HostState {
   posted: { view: string; type: string; name?: string; final?: boolean; trajectories?: number }[];
@@ -39,15 +39,6 @@ function readRecord(folder: vscode.Uri): { status: string; reason?: string; name
   return JSON.parse(readFileSync(join(folder.fsPath, 'run.json'), 'utf8')) as { status: string; reason?: string; name: string };
 }
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const saddleRace = () => workspaceUri('saddle-race.landscape.json');
 

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import * as vscode from 'vscode';
-import { hostStateOf, workspaceUri, writeWorkspaceFile } from './workspace';
+import { hostStateOf, until, workspaceUri, writeWorkspaceFile } from './workspace';
 
 interface HostState {
   posted: { view: string; type: string; name?: string; final?: boolean }[];
@@ -31,15 +31,6 @@ const hostState = () => hostStateOf<HostState>();
 const readResults = (folder: vscode.Uri) => JSON.parse(readFileSync(join(folder.fsPath, 'results.json'), 'utf8')) as TorchResults;
 const readRecord = (folder: vscode.Uri) => JSON.parse(readFileSync(join(folder.fsPath, 'run.json'), 'utf8')) as { status: string; reason?: string };
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const importsTorch = (python: string) => spawnSync(python, ['-c', 'import torch'], { timeout: 120_000 }).status === 0;
 
