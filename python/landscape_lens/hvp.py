@@ -211,13 +211,8 @@ class FiniteDifferenceOperator(Operator):
     """Hv ≈ (∇L(θ + hu) − ∇L(θ − hu))·‖v‖/(2h), u = v/‖v‖, h = step: central differences of the exact gradient."""
 
     def __init__(self, problem, step: float = 1e-5, cancelled: Optional[Callable[[], bool]] = None) -> None:
-        self.problem = problem
-        self.dim = problem.dimension
-        self.device = problem.device
-        self.dtype = problem.dtype
-        self.products = 0
+        self._bind(problem, cancelled)
         self.step = step
-        self.cancelled = cancelled
 
     def apply(self, v: torch.Tensor) -> torch.Tensor:
         check(self.cancelled)
