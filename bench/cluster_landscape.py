@@ -1,14 +1,16 @@
 """A CNN's 2-D loss landscape on a Dask LocalCluster of one worker process against two.
 
-Reports the wall time of each (the grid only: the cluster is started before the clock, the model,
-data and plane are uploaded inside it), the ratio, and the overhead per grid row: the one-worker
-cluster's time minus this process's own time for the same grid on a 2-row data set (where a
-point costs almost nothing), divided by the number of row tasks. The fastest of --repeat runs
-counts, so the one-time upload of the model and data to a fresh cluster is in the first run only.
-Every run is one torch thread per process. The load average is printed before and after, because
-the ratio means something only on otherwise idle cores.
+Reports the wall time of each (the grid only: each cluster is started, and does one untimed run
+that uploads the model, data and plane and lets the workers measure their evaluator, before the
+clock), the CPU seconds of this process (client and scheduler) and of each worker, the ratio, and
+the overhead per grid row: the one-worker cluster's time minus this process's own time for the
+same grid on a 2-row data set (where a point costs almost nothing), divided by the number of row
+tasks. A shared machine's speed drifts from minute to minute, so one-worker and two-worker
+clusters alternate for --rounds rounds and the median of the rounds' ratios is reported. Every
+run is one torch thread (and one OpenBLAS thread) per process. The load average is printed
+before and after, because the ratio means something only on otherwise idle cores.
 
-    /usr/bin/python3 bench/cluster_landscape.py [--resolution 31] [--rows 2000] [--repeat 2]
+    /usr/bin/python3 bench/cluster_landscape.py [--resolution 31] [--rows 2000] [--repeat 2] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import textwrap
 import time
 
+import psutil
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
@@ -60,7 +64,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--resolution", type=int, default=31)
     parser.add_argument("--rows", type=int, default=2000)
-    parser.add_argument("--repeat", type=int, default=2, help="runs per setting; the fastest counts")
+    parser.add_argument("--repeat", type=int, default=2, help="timed runs per cluster; the fastest counts")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of a one-worker cluster then a two-worker one; the median ratio counts")
     args = parser.parse_args()
     os.environ["BENCH_ROWS"] = str(args.rows)
     torch.set_num_threads(1)
@@ -95,30 +100,45 @@ def main() -> int:
 
         quiet = lambda *a, **k: None  # noqa: E731
 
-        def on_clusters(problem, worker_counts) -> dict[int, tuple[float, list]]:
-            out = {}
-            for workers in worker_counts:
-                cluster = Cluster({"local": {"workers": workers}}, log=lambda _m: None)
-                try:
-                    cluster.client.wait_for_workers(workers, timeout=120)
-                    out[workers] = timed(lambda: run_landscape(problem, config, loader, quiet, lambda: False, cluster=cluster))
-                finally:
-                    cluster.close()
-            return out
+        def cpu_seconds(processes) -> list[float]:
+            return [sum(p.cpu_times()[:2]) for p in processes]
+
+        def on_cluster(problem, workers: int) -> tuple[float, list, list[float]]:
+            """(best time, losses, CPU seconds of this process and of each worker during the best-timed runs)."""
+            cluster = Cluster({"local": {"workers": workers}}, log=lambda _m: None)
+            try:
+                cluster.client.wait_for_workers(workers, timeout=120)
+                run = lambda: run_landscape(problem, config, loader, quiet, lambda: False, cluster=cluster)  # noqa: E731
+                run()  # the upload, the workers' imports and their evaluator's measurements
+                processes = [psutil.Process()] + [psutil.Process(pid) for pid in cluster.client.run(os.getpid).values()]
+                before = cpu_seconds(processes)
+                seconds, loss = timed(run)
+                used = [(a - b) / args.repeat for a, b in zip(cpu_seconds(processes), before)]
+                return seconds, loss, used
+            finally:
+                cluster.close()
 
         local_time, local_loss = timed(lambda: run_landscape(problem, config, loader, quiet, lambda: False, workers=1))
         print(f"in this process: {local_time:.2f} s ({local_time / points * 1000:.1f} ms per point)")
-        runs = on_clusters(problem, (1, 2))
-        for workers, (seconds, loss) in runs.items():
-            worst = max(abs(a - b) / max(1.0, abs(a)) for a, b in zip(local_loss, loss))
-            print(f"cluster of {workers} worker(s): {seconds:.2f} s ({points / seconds:.1f} points/s); largest relative difference from this process {worst:.1e}")
-        print(f"two workers against one: {runs[1][0] / runs[2][0]:.2f}×")
-        print(f"one worker against this process: {(runs[1][0] - local_time) / tasks * 1000:.1f} ms per grid row")
+        ratios, times = [], {1: [], 2: []}
+        for round_number in range(1, args.rounds + 1):
+            line = []
+            for workers in (1, 2):
+                seconds, loss, used = on_cluster(problem, workers)
+                times[workers].append(seconds)
+                worst = max(abs(a - b) / max(1.0, abs(a)) for a, b in zip(local_loss, loss))
+                line.append(f"{workers} worker{'s' if workers > 1 else ''} {seconds:.2f} s ({points / seconds:.1f} points/s, CPU s: this process {used[0]:.2f}, "
+                            f"worker(s) {' '.join(f'{u:.2f}' for u in used[1:])}; largest relative difference from this process {worst:.1e})")
+            ratios.append(times[1][-1] / times[2][-1])
+            print(f"round {round_number}: " + "; ".join(line) + f"; ratio {ratios[-1]:.2f}×")
+        print(f"two workers against one: {statistics.median(ratios):.2f}× (median of {len(ratios)} rounds; each round's ratio: {' '.join(f'{r:.2f}' for r in ratios)}; "
+              f"best times {min(times[1]):.2f} s against {min(times[2]):.2f} s: {min(times[1]) / min(times[2]):.2f}×)")
+        print(f"one worker against this process: {(min(times[1]) - local_time) / tasks * 1000:.1f} ms per grid row")
         # The overhead alone: the same grid on a 2-row data set, where evaluating a point costs ~nothing.
         os.environ["BENCH_ROWS"] = "2"
         tiny, loader = load_problem(config, folder)
         tiny_local, _ = timed(lambda: run_landscape(tiny, config, loader, quiet, lambda: False, workers=1))
-        tiny_cluster = on_clusters(tiny, (1,))[1][0]
+        tiny_cluster = on_cluster(tiny, 1)[0]
         print(f"overhead per grid row (2 rows of data, one worker against this process): {(tiny_cluster - tiny_local) / tasks * 1000:.1f} ms "
               f"({tiny_cluster:.2f} s against {tiny_local:.2f} s)")
         print(f"load average after: {load_average()}")

@@ -255,7 +255,13 @@ export interface LandscapeResult {
   /** Rows of data the loss is averaged over. */
   samples: number;
   /** The training path projected on the plane (least squares); residual is each point's distance off the plane as a share of its distance from the plane's centre (α = β = 0, the weights the plane is drawn through). */
-  trajectory?: { alpha: number[]; beta: number[]; residual: number[] };
+  trajectory?: {
+    alpha: number[];
+    beta: number[];
+    residual: number[];
+    /** The loss on the plane at each projected point θ(αₜ, βₜ), evaluated once the grid is whole; null where cancelled or not finite. */
+    loss?: (number | null)[];
+  };
   /** PCA directions: the fraction of the path's variance along each axis. */
   explainedVariance?: number[];
   /** Hessian directions: the eigenvalues of d₁ (largest) and d₂ (most negative). */

@@ -62,7 +62,7 @@ export interface LandscapeView {
   /** Row-major over betas: loss[j * alphas.length + i] at (alphas[i], betas[j]); NaN where not computed. */
   loss: number[];
   accuracy?: number[];
-  trajectory?: { alpha: number[]; beta: number[]; residual?: number[] };
+  trajectory?: { alpha: number[]; beta: number[]; residual?: number[]; loss?: (number | null)[] };
   explainedVariance?: number[];
   /** Hessian directions: the eigenvalues of d₁ and d₂. */
   eigenvalues?: number[];

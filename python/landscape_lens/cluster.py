@@ -36,6 +36,7 @@ import torch
 
 from .errors import ConfigError, EnvironmentProblem
 from .hvp import Cancelled, FiniteDifferenceOperator, ForwardOverReverseOperator, Operator, RestrictedOperator
+from .threads import set_threads
 
 FIELD = "/cluster"
 CONNECT_TIMEOUT_SECONDS = 5.0
@@ -47,6 +48,16 @@ WAIT_FOR_WORKERS_SECONDS = 60.0
 SECURITY_KEYS = ("tls_ca_file", "tls_client_cert", "tls_client_key", "tls_ciphers", "tls_min_version", "tls_max_version", "require_encryption")
 SECURITY_FILES = ("tls_ca_file", "tls_client_cert", "tls_client_key")
 POLL_SECONDS = 0.1
+LOCAL_CLUSTER_CONFIG = {
+    # The workers' statistical profiler walks the computing thread's stack every 10 ms.
+    "distributed.worker.profile.enabled": False,
+    # Every event loop checks its own health every 20 ms, the workers' memory monitor every 100 ms.
+    "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
+"""Dask settings of a local cluster (the workers share this machine's cores with this process):
+idle, two workers and this process measured 0.36, 0.39 and 0.46 CPU seconds per 10 s with
+Dask's defaults and the dashboard, 0.04, 0.05 and 0.17 with these and no dashboard."""
 
 Point = tuple[int, float, float]
 OnValue = Callable[[int, float, Optional[float]], None]
@@ -250,7 +261,7 @@ def _worker_problem(model: dict[str, Any], data: dict[str, Any], purpose: str) -
                     handle.write(content)
                 os.replace(path + ".part", path)
         if spec["threads"]:
-            torch.set_num_threads(int(spec["threads"]))
+            set_threads(int(spec["threads"]))
         loader = Loader(folder)
         factory, reference = loader.function(spec["model"], "/model/pytorch")
         torch.manual_seed(spec["seed"])
@@ -376,8 +387,11 @@ class Cluster:
             workers = settings["local"]["workers"]
             self.address = f"a local cluster of {workers} worker process(es)"
             try:
-                self.local_cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.ERROR)
-                self.client = distributed.Client(self.local_cluster, set_as_default=False)
+                import dask
+
+                with dask.config.set(LOCAL_CLUSTER_CONFIG):
+                    self.local_cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+                    self.client = distributed.Client(self.local_cluster, set_as_default=False)
             except Exception as exc:
                 self.close()
                 raise EnvironmentProblem(f"cluster.local: could not start {self.address}: {type(exc).__name__}: {exc}", {"field": FIELD + "/local"}) from exc

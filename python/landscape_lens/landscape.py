@@ -26,6 +26,8 @@ DEFAULT_RANGE = (-1.0, 1.0)
 INTERPOLATION_RANGE = (-0.5, 1.5)
 FIELD = "/analyses/landscape"
 MEASURED_GRID = 50
+PATH_TASK = 8
+"""Path points per cluster task."""
 
 
 def _range(settings: dict[str, Any]) -> Optional[tuple[float, float]]:
@@ -158,6 +160,9 @@ def run_landscape(problem: Problem, config: dict[str, Any], loader: Loader, prog
     columns, grid_rows = len(alphas), len(betas)
     loss: list[Optional[float]] = [None] * (columns * grid_rows)
     accuracy: Optional[list[Optional[float]]] = [None] * len(loss) if problem.classification else None
+    # The path's points on the plane are evaluated after the grid, as points numbered from len(loss).
+    path_points = [(len(loss) + t, a, b) for t, (a, b) in enumerate(zip(trajectory["alpha"], trajectory["beta"]))] if trajectory else []
+    path_loss: list[Optional[float]] = [None] * len(path_points)
     levels = refinement_levels(columns, grid_rows)
     level_of = {}
     remaining = []
@@ -184,7 +189,8 @@ def run_landscape(problem: Problem, config: dict[str, Any], loader: Loader, prog
         if accuracy is not None:
             result["accuracy"] = subgrid(accuracy, columns, grid_rows, stride)[2]
         if trajectory is not None:
-            result["trajectory"] = trajectory
+            computed_path = any(v is not None for v in path_loss)
+            result["trajectory"] = {**trajectory, "loss": [None if v is None or not math.isfinite(v) else v for v in path_loss]} if computed_path else trajectory
         if explained is not None:
             result["explainedVariance"] = explained
         if eigenvalues is not None:
@@ -196,6 +202,9 @@ def run_landscape(problem: Problem, config: dict[str, Any], loader: Loader, prog
 
     def on_value(index: int, value: float, acc: Optional[float]) -> None:
         nonlocal computed, next_level
+        if index >= len(loss):
+            path_loss[index - len(loss)] = value
+            return
         loss[index] = value
         if accuracy is not None:
             accuracy[index] = acc
@@ -217,13 +226,14 @@ def run_landscape(problem: Problem, config: dict[str, Any], loader: Loader, prog
             from .cluster import ClusterFailure, row_tasks
 
             tasks = row_tasks(levels, columns, grid_rows, alphas, betas, cluster.worker_count())
+            tasks += [path_points[start : start + PATH_TASK] for start in range(0, len(path_points), PATH_TASK)]
             try:
                 cluster.evaluate_plane(problem, loader, config, inputs, targets, origin, directions, tasks, on_value, cancelled)
             except ClusterFailure:
                 progress(computed / len(loss), "landscape: the cluster failed; the finished points are kept", {"landscape": describe(1, False)})
                 raise
         else:
-            order = [(index, alphas[index % columns], betas[index // columns]) for _, points in levels for index in points]
+            order = [(index, alphas[index % columns], betas[index // columns]) for _, points in levels for index in points] + path_points
             # Measuring the shortcuts costs a dozen evaluations: worth it on larger grids only.
             evaluator = PlaneEvaluator(problem, inputs, targets, origin, directions, optimize=len(order) >= MEASURED_GRID, log=log_to_stderr)
             count = workers if workers is not None else worker_count(evaluator)
@@ -237,5 +247,8 @@ def run_landscape(problem: Problem, config: dict[str, Any], loader: Loader, prog
     if not complete:
         out["cancelled"] = True
         out["warnings"] = [f"landscape cancelled: {computed} of {len(loss)} grid points computed, the rest are null"]
+    elif any(v is None for v in path_loss):
+        out["cancelled"] = True
+        out["warnings"] = [f"landscape cancelled along the path: the loss at {sum(v is not None for v in path_loss)} of {len(path_loss)} of its points computed, the rest are null"]
     out["timings"] = {"landscape": time.perf_counter() - started}
     return out

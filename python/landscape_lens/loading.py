@@ -21,6 +21,7 @@ import torch
 from .errors import ConfigError, EnvironmentProblem, UserFiles, classify
 from .losses import LOSS_NAMES, LossFunction, builtin_loss
 from .problem import Problem
+from .threads import set_threads
 
 DTYPES = {"float64": torch.float64, "float32": torch.float32}
 
@@ -110,7 +111,7 @@ def apply_threads(runtime: dict[str, Any]) -> None:
     if not isinstance(threads, int) or threads < 0:
         raise ConfigError(f"runtime.threads {threads!r}: use a whole number ≥ 0 (0: every core)", "/runtime/threads")
     if threads > 0:
-        torch.set_num_threads(threads)
+        set_threads(threads)
 
 
 # ---- weights --------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from typing import Callable, Optional
 import torch
 
 from .plane import PlaneEvaluator
+from .threads import single_blas_thread
 
 Point = tuple[int, float, float]
 OnValue = Callable[[int, float, Optional[float]], None]
@@ -60,7 +61,8 @@ def evaluate_points(evaluator: PlaneEvaluator, points: list[Point], on_value: On
             loss, accuracy = evaluator.evaluate(alpha, beta)
             on_value(index, loss, accuracy)
         return
-    _evaluate_forked(evaluator, points, on_value, cancelled, workers)
+    with single_blas_thread():  # one process per core: OpenBLAS's own threads would oversubscribe them
+        _evaluate_forked(evaluator, points, on_value, cancelled, workers)
 
 
 def _evaluate_forked(evaluator: PlaneEvaluator, points: list[Point], on_value: OnValue, cancelled: Callable[[], bool], workers: int) -> None:

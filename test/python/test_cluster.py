@@ -21,6 +21,7 @@ from landscape_lens import cluster as cluster_module  # noqa: E402
 from landscape_lens.cluster import Cluster, ClusterFailure, ProbeRunner, cluster_settings, row_tasks  # noqa: E402
 from landscape_lens.errors import ConfigError, EnvironmentProblem  # noqa: E402
 from landscape_lens.grid import linspace, refinement_levels  # noqa: E402
+from landscape_lens.hessian import run_hessian  # noqa: E402
 from landscape_lens.hvp import hessian_operator  # noqa: E402
 from landscape_lens.landscape import run_landscape  # noqa: E402
 from landscape_lens.loading import load_problem  # noqa: E402
@@ -209,6 +210,23 @@ class TestOnTwoWorkers(ClusterTestCase):
         self.assertEqual(strides, sorted(strides, reverse=True))  # coarse levels first, as locally
         self.assertGreaterEqual(len(strides), 2)
 
+    def test_the_path_is_evaluated_on_the_cluster_as_locally(self):
+        center = self.problem.flat()
+        generator = torch.Generator().manual_seed(3)
+        path = [center + 0.2 * (3 - t) * torch.randn(center.numel(), generator=generator, dtype=torch.float64) for t in range(3)] + [center.clone()]
+        config = {**self.config, "analyses": {"landscape": {"directions": "pca", "resolution": 5}}}
+        local = run_landscape(self.problem, config, self.loader, lambda *a, **k: None, lambda: False, checkpoints=path, workers=1)
+        remote = run_landscape(self.problem, config, self.loader, lambda *a, **k: None, lambda: False, checkpoints=path, cluster=self.cluster)
+        local_path, remote_path = local["landscape"]["trajectory"], remote["landscape"]["trajectory"]
+        self.assertEqual(len(remote_path["loss"]), 4)
+        self.assertNotIn("cancelled", remote)
+        for a, b in zip(local_path["loss"], remote_path["loss"]):
+            self.assertAlmostEqual(a, b, delta=1e-10 * max(1.0, abs(a)))
+        self.assertAlmostEqual(remote_path["loss"][3], self.problem.loss(), delta=1e-10)  # the path ends at the centre
+        self.assertNotAlmostEqual(remote_path["loss"][0], remote_path["loss"][3], places=6)
+        for a, b in zip(local["landscape"]["loss"], remote["landscape"]["loss"]):
+            self.assertAlmostEqual(a, b, delta=1e-10 * max(1.0, abs(a)))
+
     def test_float64_weights_reach_the_workers_unrounded(self):
         center = self.problem.flat()
         precise = center + 1e-9 * torch.arange(1, center.numel() + 1, dtype=torch.float64) / center.numel()  # below float32's resolution
@@ -237,6 +255,27 @@ class TestOnTwoWorkers(ClusterTestCase):
         for a, b in zip(local_density["nodes"], remote_density["nodes"]):
             for x, y in zip(a, b):
                 self.assertAlmostEqual(x, y, delta=1e-8 * max(1.0, abs(x)))
+
+    def test_per_layer_probes_run_on_the_cluster_and_equal_the_local_run(self):
+        from distributed import get_task_stream
+
+        settings = {"full": False, "top": 1, "trace": {"probes": 4}, "density": {"probes": 2, "steps": 6}, "layers": True}
+        config = {**self.config, "analyses": {"hessian": settings}}
+        quiet = lambda *a, **k: None  # noqa: E731
+        local = run_hessian(self.problem, config, quiet, lambda: False)["hessian"]
+        with get_task_stream(client=self.cluster.client) as stream:
+            remote = run_hessian(self.problem, config, quiet, lambda: False, runner=ProbeRunner(self.cluster, config, self.loader))["hessian"]
+        layers = local["layers"]
+        self.assertGreaterEqual(len(layers), 2)
+        self.assertEqual([l["name"] for l in layers], [l["name"] for l in remote["layers"]])
+        for mine, theirs in zip(layers, remote["layers"]):
+            self.assertAlmostEqual(mine["trace"]["estimate"], theirs["trace"]["estimate"], delta=1e-9 * max(1.0, abs(mine["trace"]["estimate"])))
+            for a, b in zip(mine["density"]["values"], theirs["density"]["values"]):
+                self.assertAlmostEqual(a, b, delta=1e-8 * max(1.0, abs(a)))
+        names = [task["key"] for task in stream.data]
+        # every probe of the whole Hessian and of each layer's block was a task on the cluster
+        self.assertEqual(sum(key.startswith("hutchinson_probe_task") for key in names), 4 * (1 + len(layers)))
+        self.assertEqual(sum(key.startswith("slq_probe_task") for key in names), 2 * (1 + len(layers)))
 
     def test_hutchinson_stops_where_the_sequential_loop_stops(self):
         runner = ProbeRunner(self.cluster, self.config, self.loader)

@@ -291,6 +291,29 @@ class CheckpointLandscapeTest(unittest.TestCase):
         self.assertAlmostEqual(result["alphas"][-1], 1.2 * reach, places=10)
         self.assertAlmostEqual(result["loss"][12], problem.loss(), places=12)
 
+    def test_the_loss_along_the_path_is_evaluated_at_each_projected_point(self):
+        config = mlp_config(weights="checkpoints/epoch-3.pt")
+        config["analyses"] = {"landscape": {"directions": "pca", "trajectory": "checkpoints/epoch-*.pt", "resolution": 5}}
+        problem, loader = load_problem(config, self.folder.path)
+        center = problem.flat()
+        path = [problem.flat()]
+        for state in self.states:
+            problem.model.load_state_dict({k: v.to(problem.dtype) for k, v in state.items()})
+            path.append(problem.flat())
+        problem.set_flat(center)
+        directions, _ = trajectory_pca(path[1:], center, 2)
+        for workers in (1, 2):
+            result = run_landscape(problem, config, loader, quiet, never, workers=workers)
+            trajectory = result["landscape"]["trajectory"]
+            self.assertEqual(len(trajectory["loss"]), 4)
+            self.assertNotIn("cancelled", result)
+            for t, (alpha, beta) in enumerate(zip(trajectory["alpha"], trajectory["beta"])):
+                problem.set_flat(center + alpha * directions[0].to(problem.dtype) + beta * directions[1].to(problem.dtype))
+                self.assertAlmostEqual(trajectory["loss"][t], problem.loss(), delta=1e-10 * max(1.0, abs(problem.loss())))
+            problem.set_flat(center)
+            self.assertAlmostEqual(trajectory["loss"][3], problem.loss(), delta=1e-10)  # the last checkpoint is the centre
+            self.assertTrue(torch.equal(problem.flat(), center))
+
     def test_interpolation_between_two_checkpoints(self):
         config = mlp_config(weights="checkpoints/epoch-0.pt")
         config["analyses"] = {"landscape": {"directions": "interpolation", "to": "checkpoints/epoch-2.pt", "resolution": 9}}

@@ -51,6 +51,23 @@ test('PCA directions explain the path; interpolation is a 1-D line from the init
   assert.ok(Math.abs((landscape.loss[6] as number) - history[history.length - 1].loss) < 1e-9);
 });
 
+test('the loss along the projected path is evaluated at each of its points, on the plane and on the line', async () => {
+  const pca = (await run({ ...network, analyses: { landscape: { directions: 'pca', resolution: 9 } } })).results.landscape!;
+  const path = pca.trajectory!;
+  assert.equal(path.loss?.length, 7);
+  assert.ok(path.loss!.every((value) => typeof value === 'number' && Number.isFinite(value)));
+  // the path ends at the centre, the grid's middle point (α = β = 0 of a symmetric 9×9 grid)
+  assert.equal(pca.alphas[4], 0);
+  assert.ok(Math.abs(path.loss![6]! - (pca.loss[4 * 9 + 4] as number)) < 1e-12);
+  assert.ok(Math.abs(path.loss![0]! - path.loss![6]!) > 1e-3, 'the path starts elsewhere');
+  const line = (await run({ ...network, analyses: { landscape: { directions: 'interpolation', resolution: 9 } } })).results.landscape!;
+  // on the line from the initial weights (α = 0) to the trained ones (α = 1): the path's ends are grid points
+  assert.equal(line.trajectory!.loss?.length, 7);
+  assert.ok(Math.abs(line.trajectory!.alpha[0]) < 1e-12 && Math.abs(line.trajectory!.alpha[6] - 1) < 1e-12);
+  assert.ok(Math.abs(line.trajectory!.loss![0]! - (line.loss[2] as number)) < 1e-9);
+  assert.ok(Math.abs(line.trajectory!.loss![6]! - (line.loss[6] as number)) < 1e-9);
+});
+
 test('Hessian directions on a surface show the saddle: loss rises along d₁ and falls along d₂', async () => {
   const { results } = await run({ name: 'saddle', surface: { name: 'saddle' }, start: [0, 0], optimizers: [{ name: 'sgd', lr: 0.1 }], steps: 3, analyses: { landscape: { directions: 'hessian', resolution: 5 } } });
   const landscape = results.landscape!;

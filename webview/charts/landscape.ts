@@ -45,13 +45,27 @@ export function landscape1dOption(view: LandscapeView, theme: Theme, selected?: 
           : undefined,
     },
   ];
+  const path = view.trajectory;
+  if (path?.loss) {
+    const losses = path.loss;
+    series.push({
+      type: 'scatter',
+      id: 'path-loss',
+      name: 'training path (projected)',
+      yAxisIndex: 0,
+      symbolSize: 7,
+      data: path.alpha.map((alpha, t) => [alpha, losses[t] ?? null]),
+      itemStyle: { color: theme.series[0] },
+      emphasis: { disabled: true },
+    });
+  }
   if (view.accuracy) {
     const accuracy = view.accuracy;
     series.push({ type: 'line', id: 'line-accuracy', name: 'accuracy', yAxisIndex: 1, showSymbol: false, data: view.alphas.map((alpha, index) => [alpha, Number.isFinite(accuracy[index]) ? accuracy[index] : null]), lineStyle: { width: 1.6, type: 'dashed', color: theme.series[3] }, itemStyle: { color: theme.series[3] }, emphasis: { disabled: true } });
   }
   return {
     ...baseOption(theme),
-    legend: legend(theme, view.accuracy ? ['loss', 'accuracy'] : ['loss'], selected),
+    legend: legend(theme, ['loss', ...(path?.loss ? ['training path (projected)'] : []), ...(view.accuracy ? ['accuracy'] : [])], selected),
     tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'axis', valueFormatter: (value: number) => formatNumber(value) },
     grid: { left: 64, right: view.accuracy ? 56 : 20, top: 40, bottom: 48 },
     xAxis: valueAxis(theme, xName, { min: 'dataMin', max: 'dataMax' }),

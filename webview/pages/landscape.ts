@@ -23,7 +23,7 @@ export function landscapePage(results: ExperimentResults, context: PageContext):
     const trajectory = landscape.trajectory;
     const path = trajectory?.alpha.map((alpha, k) => [alpha, trajectory.beta[k]]) ?? [];
     const overlays: Overlay[] = trajectory
-      ? [{ label: 'training path (projected)', points: path, values: path.map(([alpha, beta]) => fieldValueAt(field, alpha, beta) ?? NaN), notes: trajectory.residual?.map((residual) => `off the plane: ${(residual * 100).toFixed(1)}% of its distance from the centre (α = β = 0)`) }]
+      ? [{ label: 'training path (projected)', points: path, values: path.map(([alpha, beta], k) => trajectory.loss?.[k] ?? fieldValueAt(field, alpha, beta) ?? NaN), notes: trajectory.residual?.map((residual) => `off the plane: ${(residual * 100).toFixed(1)}% of its distance from the centre (α = β = 0)`) }]
       : [];
     cards.push({
       id: 'landscape',

@@ -5,9 +5,10 @@ import { hessianOperator } from '../hessian/operator';
 import { Random } from '../random';
 import { interpolationDirection, randomPlane } from './directions';
 import { computePlaneGrid, linspace, serialPlaneRunner, type PlaneGridValues, type PlaneRunner } from './grid';
+import { planeEvaluator } from './problem';
 import type { LandscapeOptions } from './options';
 import { trajectoryPca } from './pca';
-import { projectTrajectory } from './projection';
+import { projectTrajectory, type ProjectedTrajectory } from './projection';
 import type { LandscapeSubject } from './subject';
 import type { PlaneSpec } from './types';
 
@@ -66,6 +67,25 @@ function choosePlane(settings: LandscapeOptions, subject: LandscapeSubject, seed
   }
 }
 
+/**
+ * The loss on the plane at each point of the projected path, θ(αₜ, βₜ): evaluated, not read off
+ * the grid (the grid's interpolation smooths what lies between its points). Null from the point
+ * where a cancellation stopped it.
+ */
+function lossAlongPath(spec: PlaneSpec, trajectory: ProjectedTrajectory, signal?: Cancellation): { loss: (number | null)[]; evaluated: number } {
+  const twoD = spec.directions.length === 2;
+  const evaluator = planeEvaluator({ ...spec, alphas: trajectory.alpha, betas: twoD ? trajectory.beta : [0] });
+  const out: (number | null)[] = [];
+  for (let t = 0; t < trajectory.alpha.length; t++) {
+    const values = evaluator.evaluateSegment({ row: twoD ? t : 0, columns: [t] }, signal);
+    if (!values) break;
+    out.push(Number.isFinite(values.loss[0]) ? values.loss[0] : null);
+  }
+  const evaluated = out.length;
+  while (out.length < trajectory.alpha.length) out.push(null);
+  return { loss: out, evaluated };
+}
+
 /** NaN (not computed) becomes null, as JSON writes it. */
 const orNull = (values: Float64Array): (number | null)[] => Array.from(values, (value) => (Number.isNaN(value) ? null : value));
 
@@ -101,5 +121,11 @@ export async function computeLandscape(subject: LandscapeSubject, settings: Land
     onLevel: (level, stride) => options.onProgress?.({ fraction: level.computed / (alphas.length * spec.betas.length), message: `landscape: ${level.alphas.length}×${level.betas.length} grid`, partial: { landscape: describe(level, stride, stride === 1) } }),
   });
   const complete = grid.computed === grid.loss.length;
-  return { landscape: describe(grid, 1, complete), warning: complete ? undefined : `landscape cancelled: ${grid.computed} of ${grid.loss.length} grid points computed, the rest are null` };
+  if (!complete) return { landscape: describe(grid, 1, false), warning: `landscape cancelled: ${grid.computed} of ${grid.loss.length} grid points computed, the rest are null` };
+  if (!trajectory) return { landscape: describe(grid, 1, true) };
+  options.onProgress?.({ fraction: 1, message: `landscape: the loss along the path (${trajectory.alpha.length} points)` });
+  const path = lossAlongPath(spec, trajectory, options.signal);
+  const landscape = { ...describe(grid, 1, true), trajectory: { ...trajectory, loss: path.loss } };
+  const stopped = path.evaluated < path.loss.length;
+  return { landscape, warning: stopped ? `landscape cancelled along the path: the loss at ${path.evaluated} of ${path.loss.length} of its points computed, the rest are null` : undefined };
 }
