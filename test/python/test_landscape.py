@@ -203,6 +203,36 @@ class LandscapeTest(unittest.TestCase):
         self.assertTrue(torch.equal(problem.flat(), center))
 
 
+    def test_evaluation_chunks_agree_and_keep_the_batch_in_train_mode(self):
+        import landscape_lens.plane as plane
+
+        problem = mlp_problem(batch_size=600, rows=600)
+        center = problem.flat()
+        directions = random_plane(problem, center, 0, "filter", True, 2)
+        expected = PlaneEvaluator(problem, *problem.data(), center, directions, optimize=False).evaluate(0.4, -0.8)
+        timings = iter([1.0, 0.5, 0.2, 0.9])  # configured batch, then 64, 128, 256 rows: 128 measures fastest
+        original = PlaneEvaluator._time
+        PlaneEvaluator._time = lambda self, probe, repeats=2: (original(self, probe, 0)[0], next(timings))
+        try:
+            evaluator = PlaneEvaluator(problem, *problem.data(), center, directions, optimize=False)
+            evaluator._try_chunk()
+        finally:
+            PlaneEvaluator._time = original
+        self.assertEqual(evaluator.chunk, 128)
+        self.assertEqual([x.shape[0] for x, _ in evaluator.batches], [128, 128, 128, 128, 88])
+        loss, accuracy = evaluator.evaluate(0.4, -0.8)
+        self.assertAlmostEqual(loss, expected[0], places=12)
+        self.assertEqual(accuracy, expected[1])
+        self.assertEqual(plane.CHUNKS, (64, 128, 256))
+        problem.model.train()  # batch statistics would change with the chunk: it stays the batch
+        try:
+            trained = PlaneEvaluator(problem, *problem.data(), center, directions, optimize=False)
+            trained._try_chunk()
+            self.assertEqual(trained.chunk, 600)
+        finally:
+            problem.model.eval()
+        problem.set_flat(center)
+
     def test_rewritten_graph_agrees(self):
         from landscape_lens.inference_graph import inference_graph, max_pool_2x2
 

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, chartOf, fixture, hostPost, ink, lens, type LoadedPage, openWebview, posted, violations, webviewHarness } from './browser';
+import { ARTIFACTS, chartOf, colourIn, fixture, hostPost, ink, lens, type LoadedPage, openWebview, posted, violations, webviewHarness } from './browser';
 
 async function showTab(page: Page, title: string): Promise<void> {
   await page.locator('vscode-tab-header', { hasText: title }).click();
@@ -98,6 +98,8 @@ describe('training, Hessian and landscape webview', () => {
     await showTab(page, 'Landscape');
     const chart = await chartOf(page, 'landscape-1d');
     assert.ok((await ink(page, chart, 'landscape-interpolation.png')).fraction > 0.02);
+    // the training path's points, at their evaluated losses, in the first series colour (the line is the second)
+    assert.ok((await colourIn(page, chart, '#f14c4c')).fraction > 0.001, 'the path is drawn on the line');
     await page.locator('section.card[data-chart="landscape-1d"] vscode-button[data-export="csv"]').click();
     const csv = (await posted(page)).find((message) => message.type === 'saveFile')?.data as string;
     assert.equal(csv.split('\n')[0], 'alpha,loss,accuracy');

@@ -54,6 +54,7 @@ export function landscape1dOption(view: LandscapeView, theme: Theme, selected?: 
       name: 'training path (projected)',
       yAxisIndex: 0,
       symbolSize: 7,
+      z: 3, // over the line it lies on
       data: path.alpha.map((alpha, t) => [alpha, losses[t] ?? null]),
       itemStyle: { color: theme.series[0] },
       emphasis: { disabled: true },
