@@ -356,18 +356,24 @@ def without_backend_on_path():
     return env
 
 
-class TestEveryWorkerGone(ClusterTestCase):
-    """A `dask scheduler` and two `dask worker` processes without nannies, as on separate machines."""
+class SeparateProcessesTestCase(ClusterTestCase):
+    """A `dask scheduler` and `dask worker` processes without nannies, as on separate machines,
+    without this package on their path (the run uploads it)."""
+
+    initial_workers = 2
 
     def setUp(self):
         self.port = free_port()
         self.address = f"tcp://127.0.0.1:{self.port}"
-        env = without_backend_on_path()
+        self.env = without_backend_on_path()
         quiet = subprocess.DEVNULL
         self.scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(self.port), "--dashboard-address", ":0"],
-                                          env=env, stdout=quiet, stderr=quiet)
-        self.workers = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", self.address, "--nthreads", "1", "--no-nanny", "--dashboard-address", ":0"],
-                                         env={**env, "LANDSCAPE_TEST_DELAY": "0.03"}, stdout=quiet, stderr=quiet) for _ in range(2)]
+                                          env=self.env, stdout=quiet, stderr=quiet)
+        self.workers = [self.start_worker() for _ in range(self.initial_workers)]
+
+    def start_worker(self):
+        return subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", self.address, "--nthreads", "1", "--no-nanny", "--dashboard-address", ":0"],
+                                env={**self.env, "LANDSCAPE_TEST_DELAY": "0.03"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def tearDown(self):
         if self.cluster is not None:
@@ -378,7 +384,7 @@ class TestEveryWorkerGone(ClusterTestCase):
                 process.kill()
             process.wait()
 
-    def test_the_run_fails_keeping_the_finished_rows(self):
+    def connect(self):
         deadline = time.monotonic() + 60
         while True:  # the scheduler process takes a moment to listen
             try:
@@ -388,8 +394,44 @@ class TestEveryWorkerGone(ClusterTestCase):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.5)
-        cluster = self.cluster
-        cluster.client.wait_for_workers(2, timeout=120)
+        self.cluster.client.wait_for_workers(self.initial_workers, timeout=120)
+        return self.cluster
+
+
+class TestAWorkerJoins(SeparateProcessesTestCase):
+    initial_workers = 1
+
+    def test_a_worker_started_mid_grid_takes_rows(self):
+        from distributed import get_task_stream
+
+        cluster = self.connect()
+        joined = []
+
+        def start_one_when_some_are_done(fraction, message, partial=None):
+            if not joined and fraction >= 0.1:
+                self.workers.append(self.start_worker())
+                joined.append(time.monotonic())
+
+        config = dict(self.config)
+        config["analyses"] = {"landscape": {"directions": "random", "dimensions": 2, "resolution": 21}}
+        with get_task_stream(client=cluster.client) as stream:
+            remote = run_landscape(self.problem, config, self.loader, start_one_when_some_are_done, lambda: False, cluster=cluster)
+        local = run_landscape(self.problem, config, self.loader, lambda *a, **k: None, lambda: False, workers=1)
+        self.assertEqual(len(joined), 1)
+        self.assertTrue(remote["landscape"]["complete"])
+        for a, b in zip(local["landscape"]["loss"], remote["landscape"]["loss"]):
+            self.assertAlmostEqual(a, b, delta=1e-10 * max(1.0, abs(a)))
+        by_worker = {}
+        for task in stream.data:
+            if task["key"].startswith("evaluate_points_task"):
+                by_worker[task["worker"]] = by_worker.get(task["worker"], 0) + 1
+        self.assertEqual(len(by_worker), 2, f"rows per worker: {by_worker}")  # the newcomer got the package, the model and the data, and worked
+        self.assertGreater(min(by_worker.values()), 0)
+
+
+class TestEveryWorkerGone(SeparateProcessesTestCase):
+    def test_the_run_fails_keeping_the_finished_rows(self):
+        cluster = self.connect()
         cluster_module.NO_WORKERS_GRACE_SECONDS = 2.0
         partials = []
         killed = []
