@@ -96,6 +96,8 @@ export interface BackendRecord {
   interpreter?: string;
   /** The backend package's version. */
   version?: string;
+  /** The Dask cluster that evaluated the landscape's points and the Hessian's probes (config.cluster): the scheduler's address, or "a local cluster of N worker process(es)". */
+  cluster?: string;
   /** Leaf modules with parameters. */
   modules?: { name: string; type: string; parameters: number }[];
 }

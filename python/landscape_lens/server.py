@@ -61,7 +61,10 @@ class Session:
             progress(0.5, "connecting to the cluster")
             self.close()
             self.cluster = open_cluster(config, self.base_dir)
-        return describe(problem)
+        described = describe(problem)
+        if self.cluster is not None:
+            described["backend"]["cluster"] = self.cluster.address
+        return described
 
     def train(self, params: dict[str, Any], progress: Callable[..., None], cancelled: Callable[[], bool]) -> Any:
         problem = self._require_problem()

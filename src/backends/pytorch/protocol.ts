@@ -27,6 +27,8 @@ export interface BackendInfo {
   device: string;
   dtype: string;
   parameters: number;
+  /** The Dask cluster the independent work went to: its scheduler's address, or "a local cluster of N worker process(es)". */
+  cluster?: string;
 }
 
 export interface InitializeResult {

@@ -138,7 +138,7 @@ class TorchRun {
     if (hello.answer.protocolVersion !== PROTOCOL_VERSION) {
       return { status: 'failed', results: this.results, reason: `the PyTorch backend in ${this.runner.packageDir} speaks protocol ${hello.answer.protocolVersion}, this extension ${PROTOCOL_VERSION}: reinstall the extension so both come from one release` };
     }
-    this.results.backend = { name: info.name, python: info.python, torch: info.torch, device: info.device, dtype: info.dtype, parameters: info.parameters, interpreter: interpreter.path, version: info.version, modules };
+    this.results.backend = { name: info.name, python: info.python, torch: info.torch, device: info.device, dtype: info.dtype, parameters: info.parameters, interpreter: interpreter.path, version: info.version, modules, ...(info.cluster ? { cluster: info.cluster } : {}) };
     this.log(`model: ${info.parameters} parameters in ${modules.length} module(s) on ${info.device} (${info.dtype}); data: ${data.trainRows} training rows, ${data.testRows} test rows of shape [${data.inputShape.join(', ')}]${data.classes ? `, ${data.classes} classes` : ''}`);
     for (const [index, method] of methods.entries()) {
       if (this.cancelled) return { status: 'cancelled', results: this.results, reason: `cancelled before ${method}` };
