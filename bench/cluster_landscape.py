@@ -33,6 +33,7 @@ from landscape_lens.cluster import Cluster, row_tasks  # noqa: E402
 from landscape_lens.grid import linspace, refinement_levels  # noqa: E402
 from landscape_lens.landscape import run_landscape  # noqa: E402
 from landscape_lens.loading import load_problem  # noqa: E402
+from landscape_lens.tuning import tune_malloc  # noqa: E402
 
 MODEL = textwrap.dedent('''
     import torch.nn as nn
@@ -69,6 +70,7 @@ def main() -> int:
     args = parser.parse_args()
     os.environ["BENCH_ROWS"] = str(args.rows)
     torch.set_num_threads(1)
+    tune_malloc()  # as the backend's process does at its start
     folder = tempfile.mkdtemp(prefix="landscape-cluster-bench-")
     try:
         with open(os.path.join(folder, "model.py"), "w") as handle:

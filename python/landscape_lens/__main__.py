@@ -19,6 +19,9 @@ def main() -> int:
     sys.stdout = sys.stderr
     from .rpc import Connection
     from .server import serve
+    from .tuning import tune_malloc
+
+    tune_malloc()
 
     return serve(Connection(requests, channel))
 

@@ -36,7 +36,7 @@ import torch
 
 from .errors import ConfigError, EnvironmentProblem
 from .hvp import Cancelled, FiniteDifferenceOperator, ForwardOverReverseOperator, Operator, RestrictedOperator
-from .threads import set_threads
+from .tuning import set_threads, tune_malloc
 
 FIELD = "/cluster"
 CONNECT_TIMEOUT_SECONDS = 5.0
@@ -206,30 +206,6 @@ def _remember(cache: dict, key: Any, value: Any) -> Any:
     while len(cache) > _CACHE_SIZE:
         cache.pop(next(iter(cache)))
     return value
-
-
-_MALLOC_TUNED = False
-
-
-def tune_malloc() -> bool:
-    """Lets glibc keep freed memory for reuse in this worker process.
-
-    Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which also fixes glibc's mmap
-    threshold: every activation tensor of more than 128 KiB is then mapped and page-faulted anew
-    at each batch, which measured ~3× slower for a small CNN's forward pass. Raising the trim and
-    mmap thresholds (mallopt M_TRIM_THRESHOLD, M_MMAP_THRESHOLD) at run time restores the speed of
-    a plain process. True when applied (glibc only)."""
-    global _MALLOC_TUNED
-    if _MALLOC_TUNED or not sys.platform.startswith("linux"):
-        return _MALLOC_TUNED
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6")
-        _MALLOC_TUNED = bool(libc.mallopt(-1, 256 * 2**20)) and bool(libc.mallopt(-3, 32 * 2**20))  # M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
-    except (OSError, AttributeError):
-        _MALLOC_TUNED = False
-    return _MALLOC_TUNED
 
 
 def _worker_device(wanted: str) -> torch.device:

@@ -21,7 +21,7 @@ import torch
 from .errors import ConfigError, EnvironmentProblem, UserFiles, classify
 from .losses import LOSS_NAMES, LossFunction, builtin_loss
 from .problem import Problem
-from .threads import set_threads
+from .tuning import set_threads
 
 DTYPES = {"float64": torch.float64, "float32": torch.float32}
 

@@ -23,7 +23,7 @@ from typing import Callable, Optional
 import torch
 
 from .plane import PlaneEvaluator
-from .threads import single_blas_thread
+from .tuning import single_blas_thread
 
 Point = tuple[int, float, float]
 OnValue = Callable[[int, float, Optional[float]], None]

@@ -1,4 +1,4 @@
-"""threads.py: torch's and OpenBLAS's thread counts."""
+"""tuning.py: torch's and OpenBLAS's thread counts, glibc's malloc thresholds."""
 
 import os
 import sys
@@ -8,7 +8,7 @@ import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "python"))
 
-from landscape_lens.threads import blas_threads, set_blas_threads, set_threads, single_blas_thread  # noqa: E402
+from landscape_lens.tuning import blas_threads, set_blas_threads, set_threads, single_blas_thread, tune_malloc  # noqa: E402
 
 
 @unittest.skipIf(blas_threads() is None, "this torch does not use OpenBLAS")
@@ -34,6 +34,13 @@ class OpenBlasThreadsTest(unittest.TestCase):
             a = torch.randn(300, 300, dtype=torch.float64)
             self.assertTrue(torch.allclose(a @ torch.eye(300, dtype=torch.float64), a))
         self.assertEqual(blas_threads(), 2)
+
+
+@unittest.skipUnless(sys.platform.startswith("linux"), "glibc's mallopt")
+class MallocTest(unittest.TestCase):
+    def test_thresholds_are_set_once(self):
+        self.assertTrue(tune_malloc())
+        self.assertTrue(tune_malloc())  # a second call keeps the first's answer
 
 
 if __name__ == "__main__":
