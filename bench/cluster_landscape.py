@@ -21,44 +21,21 @@ import shutil
 import statistics
 import sys
 import tempfile
-import textwrap
 import time
 
 import psutil
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from cnn_project import load_average, write_project  # noqa: E402
 
 from landscape_lens.cluster import Cluster, row_tasks  # noqa: E402
 from landscape_lens.grid import linspace, refinement_levels  # noqa: E402
 from landscape_lens.landscape import run_landscape  # noqa: E402
 from landscape_lens.loading import load_problem  # noqa: E402
 from landscape_lens.tuning import tune_malloc  # noqa: E402
-
-MODEL = textwrap.dedent('''
-    import torch.nn as nn
-
-    def make_model():
-        return nn.Sequential(
-            nn.Conv2d(1, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(8, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Flatten(), nn.Linear(16 * 7 * 7, 32), nn.ReLU(), nn.Linear(32, 10))
-''')
-DATA = textwrap.dedent('''
-    import os
-    import torch
-
-    def make_data():
-        rows = int(os.environ.get("BENCH_ROWS", "1000"))
-        g = torch.Generator().manual_seed(0)
-        x = torch.randn(rows, 1, 28, 28, generator=g)
-        return x, torch.randint(0, 10, (rows,), generator=g)
-''')
-
-
-def load_average() -> str:
-    with open("/proc/loadavg") as handle:
-        return " ".join(handle.read().split()[:3])
 
 
 def main() -> int:
@@ -73,10 +50,7 @@ def main() -> int:
     tune_malloc()  # as the backend's process does at its start
     folder = tempfile.mkdtemp(prefix="landscape-cluster-bench-")
     try:
-        with open(os.path.join(folder, "model.py"), "w") as handle:
-            handle.write(MODEL)
-        with open(os.path.join(folder, "data.py"), "w") as handle:
-            handle.write(DATA)
+        write_project(folder, batchnorm=True)
         config = {
             "seed": 1,
             "model": {"pytorch": "model.py:make_model", "loss": "softmax-cross-entropy"},
@@ -135,7 +109,6 @@ def main() -> int:
             print(f"round {round_number}: " + "; ".join(line) + f"; ratio {ratios[-1]:.2f}×")
         print(f"two workers against one: {statistics.median(ratios):.2f}× (median of {len(ratios)} rounds; each round's ratio: {' '.join(f'{r:.2f}' for r in ratios)}; "
               f"best times {min(times[1]):.2f} s against {min(times[2]):.2f} s: {min(times[1]) / min(times[2]):.2f}×)")
-        print(f"one worker against this process: {(min(times[1]) - local_time) / tasks * 1000:.1f} ms per grid row")
         # The overhead alone: the same grid on a 2-row data set, where evaluating a point costs ~nothing.
         os.environ["BENCH_ROWS"] = "2"
         tiny, loader = load_problem(config, folder)

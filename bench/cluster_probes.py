@@ -19,38 +19,20 @@ import shutil
 import statistics
 import sys
 import tempfile
-import textwrap
 import time
 
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from cnn_project import load_average, write_project  # noqa: E402
 
 from landscape_lens.cluster import Cluster, ProbeRunner  # noqa: E402
 from landscape_lens.hvp import hessian_operator  # noqa: E402
 from landscape_lens.loading import load_problem  # noqa: E402
 from landscape_lens.spectrum import hutchinson_trace, spectral_density  # noqa: E402
 from landscape_lens.tuning import tune_malloc  # noqa: E402
-
-MODEL = textwrap.dedent('''
-    import torch.nn as nn
-
-    def make_model():
-        return nn.Sequential(
-            nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Flatten(), nn.Linear(16 * 7 * 7, 32), nn.ReLU(), nn.Linear(32, 10))
-''')
-DATA = textwrap.dedent('''
-    import os
-    import torch
-
-    def make_data():
-        rows = int(os.environ.get("BENCH_ROWS", "500"))
-        g = torch.Generator().manual_seed(0)
-        x = torch.randn(rows, 1, 28, 28, generator=g)
-        return x, torch.randint(0, 10, (rows,), generator=g)
-''')
 
 
 def main() -> int:
@@ -66,9 +48,7 @@ def main() -> int:
     tune_malloc()  # as the backend's process does at its start
     folder = tempfile.mkdtemp(prefix="landscape-probes-bench-")
     try:
-        for name, text in (("model.py", MODEL), ("data.py", DATA)):
-            with open(os.path.join(folder, name), "w") as handle:
-                handle.write(text)
+        write_project(folder, batchnorm=False)
         config = {
             "seed": 1,
             "model": {"pytorch": "model.py:make_model", "loss": "softmax-cross-entropy"},
@@ -76,9 +56,8 @@ def main() -> int:
             "runtime": {"device": "cpu", "threads": 1},
         }
         problem, loader = load_problem(config, folder)
-        with open("/proc/loadavg") as handle:
-            print(f"CNN: {problem.dimension} parameters, {args.rows} rows, float32; {args.trace_probes} Hutchinson probes, "
-                  f"{args.density_probes} SLQ probes of {args.steps} steps; load average {handle.read().split()[0]} on {os.cpu_count()} cores")
+        print(f"CNN: {problem.dimension} parameters, {args.rows} rows, float32; {args.trace_probes} Hutchinson probes, "
+              f"{args.density_probes} SLQ probes of {args.steps} steps; load average {load_average()} on {os.cpu_count()} cores")
 
         def probes(runner=None) -> tuple[float, float, list[float]]:
             started = time.perf_counter()
