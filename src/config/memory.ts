@@ -1,17 +1,26 @@
 /**
  * The memory a run needs, estimated from its config before it starts, so that the CLI and the
- * editor refuse the same runs (more than the machine has) and warn about the same (a large share).
+ * editor refuse the same runs (more than a limit that applies) and warn about the same (a large
+ * share of one).
  *
  * The estimate counts what the engine keeps for the whole run: every trajectory step (held in the
  * worker and again in the thread that saves it), the contour and landscape grids, and the dense
  * Hessian (n² doubles, plus the eigensolver's working copy and the eigenvectors when asked).
+ *
+ * Two limits apply, and a run must fit both. The whole run (every thread, the typed arrays and
+ * the messages between threads) must fit in the process's memory: the machine's, or the
+ * container's cgroup limit, or LANDSCAPE_LENS_MEMORY_BYTES, whichever is smallest. And what is
+ * held in JavaScript arrays (trajectories, grids, eigenvectors) must fit in one V8 heap, whose
+ * limit (Node's heap_size_limit, 2-4 GB by default whatever the machine has) is often the smaller
+ * one: past it the process aborts with "JavaScript heap out of memory" and saves nothing.
  */
-import { availableMemory, denseHessianBytes, denseHessianRefusal, formatBytes, LARGEST_DENSE_DIMENSION, largestDenseDimension } from '../core/hessian/dense-memory';
+import { getHeapStatistics } from 'node:v8';
+import { denseHessianBytes, denseHessianRefusal, describeLimit, formatBytes, LARGEST_DENSE_DIMENSION, largestDenseDimension, memoryLimit, type MemoryLimit } from '../core/hessian/dense-memory';
 import type { ConfigIssue, ExperimentConfig } from './types';
 
-export { availableMemory, denseHessianBytes, denseHessianRefusal, formatBytes, LARGEST_DENSE_DIMENSION, largestDenseDimension, MEMORY_LIMIT_VARIABLE } from '../core/hessian/dense-memory';
+export { availableMemory, cgroupMemoryLimit, denseHessianBytes, denseHessianRefusal, describeLimit, formatBytes, LARGEST_DENSE_DIMENSION, largestDenseDimension, MEMORY_LIMIT_VARIABLE, memoryLimit, type MemoryLimit } from '../core/hessian/dense-memory';
 
-/** Above this share of the machine's memory a run is allowed with a warning. */
+/** Above this share of a limit a run is allowed with a warning. */
 export const WARN_SHARE = 0.5;
 
 /** Bytes of one double. */
@@ -24,6 +33,14 @@ const SMALL_ARRAY_OVERHEAD = 56;
  * a 1,000,000-step × 5-optimizer race on rosenbrock peaked at 6.46 GB resident (estimate 6.7 GB).
  */
 const TRAJECTORY_COPIES = 4;
+/**
+ * Of those, the copies in the one heap that holds the most: the thread that receives and saves
+ * the results keeps the last partial results and the final ones (the worker's heap holds one,
+ * and messages are outside both). Measured: 200,000 steps peaked at 577 bytes a step in the
+ * receiving heap (a copy is 280-370 bytes a step); 5 × 1,000,000 steps fit Node's default 4.3 GB
+ * heap and 8 × 1,000,000 abort with "JavaScript heap out of memory".
+ */
+const TRAJECTORY_COPIES_IN_ONE_HEAP = 2;
 /** Growing arrays by pushing leaves up to half their capacity unused. */
 const GROWTH_SLACK = 2;
 
@@ -37,12 +54,38 @@ export function bytesPerTrajectoryStep(dimension = 2, eigenvalues = true): numbe
 /** One part of a run's memory. */
 export interface MemoryPart {
   what: string;
+  /** All of it, every copy in every thread. */
   bytes: number;
+  /** What one JavaScript heap holds of it (the largest share; 0 for typed arrays, which live outside the heap). */
+  heapBytes: number;
 }
 
 export interface MemoryEstimate {
   bytes: number;
+  /** The most one JavaScript heap holds. */
+  heapBytes: number;
   parts: MemoryPart[];
+}
+
+/** The limits a run is measured against. */
+export interface MemoryLimits {
+  /** The process's memory: the machine's, the container's or LANDSCAPE_LENS_MEMORY_BYTES (the smallest). */
+  memory: MemoryLimit;
+  /**
+   * One JavaScript heap: this process's heap_size_limit. The worker threads get the same limit
+   * (the pool sets no resourceLimits), and the thread that receives the results holds the most.
+   */
+  heap: MemoryLimit;
+}
+
+/** Node's limit on this process's JavaScript heap (heap_size_limit: --max-old-space-size and the young generation). */
+export function heapLimit(statistics: { heap_size_limit: number } = getHeapStatistics()): MemoryLimit {
+  return { bytes: statistics.heap_size_limit, owner: "the JavaScript heap's", source: "Node's heap_size_limit" };
+}
+
+/** The limits that apply to a run started by this process. */
+export function memoryLimits(): MemoryLimits {
+  return { memory: memoryLimit(), heap: heapLimit() };
 }
 
 /** Trainable parameters of an MLP: Σ out·in (+ out biases). */
@@ -58,15 +101,18 @@ export function estimateRunMemory(config: ExperimentConfig): MemoryEstimate {
   const optimizers = config.optimizers?.length ?? 0;
   if (config.surface && optimizers > 0) {
     const steps = (config.steps ?? 100) + 1;
-    parts.push({ what: `${optimizers} trajectories × ${steps.toLocaleString('en-US')} steps`, bytes: optimizers * steps * bytesPerTrajectoryStep() });
+    const bytes = optimizers * steps * bytesPerTrajectoryStep();
+    parts.push({ what: `${optimizers} trajectories × ${steps.toLocaleString('en-US')} steps`, bytes, heapBytes: (bytes * TRAJECTORY_COPIES_IN_ONE_HEAP) / TRAJECTORY_COPIES });
     const resolution = config.grid?.resolution ?? 101;
-    parts.push({ what: `${resolution}×${resolution} contour grid`, bytes: resolution * resolution * DOUBLE * 2 });
+    const grid = resolution * resolution * DOUBLE * 2;
+    parts.push({ what: `${resolution}×${resolution} contour grid`, bytes: grid, heapBytes: grid });
   }
   const landscape = config.analyses?.landscape;
   if (landscape) {
     const resolution = landscape.resolution ?? 51;
     const cells = landscape.dimensions === 1 ? resolution : resolution * resolution;
-    parts.push({ what: `${resolution}${landscape.dimensions === 1 ? '' : `×${resolution}`} landscape grid`, bytes: cells * DOUBLE * 4 });
+    const grid = cells * DOUBLE * 4;
+    parts.push({ what: `${resolution}${landscape.dimensions === 1 ? '' : `×${resolution}`} landscape grid`, bytes: grid, heapBytes: grid });
   }
   const hessian = config.analyses?.hessian;
   const layers = config.model?.layers;
@@ -74,31 +120,71 @@ export function estimateRunMemory(config: ExperimentConfig): MemoryEstimate {
     const parameters = parameterCount(layers, config.model?.bias !== false);
     const limit = hessian.maxDimension ?? 3000;
     const dense = hessian.full ?? (parameters <= limit && hessian.top === undefined && hessian.bottom === undefined);
-    if (dense && parameters <= limit) parts.push({ what: `dense Hessian of ${parameters.toLocaleString('en-US')} parameters (${parameters}² × 8 bytes, the eigensolver's copy${hessian.eigenvectors ? ' and the eigenvectors' : ''})`, bytes: denseHessianBytes(parameters, hessian.eigenvectors === true) });
+    // The matrix and the solver's copy are typed arrays (outside the heap); eigenvectors come back
+    // as arrays of rows, in the receiving heap twice (the last partial results and the final ones).
+    const eigenvectorRows = hessian.eigenvectors === true ? 2 * parameters * parameters * DOUBLE : 0;
+    if (dense && parameters <= limit) parts.push({ what: `dense Hessian of ${parameters.toLocaleString('en-US')} parameters (${parameters}² × 8 bytes, the eigensolver's copy${hessian.eigenvectors ? ' and the eigenvectors' : ''})`, bytes: denseHessianBytes(parameters, hessian.eigenvectors === true), heapBytes: eigenvectorRows });
   }
-  return { bytes: parts.reduce((sum, part) => sum + part.bytes, 0), parts };
+  const sum = (of: (part: MemoryPart) => number) => parts.reduce((total, part) => total + of(part), 0);
+  return { bytes: sum((part) => part.bytes), heapBytes: sum((part) => part.heapBytes), parts };
+}
+
+/** The field to blame for a part: the one that makes it large. */
+function fieldOf(part: MemoryPart | undefined): string {
+  if (!part) return '/grid/resolution';
+  if (part.what.includes('trajectories')) return '/steps';
+  if (part.what.includes('Hessian')) return '/analyses/hessian';
+  if (part.what.includes('landscape')) return '/analyses/landscape/resolution';
+  return '/grid/resolution';
+}
+
+/** "--max-old-space-size=12288": a heap a quarter larger than the estimate, in whole GiB (MiB as Node takes it). */
+function heapOption(heapBytes: number): string {
+  return `--max-old-space-size=${Math.ceil((1.25 * heapBytes) / 2 ** 30) * 1024}`;
 }
 
 /**
- * An error when the run cannot fit in `memory` bytes, a warning above WARN_SHARE of it, and an
- * error when analyses.hessian.maxDimension allows a dense Hessian that cannot fit.
+ * An error when the run cannot fit in one of the limits, a warning above WARN_SHARE of one, and
+ * an error when analyses.hessian.maxDimension allows a dense Hessian that cannot fit. `limits`
+ * are this process's by default; a bare number is the process's memory with no heap limit (tests).
  */
-export function memoryIssues(config: ExperimentConfig, memory = availableMemory()): ConfigIssue[] {
+export function memoryIssues(config: ExperimentConfig, limits: MemoryLimits | number = memoryLimits()): ConfigIssue[] {
+  const { memory, heap } = typeof limits === 'number' ? { memory: { bytes: limits, owner: "this machine's" }, heap: { bytes: Infinity, owner: "the JavaScript heap's" } } : limits;
   const issues: ConfigIssue[] = [];
   const hessian = config.analyses?.hessian;
   const refusal = hessian?.maxDimension !== undefined ? denseHessianRefusal(hessian.maxDimension, false, memory) : undefined;
   if (refusal) {
-    const largest = Math.min(LARGEST_DENSE_DIMENSION, largestDenseDimension(memory));
+    const largest = Math.min(LARGEST_DENSE_DIMENSION, largestDenseDimension(memory.bytes));
     issues.push({ path: '/analyses/hessian/maxDimension', severity: 'error', message: `maxDimension ${hessian?.maxDimension} is too large: ${refusal}. Set it at most ${largest}, and use "top"/"bottom" (Lanczos) or "density" for larger models` });
   }
   const estimate = estimateRunMemory(config);
-  const largestPart = [...estimate.parts].sort((a, b) => b.bytes - a.bytes)[0];
-  const detail = estimate.parts.map((part) => `${part.what}: ${formatBytes(part.bytes)}`).join('; ');
-  const path = largestPart?.what.includes('trajectories') ? '/steps' : largestPart?.what.includes('Hessian') ? '/analyses/hessian' : largestPart?.what.includes('landscape') ? '/analyses/landscape/resolution' : '/grid/resolution';
-  if (estimate.bytes > memory) {
-    issues.push({ path, severity: 'error', message: `the run needs about ${formatBytes(estimate.bytes)} of memory (${detail}), more than this machine's ${formatBytes(memory)}: lower "steps", the number of optimizers or the grid resolution` });
-  } else if (estimate.bytes > WARN_SHARE * memory) {
-    issues.push({ path, severity: 'warning', message: `the run needs about ${formatBytes(estimate.bytes)} of memory (${detail}), more than half of this machine's ${formatBytes(memory)}: other programs may slow down or the run may fail` });
+  const detail = (bytesOf: (part: MemoryPart) => number) => estimate.parts.filter((part) => bytesOf(part) > 0).map((part) => `${part.what}: ${formatBytes(bytesOf(part))}`).join('; ');
+  const largest = (bytesOf: (part: MemoryPart) => number) => [...estimate.parts].sort((a, b) => bytesOf(b) - bytesOf(a))[0];
+  const fewer = (bytesOf: (part: MemoryPart) => number, limit: number) => {
+    const part = largest(bytesOf);
+    const optimizers = config.optimizers?.length ?? 0;
+    if (fieldOf(part) !== '/steps' || optimizers === 0) return 'lower "steps", the number of optimizers or the grid resolution';
+    // Steps per optimizer that fit in 80% of the limit beside the other parts (near a heap's
+    // limit, collecting garbage takes most of the time), to two significant digits.
+    const others = estimate.parts.reduce((total, other) => total + (other === part ? 0 : bytesOf(other)), 0);
+    const perStep = bytesOf(part) / (optimizers * ((config.steps ?? 100) + 1));
+    const steps = Math.max(0, (0.8 * limit - others) / (optimizers * perStep) - 1);
+    const unit = steps >= 100 ? 10 ** (Math.floor(Math.log10(steps)) - 1) : 1;
+    const rounded = Math.floor(steps / unit) * unit;
+    return `lower "steps" (about ${rounded.toLocaleString('en-US')} fit with ${optimizers} optimizer(s)) or the number of optimizers`;
+  };
+  const memoryRatio = estimate.bytes / memory.bytes;
+  const heapRatio = estimate.heapBytes / heap.bytes;
+  if (heapRatio > 1 && heapRatio >= memoryRatio) {
+    // A larger heap helps only while the whole run still fits in the process's memory.
+    const raise = 1.25 * estimate.heapBytes < memory.bytes && estimate.bytes < memory.bytes ? `, or give Node a larger heap: the CLI takes NODE_OPTIONS=${heapOption(estimate.heapBytes)} (${describeLimit(memory)} has room for it)` : '';
+    issues.push({ path: fieldOf(largest((part) => part.heapBytes)), severity: 'error', message: `the run holds about ${formatBytes(estimate.heapBytes)} in one JavaScript heap (${detail((part) => part.heapBytes)}), more than ${describeLimit(heap)}, and would abort with "JavaScript heap out of memory" and save nothing: ${fewer((part) => part.heapBytes, heap.bytes)}${raise}` });
+  } else if (memoryRatio > 1) {
+    issues.push({ path: fieldOf(largest((part) => part.bytes)), severity: 'error', message: `the run needs about ${formatBytes(estimate.bytes)} of memory (${detail((part) => part.bytes)}), more than ${describeLimit(memory)}: ${fewer((part) => part.bytes, memory.bytes)}` });
+  } else if (memoryRatio > WARN_SHARE && memoryRatio >= heapRatio) {
+    issues.push({ path: fieldOf(largest((part) => part.bytes)), severity: 'warning', message: `the run needs about ${formatBytes(estimate.bytes)} of memory (${detail((part) => part.bytes)}), more than half of ${describeLimit(memory)}: other programs may slow down or the run may fail` });
+  } else if (heapRatio > WARN_SHARE) {
+    issues.push({ path: fieldOf(largest((part) => part.heapBytes)), severity: 'warning', message: `the run holds about ${formatBytes(estimate.heapBytes)} in one JavaScript heap (${detail((part) => part.heapBytes)}), more than half of ${describeLimit(heap)}: the run may slow down collecting garbage` });
   }
   return issues;
 }

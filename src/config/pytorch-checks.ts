@@ -1,11 +1,13 @@
 /**
  * Rules for PyTorch configs (model.pytorch) a schema cannot express: the Python files exist and
  * define the named function (a light parse: a top-level `def name(` or `class name`, no import),
- * data of kind "pytorch" goes with a PyTorch model and only with one, checkpoint files exist.
+ * data of kind "pytorch" goes with a PyTorch model and only with one, checkpoint files exist, the
+ * cluster's scheduler address is well formed and its TLS files exist (cluster-address.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import fastGlob from 'fast-glob';
 import { resolveDataPath } from '../core/data/load';
+import { clusterIssues } from './cluster-address';
 import type { ConfigIssue, ExperimentConfig } from './types';
 
 /** "file.py:function" split into the file (resolved against the config's folder) and the function. */
@@ -70,6 +72,7 @@ export function pytorchIssues(config: ExperimentConfig, baseDir: string): Config
   for (const field of ENGINE_ONLY_MODEL_FIELDS) if (model[field] !== undefined) warning(`/model/${field}`, `"${field}" describes the engine's MLP; a PyTorch model (model.pytorch) ignores it: the module your function returns is the model`);
   if (data && data.kind !== 'pytorch') error('/data/kind', `a PyTorch model reads its data from Python: use "data": {"kind": "pytorch", "factory": "data.py:make_data"} (kind "${data.kind}" is for the engine's MLP)`);
   if (data?.kind === 'pytorch' && data.factory) add(functionReferenceIssue(data.factory, baseDir, '/data/factory'));
+  issues.push(...clusterIssues(config, baseDir));
   if (model.weights && !CHECKPOINT.test(model.weights)) warning('/model/weights', `a PyTorch model reads .pt, .pth (torch.save) or .safetensors weights; "${model.weights}" has another extension`);
   if (training?.saveWeights?.endsWith('.json')) error('/training/saveWeights', 'a PyTorch model saves .pt, .pth or .safetensors weights: change the extension');
   if (!landscape) return issues;

@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { totalmem } from 'node:os';
-import { availableMemory, denseHessianBytes, denseHessianRefusal, estimateRunMemory, LARGEST_DENSE_DIMENSION, memoryIssues } from '../../src/config/memory';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { availableMemory, cgroupMemoryLimit, denseHessianBytes, denseHessianRefusal, estimateRunMemory, heapLimit, LARGEST_DENSE_DIMENSION, memoryIssues, memoryLimit, type MemoryLimits } from '../../src/config/memory';
 import type { ExperimentConfig } from '../../src/config/types';
 
 const race = (steps: number, optimizers: number): ExperimentConfig => ({
@@ -45,8 +48,88 @@ test('the dense Hessian is n² × 8 bytes twice (thrice more with eigenvectors),
 
 test('LANDSCAPE_LENS_MEMORY_BYTES lowers the memory compared against, never raises it', () => {
   assert.equal(availableMemory({ LANDSCAPE_LENS_MEMORY_BYTES: '1000' }), 1000);
-  assert.equal(availableMemory({ LANDSCAPE_LENS_MEMORY_BYTES: String(totalmem() * 4) }), totalmem());
-  assert.equal(availableMemory({ LANDSCAPE_LENS_MEMORY_BYTES: 'lots' }), totalmem());
+  assert.equal(availableMemory({ LANDSCAPE_LENS_MEMORY_BYTES: String(totalmem() * 4) }, () => undefined), totalmem());
+  assert.equal(availableMemory({ LANDSCAPE_LENS_MEMORY_BYTES: 'lots' }, () => undefined), totalmem());
+});
+
+/** The files a cgroup reader is asked for, answered from `files` (undefined: no such file). */
+const cgroupFiles = (files: Record<string, string>) => (path: string) => files[path];
+const GB = 1e9;
+
+test("a container's cgroup limit (v2 memory.max, else v1 memory.limit_in_bytes) lowers the memory, 'max' and v1's huge number do not", () => {
+  const v2 = cgroupMemoryLimit(cgroupFiles({ '/sys/fs/cgroup/memory.max': '2147483648\n' }), 16 * GB);
+  assert.deepEqual(v2, { bytes: 2147483648, owner: "the container's", source: 'cgroup memory.max' });
+  const v1 = cgroupMemoryLimit(cgroupFiles({ '/sys/fs/cgroup/memory/memory.limit_in_bytes': '1073741824\n' }), 16 * GB);
+  assert.equal(v1?.bytes, 1073741824);
+  assert.equal(v1?.source, 'cgroup memory.limit_in_bytes');
+  assert.equal(cgroupMemoryLimit(cgroupFiles({ '/sys/fs/cgroup/memory.max': 'max\n' }), 16 * GB), undefined);
+  assert.equal(cgroupMemoryLimit(cgroupFiles({ '/sys/fs/cgroup/memory/memory.limit_in_bytes': '9223372036854771712\n' }), 16 * GB), undefined);
+  assert.equal(cgroupMemoryLimit(cgroupFiles({}), 16 * GB), undefined);
+  // the smallest of the machine, the container and the variable applies
+  assert.deepEqual(memoryLimit({}, cgroupFiles({ '/sys/fs/cgroup/memory.max': String(2 * GB) }), 16 * GB), v2 && { ...v2, bytes: 2 * GB });
+  assert.equal(memoryLimit({ LANDSCAPE_LENS_MEMORY_BYTES: String(GB) }, cgroupFiles({ '/sys/fs/cgroup/memory.max': String(2 * GB) }), 16 * GB).bytes, GB);
+  assert.deepEqual(memoryLimit({}, cgroupFiles({}), 16 * GB), { bytes: 16 * GB, owner: "this machine's" });
+  assert.equal(heapLimit({ heap_size_limit: 4 * GB }).bytes, 4 * GB);
+});
+
+/** Limits as a machine of `memory` bytes with a JavaScript heap of `heap` bytes gives them. */
+const limits = (memory: number, heap: number, container = false): MemoryLimits => ({
+  memory: container ? { bytes: memory, owner: "the container's", source: 'cgroup memory.max' } : { bytes: memory, owner: "this machine's" },
+  heap: heapLimit({ heap_size_limit: heap }),
+});
+
+test("8 optimizers × 1,000,000 steps are refused against the JavaScript heap's limit, with the fix, though the machine has room", () => {
+  const eight = race(1_000_000, 8);
+  const estimate = estimateRunMemory(eight);
+  assert.ok(estimate.heapBytes > 4.4 * GB && estimate.heapBytes < estimate.bytes, `heap ${estimate.heapBytes}, all ${estimate.bytes}`);
+  const [error, ...others] = memoryIssues(eight, limits(64 * GB, 4.345 * GB));
+  assert.deepEqual(others, []);
+  assert.equal(error.severity, 'error');
+  assert.equal(error.path, '/steps');
+  assert.match(error.message, /holds about 5\.4 GB in one JavaScript heap \(8 trajectories × 1,000,001 steps: 5\.4 GB; .*\), more than the JavaScript heap's 4\.3 GB \(Node's heap_size_limit\)/);
+  assert.match(error.message, /"JavaScript heap out of memory"/);
+  assert.match(error.message, /lower "steps" \(about 640,000 fit with 8 optimizer\(s\)\) or the number of optimizers/);
+  assert.match(error.message, /NODE_OPTIONS=--max-old-space-size=7168 \(this machine's 64\.0 GB has room for it\)/);
+  // the steps it names fit: no error with them
+  assert.ok(memoryIssues(race(640_000, 8), limits(64 * GB, 4.345 * GB)).every((issue) => issue.severity !== 'error'));
+  // five fit Node's default heap (measured), with a warning above half of it
+  const [five] = memoryIssues(race(1_000_000, 5), limits(64 * GB, 4.345 * GB));
+  assert.equal(five.severity, 'warning');
+  assert.match(five.message, /more than half of the JavaScript heap's 4\.3 GB/);
+  // a larger heap helps only where the memory has room for it: a 6 GB container does not
+  const [contained] = memoryIssues(eight, limits(6 * GB, 4.345 * GB, true));
+  assert.equal(contained.severity, 'error');
+  assert.match(contained.message, /more than the container's 6\.0 GB \(cgroup memory\.max\)/);
+  assert.doesNotMatch(contained.message, /NODE_OPTIONS/);
+  // a heap raised with --max-old-space-size lets the run through
+  assert.ok(memoryIssues(eight, limits(64 * GB, 8 * GB)).every((issue) => issue.severity !== 'error'));
+});
+
+test('typed arrays live outside the heap: a dense Hessian counts against the memory, its eigenvectors against the heap too', () => {
+  const model = (eigenvectors: boolean): ExperimentConfig => ({ name: 'net', model: { layers: [49, 40, 10], activation: ['tanh', 'linear'], loss: 'mse' }, analyses: { hessian: { full: true, eigenvectors, maxDimension: 3000 } } });
+  const parameters = 49 * 40 + 40 + 40 * 10 + 10;
+  assert.equal(estimateRunMemory(model(false)).heapBytes, 0);
+  assert.equal(estimateRunMemory(model(true)).heapBytes, 2 * parameters * parameters * 8);
+  const [issue] = memoryIssues(model(true), limits(64 * GB, 50e6));
+  assert.equal(issue.path, '/analyses/hessian');
+  assert.match(issue.message, /in one JavaScript heap/);
+  assert.deepEqual(memoryIssues(model(false), limits(64 * GB, 50e6)), []);
+});
+
+test('the CLI refuses 8 optimizers × 1,000,000 steps before any work, exit 2, naming the heap limit and the fix', () => {
+  const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
+  assert.ok(existsSync(cli), 'dist/cli.js is missing: run `npm run build` first (npm test does)');
+  const folder = mkdtempSync(join(tmpdir(), 'landscape-memory-cli-'));
+  const config = join(folder, 'eight.landscape.json');
+  writeFileSync(config, JSON.stringify({ ...race(1_000_000, 8), optimizers: ['sgd', 'adam', 'rmsprop', 'adagrad', 'adamw', 'sgd', 'adam', 'rmsprop'].map((name, index) => ({ name, lr: 0.0001 * (1 + index), label: `${name} ${index}` })) }));
+  const started = performance.now();
+  // Node's default heap (4 GB at most on 64-bit machines), whatever the machine this runs on.
+  const result = spawnSync(process.execPath, ['--max-old-space-size=4096', cli, 'run', config, '--out', join(folder, 'out')], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  const seconds = (performance.now() - started) / 1000;
+  assert.equal(result.status, 2, result.stderr);
+  assert.match(result.stderr, /error: \/steps: the run holds about 5\.4 GB in one JavaScript heap .* more than the JavaScript heap's \d\.\d GB \(Node's heap_size_limit\).*: lower "steps"/);
+  assert.ok(seconds < 10, `refused in ${seconds.toFixed(1)} s, before any work`);
+  assert.ok(!existsSync(join(folder, 'out')), 'nothing is written');
 });
 
 test('a dense Hessian that cannot fit in memory is skipped with a warning saying why, and Lanczos finds the extremes', async () => {

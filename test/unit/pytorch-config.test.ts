@@ -99,3 +99,19 @@ test('the requests a config asks for, in order', () => {
   assert.deepEqual(analysisMethods({ name: 'a', analyses: { landscape: {} } } as ExperimentConfig), ['landscape']);
   assert.deepEqual(analysisMethods({ name: 'a' } as ExperimentConfig), ['train'], 'nothing asked: train with the defaults, as the engine does');
 });
+
+test('runtime.device "mps" passes validate (it cannot see the Python the run uses); the schema says what mps needs and when a missing device is refused', async () => {
+  assert.deepEqual(errors(issuesOf(config({ runtime: { device: 'mps' } }))), []);
+  const schema = (await import('../../schemas/experiment.schema.json')).default as { properties: { runtime: { properties: { device: { description: string } } } } };
+  const description = schema.properties.runtime.properties.device.description;
+  assert.match(description, /mps \(Apple silicon's GPU: macOS 12\.3 or later and a torch built with MPS, torch\.backends\.mps\.is_available\(\) in the run's Python\)/);
+  assert.match(description, /validate cannot see that Python: a device the machine lacks fails the run when it starts/);
+  assert.ok(errors(issuesOf(config({ runtime: { device: 'metal' } }))).some((issue) => issue.path === '/runtime/device'));
+});
+
+test('a PyTorch config\'s cluster is checked with the config: a malformed scheduler address and a missing TLS file are errors naming the field', () => {
+  const found = errors(issuesOf(config({ cluster: { scheduler: 'tcp://:8786', security: { tls_ca_file: 'ca.pem' } } })));
+  assert.deepEqual(found.map((issue) => issue.path), ['/cluster/scheduler', '/cluster/security/tls_ca_file']);
+  assert.match(found[0].message, /"tcp:\/\/:8786" has no host: write "tcp:\/\/host:8786"/);
+  assert.match(found[1].message, /ca\.pem does not exist: give the PEM file's path, relative to the config file's folder/);
+});
