@@ -1,6 +1,10 @@
 /**
- * Where a run may be saved. A run folder is ours when it holds a run.json we wrote; any other
- * non-empty folder belongs to the user, and nothing in it is ever deleted or overwritten.
+ * Where a run may be saved. Nothing of the user's is ever deleted, replaced or overwritten, with
+ * `force` or without: a run's files go into a new or empty folder; asked to (`force`), beside the
+ * files of a folder when none of them has a name the run writes; and when the folder holds an
+ * earlier run, `force` puts the new run in a new folder beside it (`<folder>-2`, `-3`…), which the
+ * caller names. No folder is ever replaced, so whether a folder "is ours" decides nothing that
+ * could lose a file: run.json only lets the messages say "an earlier run" rather than "other files".
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -41,14 +45,15 @@ export function collidingRunFiles(folder: string): string[] {
 }
 
 /**
- * Checks that a run may be saved at `folder` and returns what is there: a new or empty folder
- * always; a run folder of ours only with `force` (it is replaced); a folder of other files only
- * with `force` and when none of them has a name the run writes (the run's files are added beside them).
+ * Checks that a run may be saved into `folder` itself and returns what is there: a new or empty
+ * folder always; a folder of other files only with `force` and when none of them has a name the
+ * run writes (the run's files are added beside them). An earlier run folder is never written into:
+ * without `force` it is refused, with `force` the caller saves beside it (see placeRun).
  */
 export function checkOutputFolder(folder: string, force: boolean, forceHint = 'force'): OutputFolderState {
   const state = outputFolderState(folder);
-  if (state === 'run' && !force) {
-    throw new OutputFolderError(`${folder} holds an earlier run: add ${forceHint} to replace it, or name another folder`);
+  if (state === 'run') {
+    throw new OutputFolderError(`${folder} holds an earlier run: name another folder, or add ${forceHint} to save the new run in a new folder beside it (the earlier run is kept as it is)`);
   }
   if (state === 'foreign') {
     const sample = readdirSync(folder).slice(0, 3).map((name) => `"${name}"`).join(', ');
@@ -57,6 +62,39 @@ export function checkOutputFolder(folder: string, force: boolean, forceHint = 'f
     if (colliding.length > 0) throw new OutputFolderError(`${folder} already has ${colliding.map((name) => `"${name}"`).join(', ')}, which the run would overwrite: name a new or empty folder`);
   }
   return state;
+}
+
+/** Where a run asked to go to a folder is saved: the folder itself, or (`beside`) a new folder next to it because the folder holds an earlier run. */
+export interface RunPlace {
+  folder: string;
+  /** Why the run is not saved in the folder asked for (the caller says so), when it is not. */
+  beside?: string;
+}
+
+/**
+ * Where a run asked to go to `folder` is saved: `folder` itself when checkOutputFolder allows it;
+ * with `force`, a new folder beside an earlier run (`<folder>-2`, `-3`…). Throws OutputFolderError otherwise.
+ */
+export function placeRun(folder: string, force: boolean, forceHint = 'force'): RunPlace {
+  if (force && outputFolderState(folder) === 'run') {
+    return { folder: freeSibling(folder), beside: `${folder} holds an earlier run, which ${forceHint} never replaces` };
+  }
+  checkOutputFolder(folder, force, forceHint);
+  return { folder };
+}
+
+/** The first of `<folder>-2`, `<folder>-3`… that does not exist or is an empty folder (throws OutputFolderError after 999 taken names). */
+export function freeSibling(folder: string): string {
+  for (let suffix = 2; suffix <= 1000; suffix++) {
+    const candidate = `${folder}-${suffix}`;
+    try {
+      const state = outputFolderState(candidate);
+      if (state === 'absent' || state === 'empty') return candidate;
+    } catch {
+      // a file or something unreadable: try the next name
+    }
+  }
+  throw new OutputFolderError(`${folder}-2 to ${folder}-1000 are all taken: name a new folder`);
 }
 
 /** Creates `folder` (and its parents) and writes and removes a small file, so a folder that cannot be written is found before the run. */

@@ -1,18 +1,28 @@
 /**
  * The results folder of a run: `<runs>/<time>-<name>/` with results.json, run.json (status and
- * reason), one CSV per trajectory and the config used. Written into a temporary folder first and
- * then moved into place, so a reader never sees half a run. Never deletes or overwrites what it did
- * not write: a folder of other files is refused (or, asked to, the run's files go beside them), and
- * a run folder of ours is replaced only when asked. Shared by the extension host and the CLI.
+ * reason), one CSV per trajectory and the config used. Shared by the extension host and the CLI.
+ *
+ * Saving never deletes, replaces or overwrites anything (output-folder.ts says where a run may go):
+ * - The files are written into a visible staging folder beside the target, `<target>.partial-<pid>`
+ *   (run.json last), so a reader never sees half a run, and a save cut short (a crash, a kill) leaves
+ *   its files where the user sees them, under a name that says what they are.
+ * - The target is then claimed atomically: a rename of the staging folder onto a target that does
+ *   not exist (or is an empty folder), which fails when another writer got there first; or, to add
+ *   the files beside other files, a lock file (`.landscape-lens-saving`, created exclusively) and a
+ *   hard link per file, which never replaces an existing name. A writer that loses the claim saves
+ *   in a new folder beside the target (`<target>-2`, `-3`…) when its caller allows it, and says so.
+ * - The staging folder is empty and removed once its files are in place: no temporary folder remains.
+ * Saving is a generator that pauses between writes to the files (writeResultsAsync lets the event
+ * loop run there, so the CLI can answer Ctrl+C while it saves); writeResults runs it at once.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { RunSummary } from './results';
 import type { ExperimentResults, TrajectoryResult } from './results';
-import { writeJsonFile } from './json-file-writer';
-import { checkOutputFolder, collidingRunFiles, makeFolders, OutputFolderError } from './output-folder';
-import { readRunRecord, readRunRecordAsync, type RunRecord } from './run-record';
+import { writeJsonFileSteps, type WriteSteps } from './json-file-writer';
+import { checkOutputFolder, collidingRunFiles, makeFolders, OutputFolderError, outputFolderState, placeRun } from './output-folder';
+import { readRunRecord, readRunRecordChecked, readRunRecordCheckedAsync, type RunRecord, type RunRecordRead } from './run-record';
 import { csvHoldsTrajectory, readTrajectoryCsv, trajectoryCsv, writeTrajectoryCsv } from './trajectory-csv';
 
 export { readRunRecord, readRunRecordAsync, type RunRecord, type RunStatus } from './run-record';
@@ -28,6 +38,9 @@ export interface RunToSave {
 /** Trajectories with more points than this keep their arrays in their CSV only; results.json names the file (`csv`). */
 export const LONG_TRAJECTORY_POINTS = 100_000;
 
+/** The lock file that claims a folder of other files while a run's files are added to it. */
+export const SAVING_LOCK = '.landscape-lens-saving';
+
 /** "20261128-045012-saddle-race": the start time (UTC, sortable) then the name made file-safe. */
 export function runFolderName(name: string, startedAt = new Date()): string {
   const time = startedAt.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -40,18 +53,32 @@ export function fileSafe(name: string): string {
   return safe === '' ? 'run' : safe;
 }
 
-/** Writes the run into a fresh folder under `runsDir` (made unique with -2, -3…) and returns its path. */
+/** Makes the staging folder of a save into `folder`: beside it, visible, named for it and this process (`-2`… for another save of this process). */
+function makeStagingFolder(folder: string): string {
+  for (let suffix = 1; ; suffix++) {
+    const staging = `${folder}.partial-${process.pid}${suffix > 1 ? `-${suffix}` : ''}`;
+    try {
+      mkdirSync(staging);
+      return staging;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || suffix >= 1000) throw error;
+    }
+  }
+}
+
+/** Writes the run into a fresh folder under `runsDir` (made unique with -2, -3…, claimed atomically) and returns its path. */
 export function writeRunFolder(runsDir: string, run: RunToSave): string {
   const base = join(runsDir, runFolderName(run.record.name, new Date(run.record.startedAt)));
-  let target = base;
-  for (let suffix = 2; existsSync(target); suffix++) target = `${base}-${suffix}`;
-  writeResults(target, run.results, run.configText, run.record);
-  return target;
+  return writeResults(base, run.results, run.configText, run.record, { besideWhenTaken: true });
 }
 
 export interface WriteOptions {
-  /** Replace a run folder of ours at `folder`, or add the run's files to a folder of other files (never overwriting one of them). */
+  /** Add the run's files to a folder of other files (never overwriting one of them); beside an earlier run, save in a new folder next to it. */
   force?: boolean;
+  /** When `folder` is taken (before or while saving), save in the first free `<folder>-2`, `-3`… instead of failing. */
+  besideWhenTaken?: boolean;
+  /** Told the staging folder before anything is written to it (a caller names it if the save is cut short). */
+  onStaging?: (staging: string) => void;
 }
 
 /** Some of the run's files could not be written; the others were saved in `folder`. */
@@ -62,57 +89,175 @@ export class PartialSaveError extends Error {
 }
 
 /**
- * Writes results.json, a CSV per trajectory, the config used and run.json into `folder`: into a
- * temporary sibling first, then moved into place. A file that fails to write does not stop the
- * others: run.json then says which is missing, and a PartialSaveError is thrown after the rest is
- * in place. Refuses (OutputFolderError) a folder it may not write, before writing anything.
+ * Writes results.json, a CSV per trajectory, the config used and run.json into `folder` (or, see
+ * WriteOptions, a new folder beside it) and returns the folder they are in. A file that fails to
+ * write does not stop the others: run.json then says which is missing, and a PartialSaveError is
+ * thrown after the rest is in place. Refuses (OutputFolderError) a folder it may not write, before
+ * writing anything.
  */
-export function writeResults(folder: string, results: ExperimentResults, configText: string, record?: RunRecord, options: WriteOptions = {}): void {
-  const state = checkOutputFolder(folder, options.force ?? false);
-  const parent = dirname(folder);
-  makeFolders(parent);
-  const temporary = join(parent, `.tmp-${basename(folder)}-${process.pid}-${Date.now()}`);
-  mkdirSync(temporary);
-  const failures = writeRunFiles(temporary, results, configText, record);
-  try {
-    if (state === 'run') replaceRunFolder(temporary, folder);
-    else if (state === 'foreign') moveFilesInto(temporary, folder);
-    else {
-      if (state === 'empty') rmdirSync(folder); // empty: nothing to lose, and renaming onto a folder fails on Windows
-      renameSync(temporary, folder);
-    }
-  } catch (error) {
-    throw new PartialSaveError(`could not move the run into ${folder} (${(error as Error).message}); its files are in ${temporary}`, temporary);
-  }
-  if (failures.length > 0) throw new PartialSaveError(`saved ${folder} without ${failures.join('; ')}`, folder);
+export function writeResults(folder: string, results: ExperimentResults, configText: string, record?: RunRecord, options: WriteOptions = {}): string {
+  const steps = saveSteps(folder, results, configText, record, options);
+  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
 }
 
-/** Writes each file of the run into `folder` (a new, empty one); returns "file (why)" for each that failed, also recorded in run.json. */
-function writeRunFiles(folder: string, results: ExperimentResults, configText: string, record?: RunRecord): string[] {
-  const failures: string[] = [];
-  const attempt = (file: string, write: () => void) => {
+/** writeResults, letting the event loop run between writes to the files (signals, timers and output are served meanwhile). */
+export async function writeResultsAsync(folder: string, results: ExperimentResults, configText: string, record?: RunRecord, options: WriteOptions = {}): Promise<string> {
+  const steps = saveSteps(folder, results, configText, record, options);
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Saving, pausing after each write to a file; returns the folder the run is in. */
+function* saveSteps(folder: string, results: ExperimentResults, configText: string, record: RunRecord | undefined, options: WriteOptions): Generator<void, string, void> {
+  const force = options.force ?? false;
+  let target = folder;
+  try {
+    target = placeRun(folder, force).folder;
+  } catch (error) {
+    // Taken already: claim() saves beside it.
+    if (!(error instanceof OutputFolderError) || !options.besideWhenTaken) throw error;
+  }
+  makeFolders(dirname(target));
+  const staging = makeStagingFolder(target);
+  options.onStaging?.(staging);
+  const failures = yield* writeRunFiles(staging, results, configText, record);
+  const saved = claim(staging, target, force, options.besideWhenTaken ?? false);
+  if (failures.length > 0) throw new PartialSaveError(`saved ${saved} without ${failures.join('; ')}`, saved);
+  return saved;
+}
+
+/** Error codes of a rename whose target exists (a folder that is not empty, or a file; EPERM: Windows, any existing folder). */
+const TAKEN = new Set(['EEXIST', 'ENOTEMPTY', 'ENOTDIR', 'EISDIR', 'EPERM']);
+
+/**
+ * Puts the files of `staging` in place: into `target` (renamed onto it when it is absent or empty,
+ * added beside other files with `force`), else when `beside` into the first free `<target>-N`.
+ * Returns the folder they are in; when no place can take them, throws PartialSaveError naming the
+ * staging folder, which keeps them.
+ */
+function claim(staging: string, target: string, force: boolean, beside: boolean): string {
+  let why: string;
+  try {
+    const state = outputFolderState(target);
+    if ((state === 'absent' || state === 'empty') && renamedOnto(staging, target)) return target;
+    checkOutputFolder(target, force);
+    if (addedInto(staging, target)) return target;
+    why = `another save into ${target} is going on (or was cut short: then remove ${join(target, SAVING_LOCK)})`;
+  } catch (error) {
+    if (!(error instanceof OutputFolderError)) throw new PartialSaveError(`could not move the run into ${target} (${(error as Error).message}); its files are in ${staging}`, staging);
+    why = error.message;
+  }
+  if (!beside) throw new PartialSaveError(`could not save in ${target}: ${why}; the run's files are in ${staging}`, staging);
+  for (let suffix = 2; suffix <= 1000; suffix++) {
+    const candidate = `${target}-${suffix}`;
+    if (existsSync(candidate) && readdirSafe(candidate).length > 0) continue;
+    if (renamedOnto(staging, candidate)) return candidate;
+  }
+  throw new PartialSaveError(`could not save in ${target} (${why}) nor in a new folder beside it; the run's files are in ${staging}`, staging);
+}
+
+/** Renames `staging` onto `target` (absent, or an empty folder on systems that allow it); false when `target` was taken. */
+function renamedOnto(staging: string, target: string): boolean {
+  try {
+    renameSync(staging, target);
+    return true;
+  } catch (error) {
+    if (TAKEN.has((error as NodeJS.ErrnoException).code ?? '')) return false;
+    throw error;
+  }
+}
+
+function readdirSafe(folder: string): string[] {
+  try {
+    return readdirSync(folder);
+  } catch {
+    return ['(unreadable)'];
+  }
+}
+
+/**
+ * Adds the files of `staging` to the folder `target` under the lock file, each by a hard link that
+ * fails rather than replace a name (or, where links are not supported, a rename after a check);
+ * run.json goes last. False, with nothing moved, when another save holds the lock. Throws
+ * OutputFolderError, with every file back in `staging`, when a name turns out to be taken.
+ */
+function addedInto(staging: string, target: string): boolean {
+  const lock = join(target, SAVING_LOCK);
+  try {
+    writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    const taken = collidingRunFiles(target);
+    if (taken.length > 0) throw new OutputFolderError(`${target} already has ${taken.map((name) => `"${name}"`).join(', ')}, which the run would overwrite`);
+    const names = readdirSync(staging).sort((a, b) => Number(a === 'run.json') - Number(b === 'run.json'));
+    const moved: string[] = [];
     try {
-      write();
+      for (const name of names) {
+        moveWithoutReplacing(join(staging, name), join(target, name));
+        moved.push(name);
+      }
+    } catch (error) {
+      for (const name of moved) moveWithoutReplacing(join(target, name), join(staging, name));
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new OutputFolderError(`${target} got a file named like one of the run's while it was saved`);
+      throw error;
+    }
+    rmdirSync(staging);
+    return true;
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/** Moves a file to a name that must not exist: a hard link then an unlink (throws EEXIST when the name is taken). */
+function moveWithoutReplacing(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || !['EPERM', 'ENOTSUP', 'ENOSYS', 'EXDEV', 'EMLINK', 'EOPNOTSUPP'].includes(code ?? '')) throw error;
+    // No hard links here (e.g. FAT): check, then rename.
+    if (existsSync(to)) throw Object.assign(new Error(`${to} exists`), { code: 'EEXIST' });
+    renameSync(from, to);
+    return;
+  }
+  unlinkSync(from);
+}
+
+/** Writes each file of the run into `folder` (a new, empty one), run.json last; returns "file (why)" for each that failed, also recorded in run.json. */
+function* writeRunFiles(folder: string, results: ExperimentResults, configText: string, record?: RunRecord): Generator<void, string[], void> {
+  const failures: string[] = [];
+  function* attempt(file: string, write: () => WriteSteps | void): WriteSteps {
+    try {
+      const steps = write();
+      if (steps) yield* steps;
     } catch (error) {
       rmSync(join(folder, file), { force: true });
       failures.push(`${file} (${(error as Error).message})`);
     }
-  };
-  attempt('config.landscape.json', () => writeFileSync(join(folder, 'config.landscape.json'), configText, { flag: 'wx' }));
+    yield;
+  }
+  yield* attempt('config.landscape.json', () => writeFileSync(join(folder, 'config.landscape.json'), configText, { flag: 'wx' }));
   const csvNames = (results.trajectories ?? []).map((trajectory, index) => `trajectory-${index + 1}-${fileSafe(trajectory.label)}.csv`);
   const csvWritten = csvNames.map(() => false);
-  (results.trajectories ?? []).forEach((trajectory, index) => attempt(csvNames[index], () => {
-    writeTrajectoryCsv(join(folder, csvNames[index]), trajectory);
-    csvWritten[index] = true;
-  }));
+  for (const [index, trajectory] of (results.trajectories ?? []).entries()) {
+    yield* attempt(csvNames[index], () => {
+      writeTrajectoryCsv(join(folder, csvNames[index]), trajectory);
+      csvWritten[index] = true;
+    });
+  }
   // Long trajectories are stored in their CSV only, so results.json stays readable (a string holds at most about 512 M characters).
   const stored: unknown = results.trajectories ? { ...results, trajectories: results.trajectories.map((trajectory, index) => (csvWritten[index] && isLong(trajectory) ? storedInCsv(trajectory, csvNames[index]) : trajectory)) } : results;
-  attempt('results.json', () => writeResultsJson(join(folder, 'results.json'), stored));
+  yield* attempt('results.json', () => writeResultsJson(join(folder, 'results.json'), stored));
   const now = new Date().toISOString();
   const runRecord: RunRecord = record ?? { name: results.name, status: 'completed', startedAt: results.createdAt, finishedAt: now };
   const notSaved = failures.length > 0 ? `not saved: ${failures.join('; ')}` : undefined;
   const finalRecord: RunRecord = notSaved ? { ...runRecord, status: 'failed', reason: [runRecord.reason, notSaved].filter(Boolean).join('; ') } : runRecord;
-  attempt('run.json', () => writeFileSync(join(folder, 'run.json'), JSON.stringify(finalRecord, null, 2), { flag: 'wx' }));
+  yield* attempt('run.json', () => writeFileSync(join(folder, 'run.json'), JSON.stringify(finalRecord, null, 2), { flag: 'wx' }));
   return failures;
 }
 
@@ -124,30 +269,6 @@ function isLong(trajectory: TrajectoryResult): boolean {
 function storedInCsv(trajectory: TrajectoryResult, csv: string): Omit<TrajectoryResult, 'points' | 'values' | 'gradientNorms' | 'hessianEigenvalues' | 'learningRates'> & { csv: string } {
   const { label, optimizer, parameters, status, steps, stride } = trajectory;
   return { label, optimizer, parameters, status, steps, stride, csv };
-}
-
-/** Replaces the run folder `folder` (ours) by `temporary`: the old one is moved aside first and removed only once the new one is in place. */
-function replaceRunFolder(temporary: string, folder: string): void {
-  const old = `${temporary}-replaced`;
-  renameSync(folder, old);
-  try {
-    renameSync(temporary, folder);
-  } catch (error) {
-    renameSync(old, folder);
-    throw error;
-  }
-  rmSync(old, { recursive: true, force: true });
-}
-
-/** Moves the run's files from `temporary` into a folder of the user's, refusing before any move if one of the names is taken. */
-function moveFilesInto(temporary: string, folder: string): void {
-  const taken = collidingRunFiles(folder);
-  if (taken.length > 0) throw new OutputFolderError(`${folder} already has ${taken.join(', ')}`);
-  for (const name of readdirSync(temporary)) {
-    if (existsSync(join(folder, name))) throw new OutputFolderError(`${folder} already has ${name}`);
-    renameSync(join(temporary, name), join(folder, name));
-  }
-  rmdirSync(temporary);
 }
 
 /** Results files up to this size are indented for reading; larger ones stay compact (indenting long arrays puts every number on its own line). */
@@ -162,9 +283,9 @@ export function resultsJson(results: ExperimentResults): string {
 }
 
 /** Writes results.json: small results indented at once; large ones compact, piece by piece, never as one string. */
-function writeResultsJson(path: string, results: unknown): void {
+function writeResultsJson(path: string, results: unknown): WriteSteps | void {
   if (countNumbers(results, SMALL_RESULTS_NUMBERS) <= SMALL_RESULTS_NUMBERS) writeFileSync(path, resultsJson(results as ExperimentResults), { flag: 'wx' });
-  else writeJsonFile(path, results);
+  else return writeJsonFileSteps(path, results);
 }
 
 /** Array items in `value`, counted until `limit` is passed. */
@@ -179,11 +300,14 @@ function countNumbers(value: unknown, limit: number, counted = 0): number {
   return counted;
 }
 
-/** The runs under `runsDir`, newest first; folders without a readable run.json are skipped. */
+/**
+ * The runs under `runsDir`, newest first. A folder whose run.json is there but cannot be used
+ * (not JSON, no name) is listed as unreadable, with the reason; folders without one are not runs.
+ */
 export function listRuns(runsDir: string): RunSummary[] {
   if (!existsSync(runsDir)) return [];
   const folders = readdirSync(runsDir, { withFileTypes: true }).filter(isRunFolderEntry).map((entry) => entry.name);
-  return newestFirst(folders.map((id) => runSummary(id, readRunRecord(join(runsDir, id)))));
+  return newestFirst(folders.map((id) => runSummary(id, readRunRecordChecked(join(runsDir, id)))));
 }
 
 /** listRuns without blocking (the extension host's thread): reads only each folder's run.json, all at once. */
@@ -196,15 +320,19 @@ export async function listRunsAsync(runsDir: string): Promise<RunSummary[]> {
     throw error;
   }
   const folders = entries.filter(isRunFolderEntry).map((entry) => entry.name);
-  return newestFirst(await Promise.all(folders.map(async (id) => runSummary(id, await readRunRecordAsync(join(runsDir, id))))));
+  return newestFirst(await Promise.all(folders.map(async (id) => runSummary(id, await readRunRecordCheckedAsync(join(runsDir, id))))));
 }
 
 function isRunFolderEntry(entry: { name: string; isDirectory(): boolean }): boolean {
   return entry.isDirectory() && !entry.name.startsWith('.');
 }
 
-function runSummary(id: string, record: RunRecord | undefined): RunSummary | undefined {
-  return record && { id, name: record.name, status: record.status, reason: record.reason, startedAt: record.startedAt, finishedAt: record.finishedAt };
+/** A folder's entry in the run list: its record's summary; an unreadable entry (named by its folder) when run.json is there but unusable; none without run.json. */
+function runSummary(id: string, read: RunRecordRead): RunSummary | undefined {
+  if ('missing' in read) return undefined;
+  if ('problem' in read) return { id, name: id, status: 'failed', reason: `unreadable run.json: ${read.problem}`, startedAt: '', unreadable: read.problem };
+  const { record } = read;
+  return { id, name: record.name, status: record.status, reason: record.reason, startedAt: record.startedAt, finishedAt: record.finishedAt };
 }
 
 /** The summaries that exist, newest (the largest folder name: it starts with the time) first. */

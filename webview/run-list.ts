@@ -1,6 +1,7 @@
 /**
  * The run list of both views: filter by name, tick runs to compare or delete them, and a menu
- * per run (Compare with…, Rename…, Reveal folder, Open config, Delete). The host does the
+ * per run (Compare with…, Rename…, Reveal folder, Open config, Delete). A folder whose run.json
+ * cannot be read is listed too, by its folder and the reason, with Reveal folder and Delete only. The host does the
  * work (and asks for names and confirmations); the list only sends what was asked.
  */
 import type { RunSummary } from '../src/results';
@@ -102,6 +103,7 @@ export class RunList {
   }
 
   private item(run: RunSummary, current: boolean, inComparison: boolean, ticked: boolean): HTMLLIElement {
+    if (run.unreadable !== undefined) return this.unreadableItem(run);
     const item = document.createElement('li');
     item.dataset.run = run.id;
     item.classList.toggle('current', current);
@@ -129,22 +131,8 @@ export class RunList {
     const detail = document.createElement('span');
     detail.className = `run-detail status-${run.status}`;
     detail.textContent = `${run.status} · ${run.startedAt ? new Date(run.startedAt).toLocaleString() : run.id}`;
-    const menu = document.createElement('details');
-    menu.className = 'run-menu';
-    const opener = document.createElement('summary');
-    opener.textContent = '⋯';
-    opener.title = 'Run actions';
-    opener.setAttribute('aria-label', `Actions for ${run.name}`);
-    const entries = document.createElement('div');
-    entries.className = 'menu';
-    const entry = (text: string, action: () => void) => {
-      const element = button(text, text, () => {
-        menu.open = false;
-        action();
-      });
-      element.dataset.action = text.replace(/[…\s]+/g, '-').toLowerCase().replace(/-$/, '');
-      return element;
-    };
+    const { menu, entries } = runMenu(run.name);
+    const entry = menuEntry(menu);
     entries.append(
       entry('Compare with…', () => this.actions.compareWith(run.id)),
       entry('Rename…', () => this.actions.rename(run.id)),
@@ -152,7 +140,6 @@ export class RunList {
       entry('Open config', () => this.actions.openConfig(run.id)),
       entry('Delete…', () => this.actions.remove([run.id])),
     );
-    menu.append(opener, entries);
     if (run.status === 'running') menu.hidden = true;
     const text = document.createElement('span');
     text.className = 'run-text';
@@ -160,4 +147,59 @@ export class RunList {
     item.append(box, text, menu);
     return item;
   }
+
+  /**
+   * A folder whose run.json cannot be read: named by its folder with the reason, never opened as a
+   * run (nor ticked to compare); its menu reveals the folder (to mend or remove run.json) or deletes it.
+   */
+  private unreadableItem(run: RunSummary): HTMLLIElement {
+    const item = document.createElement('li');
+    item.dataset.run = run.id;
+    item.classList.add('unreadable');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.disabled = true;
+    box.setAttribute('aria-label', `${run.id} cannot be ticked: its run.json is unreadable`);
+    const label = document.createElement('span');
+    label.className = 'run-unreadable';
+    label.textContent = `${run.id}: unreadable run.json: ${run.unreadable ?? ''}`;
+    label.title = `${run.id}/run.json cannot be read (${run.unreadable ?? ''}). Reveal the folder to mend or remove it.`;
+    const detail = document.createElement('span');
+    detail.className = 'run-detail status-failed';
+    detail.textContent = 'cannot be opened: reveal the folder to mend or remove run.json';
+    const { menu, entries } = runMenu(run.id);
+    const entry = menuEntry(menu);
+    entries.append(entry('Reveal folder', () => this.actions.reveal(run.id)), entry('Delete…', () => this.actions.remove([run.id])));
+    const text = document.createElement('span');
+    text.className = 'run-text';
+    text.append(label, detail);
+    item.append(box, text, menu);
+    return item;
+  }
+}
+
+/** A run's ⋯ menu, empty: its entries go in `entries`. */
+function runMenu(name: string): { menu: HTMLDetailsElement; entries: HTMLElement } {
+  const menu = document.createElement('details');
+  menu.className = 'run-menu';
+  const opener = document.createElement('summary');
+  opener.textContent = '⋯';
+  opener.title = 'Run actions';
+  opener.setAttribute('aria-label', `Actions for ${name}`);
+  const entries = document.createElement('div');
+  entries.className = 'menu';
+  menu.append(opener, entries);
+  return { menu, entries };
+}
+
+/** Makes the entries of `menu`: a button that closes the menu and acts; `data-action` names it for tests. */
+function menuEntry(menu: HTMLDetailsElement): (text: string, action: () => void) => HTMLElement {
+  return (text, action) => {
+    const element = button(text, text, () => {
+      menu.open = false;
+      action();
+    });
+    element.dataset.action = text.replace(/[…\s]+/g, '-').toLowerCase().replace(/-$/, '');
+    return element;
+  };
 }

@@ -56,16 +56,19 @@ test('writeRunFolder writes results, record, config and CSVs, and never reuses a
   }
 });
 
-test('writeResults replaces a folder at once and readRunResults names a bad file', () => {
+test('writeResults never replaces an earlier run: force saves beside it, and readRunResults names a bad file', () => {
   const runs = mkdtempSync(join(tmpdir(), 'landscape-runs-'));
   try {
     const folder = join(runs, 'out');
-    writeResults(folder, results('one'), '{}');
-    assert.throws(() => writeResults(folder, results('two'), '{}'), /holds an earlier run: add force/);
-    writeResults(folder, { ...results('two'), trajectories: [] }, '{}', undefined, { force: true });
-    assert.equal(readRunResults(folder).name, 'two');
-    assert.deepEqual(readdirSync(folder).sort(), ['config.landscape.json', 'results.json', 'run.json']);
-    assert.equal(readRunRecord(folder)?.status, 'completed');
+    assert.equal(writeResults(folder, results('one'), '{}'), folder);
+    assert.throws(() => writeResults(folder, results('two'), '{}'), /holds an earlier run: name another folder, or add force to save the new run in a new folder beside it/);
+    const beside = writeResults(folder, { ...results('two'), trajectories: [] }, '{}', undefined, { force: true });
+    assert.equal(beside, `${folder}-2`);
+    assert.equal(readRunResults(folder).name, 'one', 'the earlier run is kept');
+    assert.equal(readRunResults(beside).name, 'two');
+    assert.deepEqual(readdirSync(beside).sort(), ['config.landscape.json', 'results.json', 'run.json']);
+    assert.equal(readRunRecord(beside)?.status, 'completed');
+    assert.deepEqual(readdirSync(runs).sort(), ['out', 'out-2'], 'no staging folder is left');
     assert.throws(() => readRunResults(runs), /cannot read .*results\.json/);
     assert.deepEqual(listRuns(join(runs, 'missing')), []);
   } finally {

@@ -1,6 +1,7 @@
 /**
- * Keeps the run history current when runs appear or vanish outside the host (the CLI writing
- * into the same folder, a user deleting one) and when the resultsFolder setting changes.
+ * Keeps the run history current when runs appear, change or vanish outside the host (the CLI
+ * writing into the same folder, a user deleting one or editing its run.json: one that cannot be
+ * read is listed as unreadable) and when the resultsFolder setting changes.
  */
 import * as vscode from 'vscode';
 import type { RunController } from './run-controller';
@@ -20,6 +21,8 @@ export function watchRunHistory(context: vscode.ExtensionContext, controller: Ru
     watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runsFolder(context)), '*/run.json'));
     watcher.onDidCreate(refresh);
     watcher.onDidDelete(refresh);
+    // A run.json rewritten in place (a rename, or one that went bad) changes its entry in the list.
+    watcher.onDidChange(refresh);
   };
   watch();
   return vscode.Disposable.from(

@@ -21,7 +21,7 @@ interface RunItem extends vscode.QuickPickItem {
 
 function runItems(controller: RunController, except?: string): RunItem[] {
   return controller.history
-    .filter((run) => run.id !== except && run.status !== 'running')
+    .filter((run) => run.id !== except && run.status !== 'running' && run.unreadable === undefined)
     .map((run) => ({ label: run.name, description: `${run.status} · ${run.startedAt ? new Date(run.startedAt).toLocaleString() : ''}`, detail: run.id, id: run.id }));
 }
 

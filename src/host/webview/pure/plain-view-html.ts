@@ -70,7 +70,9 @@ export function historyHtml(runs: RunSummary[], currentId?: string): string {
   const items = runs.map((run) => {
     const current = run.id === currentId ? ' class="current"' : '';
     const reason = run.reason ? ` — ${escapeHtml(run.reason)}` : '';
-    return `<li${current}>${commandLink('landscapeLens.openResults', [run.id], run.name, run.id)} <span class="status status-${escapeHtml(run.status)}">${escapeHtml(run.status)}</span>${reason}</li>`;
+    // A folder whose run.json is unreadable is named, not linked: it cannot be opened as a run.
+    const name = run.unreadable === undefined ? commandLink('landscapeLens.openResults', [run.id], run.name, run.id) : escapeHtml(run.id);
+    return `<li${current}>${name} <span class="status status-${escapeHtml(run.status)}">${escapeHtml(run.status)}</span>${reason}</li>`;
   });
   return `<ul class="history">${items.join('')}</ul>`;
 }
