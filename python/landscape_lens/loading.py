@@ -7,12 +7,15 @@ goes on sys.path so its own sibling imports work.
 
 from __future__ import annotations
 
+import collections
 import importlib.util
 import inspect
 import json
 import os
+import pickle
 import struct
 import sys
+import zipfile
 from typing import Any, Callable, Optional
 
 import numpy as np
@@ -33,6 +36,8 @@ class Loader:
         self.base_dir = os.path.abspath(base_dir)
         self.user_files = user_files or UserFiles(self.base_dir)
         self._modules: dict[str, Any] = {}
+        self.trust_checkpoint = False
+        """model.trustCheckpoint: checkpoints this config names may be unpickled in full."""
 
     def path(self, relative: str) -> str:
         return relative if os.path.isabs(relative) else os.path.normpath(os.path.join(self.base_dir, relative))
@@ -79,6 +84,10 @@ class Loader:
             raise ConfigError(f"{label}: {file_part} defines no function {function_name}{hint}", field)
         return fn, reference
 
+    def state_dict_file(self, path: str, field: str) -> dict[str, torch.Tensor]:
+        """A checkpoint this config names, loaded by load_state_dict_file with the config's trust."""
+        return load_state_dict_file(path, field, self.trust_checkpoint)
+
     def call(self, fn: Callable[..., Any], reference: str, *args: Any) -> Any:
         try:
             return fn(*args)
@@ -87,8 +96,27 @@ class Loader:
 
 
 # ---- device, dtype, threads -----------------------------------------------------------------------
+def _mps_available() -> bool:
+    backend = getattr(torch.backends, "mps", None)
+    return bool(backend is not None and backend.is_available())
+
+
+def available_devices() -> list[str]:
+    """The runtime.device values this machine can honour: auto, cpu, then cuda, cuda:N and mps when present."""
+    names = ["auto", "cpu"]
+    if torch.cuda.is_available():
+        names += ["cuda"] + [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+    if _mps_available():
+        names.append("mps")
+    return names
+
+
+def _device_choices() -> str:
+    return ", ".join(f'"{name}"' for name in available_devices())
+
+
 def choose_device(runtime: dict[str, Any]) -> torch.device:
-    """runtime.device: auto (CUDA when available, else CPU), cpu, cuda, cuda:N."""
+    """runtime.device: auto (CUDA when available, else CPU), cpu, cuda, cuda:N, mps (Apple's GPU)."""
     wanted = (runtime or {}).get("device", "auto") or "auto"
     if wanted == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -96,82 +124,323 @@ def choose_device(runtime: dict[str, Any]) -> torch.device:
         return torch.device("cpu")
     if isinstance(wanted, str) and (wanted == "cuda" or wanted.startswith("cuda:")):
         if not torch.cuda.is_available():
-            raise EnvironmentProblem(f'runtime.device "{wanted}": CUDA is not available to this torch ({torch.__version__}); use "auto" or "cpu"',
-                                     {"field": "/runtime/device"})
+            raise EnvironmentProblem(f'runtime.device "{wanted}": CUDA is not available to this torch ({torch.__version__}); on this machine use {_device_choices()}',
+                                     {"field": "/runtime/device", "available": available_devices()})
         index = int(wanted.split(":", 1)[1]) if ":" in wanted and wanted.split(":", 1)[1].isdigit() else 0
         if index >= torch.cuda.device_count():
-            raise EnvironmentProblem(f'runtime.device "{wanted}": this machine has {torch.cuda.device_count()} CUDA device(s), numbered from 0',
-                                     {"field": "/runtime/device"})
+            raise EnvironmentProblem(f'runtime.device "{wanted}": this machine has {torch.cuda.device_count()} CUDA device(s), numbered from 0; use {_device_choices()}',
+                                     {"field": "/runtime/device", "available": available_devices()})
         return torch.device(wanted)
-    raise ConfigError(f'runtime.device "{wanted}": use "auto", "cpu", "cuda" or "cuda:N"', "/runtime/device")
+    if wanted == "mps":
+        if not _mps_available():
+            raise EnvironmentProblem(f'runtime.device "mps": this torch ({torch.__version__}) has no MPS device (Apple silicon GPU) on this machine; use {_device_choices()}',
+                                     {"field": "/runtime/device", "available": available_devices()})
+        return torch.device("mps")
+    raise ConfigError(f'runtime.device {json.dumps(wanted)}: use "auto", "cpu", "cuda", "cuda:N" or "mps"; this machine has {_device_choices()}', "/runtime/device",
+                      available=available_devices())
 
 
-def apply_threads(runtime: dict[str, Any]) -> None:
+def apply_threads(runtime: dict[str, Any]) -> Optional[int]:
+    """runtime.threads: torch's and OpenBLAS's threads, at most the machine's cores (more only adds
+    threads that wait for a core, and thousands of them keep the backend from starting); 0 leaves
+    torch's default. Returns the count set."""
     threads = (runtime or {}).get("threads", 0) or 0
-    if not isinstance(threads, int) or threads < 0:
+    if not isinstance(threads, int) or isinstance(threads, bool) or threads < 0:
         raise ConfigError(f"runtime.threads {threads!r}: use a whole number ≥ 0 (0: every core)", "/runtime/threads")
-    if threads > 0:
-        set_threads(threads)
+    if threads == 0:
+        return None
+    cores = os.cpu_count() or 1
+    if threads > cores:
+        print(f"runtime.threads {threads}: this machine has {cores} cores; using {cores} threads", file=sys.stderr, flush=True)
+        threads = cores
+    set_threads(threads)
+    return threads
 
 
-# ---- weights --------------------------------------------------------------------------------------
+# ---- checkpoints ----------------------------------------------------------------------------------
+# Every checkpoint the backend reads (model.weights, analyses.landscape.to, the files of
+# analyses.landscape.trajectory, the state a cluster worker receives) goes through
+# load_state_dict_file or load_weights_only: a pickle is unpickled with torch.load(weights_only=True),
+# which builds tensors and plain containers and refuses any other class (or, where that torch's
+# weights-only reader lacks an opcode, by torch's loader with the standard unpickler restricted to
+# the same classes), and a TorchScript archive is refused, so a downloaded checkpoint cannot run
+# code. Full unpickling only with "model": {"trustCheckpoint": true}. A .safetensors file holds no
+# code; its header is checked against the file's size before anything is read.
+TRUST_FIELD = "/model/trustCheckpoint"
+SAFETENSORS_HEADER_LIMIT = 100 * 1024 * 1024
+"""Largest .safetensors header read (the format's own reader stops at 100 MB too)."""
+
 _SAFETENSORS_DTYPES = {
     "F64": (torch.float64, "<f8"), "F32": (torch.float32, "<f4"), "F16": (torch.float16, "<f2"),
     "I64": (torch.int64, "<i8"), "I32": (torch.int32, "<i4"), "I16": (torch.int16, "<i2"), "I8": (torch.int8, "i1"),
     "U8": (torch.uint8, "u1"), "BOOL": (torch.bool, "?"),
 }
+_SAFETENSORS_SIZES = {**{name: np.dtype(kind).itemsize for name, (_, kind) in _SAFETENSORS_DTYPES.items()}, "BF16": 2}
+
+
+class CheckpointError(ValueError):
+    """A weights file that is damaged or not what its extension says; the message says what is wrong."""
+
+
+def _whole_number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _claimed_bytes(shape: list[int], item_size: int, limit: int) -> int:
+    """Bytes a shape of items needs, or limit + 1 as soon as the product passes limit (a claimed shape
+    of 10⁹ × 10⁹ costs nothing to refuse)."""
+    if 0 in shape:
+        return 0
+    total = item_size
+    for extent in shape:
+        total *= extent
+        if total > limit:
+            return limit + 1
+    return total
+
+
+def safetensors_header(path: str) -> tuple[dict[str, dict[str, Any]], int]:
+    """The tensors a .safetensors file declares ({name: {dtype, shape, start, end}}, offsets into the
+    body) and where the body starts, read from the first 8 + header bytes only and checked against
+    the file's size before anything is allocated: a header length inside the file (and at most
+    100 MB), a JSON object, known dtypes, shapes of whole numbers ≥ 0, data_offsets [start, end]
+    with 0 ≤ start ≤ end ≤ the body's length, end − start = product(shape) × the dtype's size, and
+    no two tensors sharing bytes."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as handle:
+        prefix = handle.read(8)
+        if len(prefix) < 8:
+            raise CheckpointError(f"the file is {size} bytes, shorter than the 8-byte header length that starts a .safetensors file")
+        (length,) = struct.unpack("<Q", prefix)
+        if length > size - 8:
+            raise CheckpointError(f"its header length {length} runs past the end of the file ({size} bytes): the file is truncated or not .safetensors")
+        if length > SAFETENSORS_HEADER_LIMIT:
+            raise CheckpointError(f"its header length {length} is above the {SAFETENSORS_HEADER_LIMIT}-byte limit of .safetensors headers")
+        raw = handle.read(length)
+    try:
+        header = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise CheckpointError(f"its header is not JSON ({exc})") from exc
+    if not isinstance(header, dict):
+        raise CheckpointError(f"its header is a JSON {type(header).__name__}, not an object of tensors")
+    body = size - 8 - length
+    tensors: dict[str, dict[str, Any]] = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            if not isinstance(info, dict):
+                raise CheckpointError("its __metadata__ is not an object")
+            continue
+        if not isinstance(info, dict):
+            raise CheckpointError(f'tensor "{name}" is described by a {type(info).__name__}, not {{"dtype", "shape", "data_offsets"}}')
+        dtype, shape, offsets = info.get("dtype"), info.get("shape"), info.get("data_offsets")
+        if not isinstance(dtype, str) or dtype not in _SAFETENSORS_SIZES:
+            raise CheckpointError(f'tensor "{name}" has dtype {json.dumps(dtype)}, which this reader does not know (it reads {", ".join(sorted(_SAFETENSORS_SIZES))})')
+        if not isinstance(shape, list) or not all(_whole_number(extent) and extent >= 0 for extent in shape):
+            raise CheckpointError(f'tensor "{name}" has shape {json.dumps(shape)}: a shape is a list of whole numbers ≥ 0')
+        if not isinstance(offsets, list) or len(offsets) != 2 or not all(_whole_number(o) for o in offsets):
+            raise CheckpointError(f'tensor "{name}" has data_offsets {json.dumps(offsets)}: data_offsets are two whole numbers [start, end]')
+        start, end = offsets
+        if not 0 <= start <= end <= body:
+            raise CheckpointError(f'tensor "{name}" has data_offsets [{start}, {end}] outside the file\'s {body} bytes of tensor data: the file is truncated or damaged')
+        needed = _claimed_bytes(shape, _SAFETENSORS_SIZES[dtype], body)
+        if needed != end - start:
+            claim = f"more than the file's {body} bytes of tensor data" if needed > body else f"{needed} bytes"
+            raise CheckpointError(f'tensor "{name}" of shape {shape} and dtype {dtype} needs {claim}, but its data_offsets [{start}, {end}] hold {end - start}')
+        tensors[name] = {"dtype": dtype, "shape": shape, "start": start, "end": end}
+    previous: Optional[tuple[str, int]] = None
+    for name, entry in sorted(tensors.items(), key=lambda item: (item[1]["start"], item[1]["end"])):
+        if previous is not None and entry["start"] < previous[1]:
+            raise CheckpointError(f'tensors "{previous[0]}" and "{name}" share bytes (data_offsets overlap): the file is damaged')
+        if previous is None or entry["end"] >= previous[1]:
+            previous = (name, entry["end"])
+    return tensors, 8 + length
 
 
 def read_safetensors(path: str) -> dict[str, torch.Tensor]:
     """A .safetensors file's tensors, parsed by hand: an 8-byte little-endian header length, a JSON
-    header {name: {dtype, shape, data_offsets}}, then the raw little-endian data (BF16 widened to float32)."""
-    with open(path, "rb") as handle:
-        raw = handle.read()
-    if len(raw) < 8:
-        raise ValueError("file shorter than the 8-byte header length")
-    (header_length,) = struct.unpack("<Q", raw[:8])
-    if 8 + header_length > len(raw):
-        raise ValueError(f"header length {header_length} runs past the end of the file ({len(raw)} bytes)")
-    header = json.loads(raw[8 : 8 + header_length].decode("utf-8"))
-    body = memoryview(raw)[8 + header_length :]
+    header {name: {dtype, shape, data_offsets}} (checked by safetensors_header), then the raw
+    little-endian data, read through a memory map and copied once per tensor (BF16 widened to float32)."""
+    tensors, data_start = safetensors_header(path)
     out: dict[str, torch.Tensor] = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        start, end = info["data_offsets"]
-        shape = [int(s) for s in info["shape"]]
-        chunk = body[start:end]
-        if info["dtype"] == "BF16":
-            halves = np.frombuffer(chunk, dtype="<u2").astype(np.uint32) << 16
-            array = halves.view(np.float32)
-            tensor = torch.from_numpy(array.copy()).reshape(shape)
-        elif info["dtype"] in _SAFETENSORS_DTYPES:
-            _, numpy_type = _SAFETENSORS_DTYPES[info["dtype"]]
-            tensor = torch.from_numpy(np.frombuffer(chunk, dtype=numpy_type).copy()).reshape(shape)
-        else:
-            raise ValueError(f"tensor {name} has dtype {info['dtype']}, which this reader does not know")
-        out[name] = tensor
+    if not tensors:
+        return out
+    mapped = np.memmap(path, dtype=np.uint8, mode="r")
+    try:
+        for name, entry in tensors.items():
+            chunk = mapped[data_start + entry["start"] : data_start + entry["end"]]
+            if entry["dtype"] == "BF16":
+                array = (np.asarray(chunk).view("<u2").astype(np.uint32) << 16).view(np.float32)
+            else:
+                array = np.array(np.asarray(chunk).view(_SAFETENSORS_DTYPES[entry["dtype"]][1]))
+            out[name] = torch.from_numpy(array).reshape(entry["shape"])
+    finally:
+        del mapped
     return out
 
 
-def load_state_dict_file(path: str, field: str) -> dict[str, torch.Tensor]:
-    """A state_dict from .pt/.pth (torch.save; a dict under "state_dict"/"model_state_dict", or a
-    whole module) or .safetensors (the safetensors package when importable, else parsed by hand)."""
+def _load_safetensors(path: str) -> dict[str, torch.Tensor]:
+    """The safetensors package's reader when importable (its dtypes), after the same header checks; else read_safetensors."""
+    try:
+        from safetensors.torch import load_file  # type: ignore[import-not-found]
+    except ImportError:
+        return read_safetensors(path)
+    safetensors_header(path)
+    return dict(load_file(path))
+
+
+def _weights_only_supported() -> bool:
+    try:
+        return "weights_only" in inspect.signature(torch.load).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+class UnsafeCheckpoint(pickle.UnpicklingError):
+    """A pickle that asks for a class or function outside the weights-only list."""
+
+
+def _allowed_globals() -> dict[str, Any]:
+    """What a weights-only unpickling may construct: torch's own list (tensors, storages, dtypes,
+    torch.Size, Parameter, OrderedDict, torch._utils' rebuild functions), or the same names where
+    this torch has no such list."""
+    try:
+        from torch._weights_only_unpickler import _get_allowed_globals
+
+        return dict(_get_allowed_globals())
+    except (ImportError, AttributeError):
+        pass
+    allowed: dict[str, Any] = {"collections.OrderedDict": collections.OrderedDict, "torch.nn.parameter.Parameter": torch.nn.Parameter,
+                               "torch.Size": torch.Size, "torch.Tensor": torch.Tensor}
+    for name in ("_get_layout",):
+        if hasattr(torch.serialization, name):
+            allowed[f"torch.serialization.{name}"] = getattr(torch.serialization, name)
+    for dtype in (torch.float16, torch.float32, torch.float64, torch.int8, torch.int16, torch.int32, torch.int64, torch.complex64, torch.complex128):
+        allowed[str(dtype)] = dtype
+    for kind in list(getattr(torch, "_tensor_classes", ())) + list(getattr(torch, "_storage_classes", ())):
+        allowed[f"{kind.__module__}.{kind.__name__}"] = kind
+    for name in ("_rebuild_parameter", "_rebuild_tensor", "_rebuild_tensor_v2", "_rebuild_sparse_tensor", "_rebuild_meta_tensor_no_storage", "_rebuild_sparse_csr_tensor"):
+        if hasattr(torch._utils, name):
+            allowed[f"torch._utils.{name}"] = getattr(torch._utils, name)
+    return allowed
+
+
+class _WeightsUnpickler(pickle.Unpickler):
+    """The standard unpickler with every global looked up in the weights-only list ("Restricting
+    Globals" in the pickle module's documentation): each opcode, but no other class or function."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        allowed = _allowed_globals()
+        key = f"{module}.{name}"
+        if key in allowed:
+            return allowed[key]
+        raise UnsafeCheckpoint(f"Unsupported class {key}")
+
+
+class _WeightsPickleModule:
+    """A pickle module whose unpickler is the restricted one, for torch's loaders."""
+
+    __name__ = "landscape_lens_weights_only"
+    Unpickler = _WeightsUnpickler
+    UnpicklingError = pickle.UnpicklingError
+
+    @staticmethod
+    def load(file: Any, **kwargs: Any) -> Any:
+        return _WeightsUnpickler(file, **kwargs).load()
+
+
+def _restricted_torch_load(source: Any) -> Any:
+    """torch.load's own steps (zip or legacy format) with the restricted unpickler. torch.load itself
+    cannot be asked: torch 1.13 replaces any pickle_module by the standard pickle when weights_only
+    is false. The steps are torch's private functions; where they differ, the file is refused."""
+    serialization = torch.serialization
+    try:
+        with serialization._open_file_like(source, "rb") as opened:
+            if serialization._is_zipfile(opened):
+                with serialization._open_zipfile_reader(opened) as archive:
+                    return serialization._load(archive, "cpu", _WeightsPickleModule, encoding="utf-8")
+            return serialization._legacy_load(opened, "cpu", _WeightsPickleModule, encoding="utf-8")
+    except AttributeError as exc:
+        raise UnsafeCheckpoint(f"this torch ({torch.__version__}) unpickles weights only with a reader that cannot read this file ({exc})") from exc
+
+
+def _torchscript_archive(source: Any) -> bool:
+    """Whether a file is a TorchScript archive (torch.jit.save: a zip with constants.pkl), which
+    torch.load would hand to torch.jit.load, running the archive's code."""
+    if not isinstance(source, (str, os.PathLike)) or not zipfile.is_zipfile(source):
+        return False
+    try:
+        with zipfile.ZipFile(source) as archive:
+            return any(name == "constants.pkl" or name.endswith("/constants.pkl") for name in archive.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def load_weights_only(source: Any) -> Any:
+    """torch.load of tensors, numbers, strings and plain containers only, no other class (so no code
+    from the file runs): torch.load(weights_only=True); where that torch's weights-only unpickler
+    lacks an opcode (torch 1.13 reads no floats, such as an optimizer's lr) or weights_only is
+    missing (before 1.13), torch's loader with the standard unpickler restricted to the same globals."""
+    if _torchscript_archive(source):
+        raise UnsafeCheckpoint("a TorchScript archive (torch.jit.save), whose code runs when it loads")
+    if _weights_only_supported():
+        try:
+            return torch.load(source, map_location="cpu", weights_only=True)
+        except pickle.UnpicklingError as exc:
+            if "Unsupported operand" not in str(exc):
+                raise
+            if hasattr(source, "seek"):
+                source.seek(0)
+    return _restricted_torch_load(source)
+
+
+def _unsafe_reason(exc: BaseException) -> Optional[str]:
+    """What a weights-only unpickling refused ("Unsupported class io.open"), or None for another failure."""
+    text = str(exc)
+    if isinstance(exc, UnsafeCheckpoint):
+        return text
+    if isinstance(exc, pickle.UnpicklingError) and ("Weights only load failed" in text or "WeightsUnpickler" in text):
+        detail = text.split("WeightsUnpickler error:", 1)[-1] if "WeightsUnpickler error:" in text else text
+        return detail.strip().splitlines()[0].strip()
+    return None
+
+
+def _torch_checkpoint(path: str, label: str, field: str, trust: bool) -> Any:
+    """A .pt/.pth file: weights-only unpickling, or full unpickling when the config trusts its checkpoints."""
+    if trust:
+        if _torchscript_archive(path):
+            return torch.jit.load(path, map_location="cpu")
+        return torch.load(path, map_location="cpu", **({"weights_only": False} if _weights_only_supported() else {}))
+    try:
+        return load_weights_only(path)
+    except pickle.UnpicklingError as exc:
+        reason = _unsafe_reason(exc)
+        if reason is None:
+            raise
+        raise ConfigError(f"{label}: {path} not loaded: it holds more than tensors and plain containers ({reason}), and unpickling it in full "
+                          f"could run code from the file. Save model.state_dict() with torch.save or as .safetensors, or, only for a file you "
+                          f'made or trust, set "model": {{"trustCheckpoint": true}} (loading then runs the code the file holds)',
+                          field, file=path, reason=reason, optIn=TRUST_FIELD) from exc
+
+
+def load_state_dict_file(path: str, field: str, trust: bool = False) -> dict[str, torch.Tensor]:
+    """A state_dict from .pt/.pth (torch.save; a dict under "state_dict"/"model_state_dict") or
+    .safetensors (header checked; the safetensors package when importable, else parsed by hand).
+    A whole pickled module, or anything else that needs full unpickling, only with trust
+    ("model": {"trustCheckpoint": true})."""
     label = field[1:].replace("/", ".")
     if not os.path.isfile(path):
         raise ConfigError(f"{label}: {path} does not exist (paths are relative to the config's folder)", field)
     try:
         if path.endswith(".safetensors"):
-            try:
-                from safetensors.torch import load_file  # type: ignore[import-not-found]
-            except ImportError:
-                return read_safetensors(path)
-            return dict(load_file(path))
-        loaded = _torch_load(path)
+            loaded: Any = _load_safetensors(path)
+        else:
+            loaded = _torch_checkpoint(path, label, field, trust)
     except ConfigError:
         raise
+    except CheckpointError as exc:
+        raise ConfigError(f"{label}: {path} is not a valid .safetensors file: {exc}", field, file=path) from exc
     except Exception as exc:
-        raise ConfigError(f"{label}: cannot read {path}: {type(exc).__name__}: {exc}", field) from exc
+        raise ConfigError(f"{label}: cannot read {path}: {type(exc).__name__}: {exc}", field, file=path) from exc
     if isinstance(loaded, torch.nn.Module):
         loaded = loaded.state_dict()
     if isinstance(loaded, dict):
@@ -184,14 +453,10 @@ def load_state_dict_file(path: str, field: str) -> dict[str, torch.Tensor]:
     return dict(loaded)
 
 
-def _torch_load(path: str) -> Any:
-    try:
-        return torch.load(path, map_location="cpu", weights_only=True)
-    except TypeError:  # a torch without weights_only
-        return torch.load(path, map_location="cpu")
-    except Exception:
-        # Checkpoints holding more than tensors (e.g. optimizer state with custom classes).
-        return torch.load(path, map_location="cpu", weights_only=False)
+def trusts_checkpoints(config: dict[str, Any]) -> bool:
+    """model.trustCheckpoint: true (and only a literal true) allows full unpickling of this config's checkpoints."""
+    model = config.get("model")
+    return isinstance(model, dict) and model.get("trustCheckpoint") is True
 
 
 def _listing(keys: list[str], limit: int = 12) -> str:
@@ -222,8 +487,8 @@ def check_state_dict(model: torch.nn.Module, state: dict[str, torch.Tensor], str
     return state
 
 
-def load_weights(model: torch.nn.Module, path: str, strict: bool, field: str) -> None:
-    state = check_state_dict(model, load_state_dict_file(path, field), strict, path, field)
+def load_weights(model: torch.nn.Module, path: str, strict: bool, field: str, trust: bool = False) -> None:
+    state = check_state_dict(model, load_state_dict_file(path, field, trust), strict, path, field)
     model.load_state_dict(state, strict=False)
 
 
@@ -247,18 +512,28 @@ def _as_tensor(value: Any) -> Optional[torch.Tensor]:
     return None
 
 
-def dataset_tensors(value: Any, reference: str) -> tuple[torch.Tensor, torch.Tensor]:
+DATASET_ITEM_LIMIT = 10_000_000
+"""Items of a Dataset read without data.samples; above it, the run asks for data.samples rather than
+reading (and stacking) them all."""
+
+
+def dataset_tensors(value: Any, reference: str, samples: Optional[int] = None) -> tuple[torch.Tensor, torch.Tensor]:
     """(inputs, targets) from what a data factory returned: a pair of tensors (or numpy arrays),
-    or a map-style Dataset of (input, target) items, stacked."""
+    or a map-style Dataset of (input, target) items, stacked: only the first `samples` items are
+    read (data.samples), so a Dataset's length costs nothing until its items are kept."""
     field = "/data/factory"
     if isinstance(value, (tuple, list)) and len(value) == 2:
         inputs, targets = _as_tensor(value[0]), _as_tensor(value[1])
         if inputs is None or targets is None:
             raise ConfigError(f"data.factory {reference} returned a pair of {type(value[0]).__name__} and {type(value[1]).__name__}: return (inputs, targets) as tensors, or a torch.utils.data.Dataset", field)
     elif hasattr(value, "__getitem__") and hasattr(value, "__len__") and not isinstance(value, (str, bytes, dict, tuple, list)):
-        count = len(value)
-        if count == 0:
-            raise ConfigError(f"data.factory {reference} returned an empty Dataset", field)
+        length = len(value)
+        if length == 0:
+            raise ConfigError(f"data.factory {reference} returned an empty Dataset (0 items): return the data to analyse", field)
+        if samples is None and length > DATASET_ITEM_LIMIT:
+            raise ConfigError(f"data.factory {reference} returned a Dataset of {length:,} items, above the {DATASET_ITEM_LIMIT:,} read without a limit: "
+                              f"set data.samples to the number of items to use (the first N are read)", "/data/samples", items=length)
+        count = length if samples is None else min(samples, length)
         xs, ys = [], []
         for i in range(count):
             item = value[i]
@@ -274,7 +549,32 @@ def dataset_tensors(value: Any, reference: str) -> tuple[torch.Tensor, torch.Ten
         raise ConfigError(f"data.factory {reference} returned a {type(value).__name__}: return (inputs, targets) tensors or a torch.utils.data.Dataset", field)
     if inputs.dim() == 0 or targets.dim() == 0 or inputs.shape[0] != targets.shape[0]:
         raise ConfigError(f"data.factory {reference}: inputs {tuple(inputs.shape)} and targets {tuple(targets.shape)} must have the same number of rows (first dimension)", field)
+    if inputs.shape[0] == 0:
+        raise ConfigError(f"data.factory {reference} returned 0 rows (inputs {tuple(inputs.shape)}, targets {tuple(targets.shape)}): return the data to analyse", field)
     return inputs, targets
+
+
+def _row_list(rows: list[int], limit: int = 10) -> str:
+    shown = ", ".join(str(r) for r in rows[:limit])
+    return shown + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
+
+
+def check_finite(inputs: torch.Tensor, targets: torch.Tensor, reference: str) -> None:
+    """NaN or infinite inputs or targets are a config error naming the tensor and its rows (numbered
+    from 0, as the factory returned them), instead of NaN losses or a failed eigensolver later."""
+    for name, tensor in (("inputs", inputs), ("targets", targets)):
+        if not (torch.is_floating_point(tensor) or tensor.is_complex()):
+            continue
+        bad = ~torch.isfinite(tensor)
+        count = int(bad.sum())
+        if count == 0:
+            continue
+        nan = int(torch.isnan(tensor).sum())
+        rows = bad.reshape(bad.shape[0], -1).any(dim=1).nonzero().flatten().tolist()
+        kinds = " and ".join(part for part in (f"{nan} NaN" if nan else "", f"{count - nan} infinite" if count > nan else "") if part)
+        raise ConfigError(f"data.factory {reference}: {name} hold {count} non-finite value{'s' if count != 1 else ''} ({kinds}) in "
+                          f"{'row' if len(rows) == 1 else 'rows'} {_row_list(rows)} (numbered from 0): clean the data or drop those rows",
+                          "/data/factory", tensor=name, rows=rows[:1000], values=count)
 
 
 def split_rows(inputs: torch.Tensor, targets: torch.Tensor, test_fraction: float, seed: int):
@@ -285,7 +585,8 @@ def split_rows(inputs: torch.Tensor, targets: torch.Tensor, test_fraction: float
         return (inputs, targets), None
     test_rows = max(1, int(rows * test_fraction))
     if test_rows >= rows:
-        raise ConfigError(f"data.testFraction {test_fraction} leaves no training rows out of {rows}: use a value below 1", "/data/testFraction")
+        fix = "use a value below 1" if test_fraction >= 1 else "use 0 (no test set) or more rows (data.factory, data.samples)"
+        raise ConfigError(f"data.testFraction {test_fraction} leaves no training rows out of {rows}: {fix}", "/data/testFraction")
     order = torch.randperm(rows, generator=torch.Generator().manual_seed(seed + 1))
     train, test = order[: rows - test_rows], order[rows - test_rows :]
     return (inputs[train], targets[train]), (inputs[test], targets[test])
@@ -312,6 +613,7 @@ def make_loss(loader: Loader, name: Any) -> LossFunction:
 def load_problem(config: dict[str, Any], base_dir: str, user_files: Optional[UserFiles] = None) -> tuple[Problem, Loader]:
     """The Problem a config describes: model (+ weights, dtype, device, mode), loss and data."""
     loader = Loader(base_dir, user_files)
+    loader.trust_checkpoint = trusts_checkpoints(config)
     model_config = config.get("model")
     if not isinstance(model_config, dict) or "pytorch" not in model_config:
         raise ConfigError('model.pytorch: give "file.py:function" returning the nn.Module', "/model/pytorch")
@@ -343,19 +645,20 @@ def load_problem(config: dict[str, Any], base_dir: str, user_files: Optional[Use
         raise classify(exc, loader.user_files, f"moving the model to {device}") from exc
     # Weights load after the conversion, so float64 weights reach float64 parameters unrounded.
     if model_config.get("weights"):
-        load_weights(model, loader.path(model_config["weights"]), model_config.get("strict", True) is not False, "/model/weights")
+        load_weights(model, loader.path(model_config["weights"]), model_config.get("strict", True) is not False, "/model/weights", loader.trust_checkpoint)
     mode = model_config.get("mode", "eval")
     if mode not in ("eval", "train"):
         raise ConfigError(f'model.mode "{mode}": use "eval" (BatchNorm and Dropout in evaluation mode) or "train"', "/model/mode")
     loss = make_loss(loader, model_config.get("loss", "mse"))
 
-    data_fn, data_ref = loader.function(data_config["factory"], "/data/factory")
-    inputs, targets = dataset_tensors(loader.call(data_fn, data_ref), data_ref)
     samples = data_config.get("samples")
+    if samples is not None and (not isinstance(samples, int) or isinstance(samples, bool) or samples < 1):
+        raise ConfigError(f"data.samples {samples!r}: use a whole number ≥ 1 (the first N rows are kept)", "/data/samples")
+    data_fn, data_ref = loader.function(data_config["factory"], "/data/factory")
+    inputs, targets = dataset_tensors(loader.call(data_fn, data_ref), data_ref, samples)
     if samples is not None:
-        if not isinstance(samples, int) or samples < 1:
-            raise ConfigError(f"data.samples {samples!r}: use a whole number ≥ 1 (the first N rows are kept)", "/data/samples")
         inputs, targets = inputs[:samples], targets[:samples]
+    check_finite(inputs, targets, data_ref)
     test_fraction = data_config.get("testFraction", 0.2)
     (train_x, train_y), test = split_rows(inputs, targets, float(test_fraction), seed)
 

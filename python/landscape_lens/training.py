@@ -21,8 +21,9 @@ import torch
 from . import hessian as hessian_analysis
 from .detect import EarlyStopping, SaddleDetector, plateaus
 from .eigensolvers import seeded
+from .errors import ConfigError
 from .hvp import Cancelled, DoubleBackpropOperator, dense_matrix
-from .save_weights import SaveWeightsError, save_weights
+from .save_weights import SaveWeightsError, check_target, save_weights
 from .optim import NewtonMethod, create_optimizer, resolve_optimizer, scheduled_learning_rate, set_learning_rate
 
 PROGRESS_INTERVAL = 0.25
@@ -254,6 +255,14 @@ class _BatchView:
 def run_training(problem, config: dict, progress: Callable[..., None], cancelled: Callable[[], bool], hessian_every: Optional[int] = None) -> dict:
     """The `train` request. Returns {"training": TrainingResult, "hessianHistory": [...], "checkpoints":
     [the initial flat weights, then one per finished epoch]} (and "cancelled": True when cancelled)."""
+    save_path = (config.get("training") or {}).get("saveWeights")
+    loaded_from = (config.get("model") or {}).get("weights")
+    if save_path:
+        # Before any epoch: a path the weights may not be written to fails now, with nothing lost.
+        try:
+            check_target(save_path, os.getcwd(), loaded_from)
+        except SaveWeightsError as caught:
+            raise ConfigError(str(caught), SaveWeightsError.field) from caught
     run = _Run(problem, config, progress, cancelled, hessian_every)
     result = run.result
     checkpoints = [problem.flat()]
@@ -300,10 +309,9 @@ def run_training(problem, config: dict, progress: Callable[..., None], cancelled
         losses = [r["loss"] for r in result["history"]]
         for start, end in plateaus(losses, detector["plateauThreshold"], [r["epoch"] for r in result["history"]]):
             run.event({"epoch": start, "endEpoch": end, "kind": "plateau", "message": f"plateau: |d loss/d epoch| < {detector['plateauThreshold']} over epochs {start}–{end}"})
-    path = (config.get("training") or {}).get("saveWeights")
-    if path:
+    if save_path:
         try:
-            result["savedWeights"] = save_weights(problem.model, path, os.getcwd(), (config.get("model") or {}).get("weights"))
+            result["savedWeights"] = save_weights(problem.model, save_path, os.getcwd(), loaded_from, run.warnings)
         except (OSError, SaveWeightsError) as caught:
             run.warnings.append(f"training.saveWeights: {caught}")
     out: dict = {"training": result, "hessianHistory": run.hessian_history, "checkpoints": checkpoints}

@@ -1,7 +1,8 @@
 /**
  * Advice on a valid config: warnings, not errors, for settings that run but probably do not do
  * what the author wants: a gradient-descent learning rate that diverges on the surface's
- * curvature at the start point, and a full Hessian asked for a model above the dense size limit.
+ * curvature at the start point, a full Hessian asked for a model above the dense size limit, and
+ * model.trustCheckpoint (loading then runs the code a checkpoint file holds).
  * validateConfigText returns them with its issues, so the editor, `validate` and `run` say the same.
  */
 import { DEFAULT_DENSE_LIMIT } from '../core/hessian/dense-spectrum';
@@ -16,7 +17,17 @@ export interface AdviceOptions {
 
 /** Every warning of this module for a valid config. */
 export function configAdvice(config: ExperimentConfig, options: AdviceOptions = {}): ConfigIssue[] {
-  return [...learningRateIssues(config), ...denseHessianIssues(config, options.denseHessianLimit ?? DEFAULT_DENSE_LIMIT)];
+  return [...learningRateIssues(config), ...denseHessianIssues(config, options.denseHessianLimit ?? DEFAULT_DENSE_LIMIT), ...trustCheckpointIssues(config)];
+}
+
+/** A warning whenever model.trustCheckpoint is true: full unpickling runs the code a checkpoint holds. */
+export function trustCheckpointIssues(config: ExperimentConfig): ConfigIssue[] {
+  const model = (config as { model?: { trustCheckpoint?: unknown; pytorch?: unknown } }).model;
+  if (model?.trustCheckpoint !== true) return [];
+  const message = model.pytorch
+    ? 'loading runs code from the checkpoint files (model.weights, analyses.landscape.to, analyses.landscape.trajectory); only for files you made or trust. Without it, .pt/.pth files load weights-only and .safetensors never hold code'
+    : '"trustCheckpoint" applies to PyTorch models (model.pytorch) only; the engine reads .json and .safetensors weights, which hold no code';
+  return [{ path: '/model/trustCheckpoint', severity: 'warning', message }];
 }
 
 /** Optimizers whose step is x ← x − lr·g (+ momentum): stable on a quadratic only when lr·λmax is small enough. */

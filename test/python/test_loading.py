@@ -289,3 +289,142 @@ class UserErrorsTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+HUGE_DATASET = """
+import torch
+
+READ = []
+
+class Huge(torch.utils.data.Dataset):
+    def __len__(self):
+        return 10**9
+
+    def __getitem__(self, i):
+        READ.append(i)
+        if len(READ) > 1000:
+            raise RuntimeError("read more than 1000 items of a Dataset of 10**9")
+        return torch.full((4,), float(i % 7)), i % 3
+
+def make_data():
+    return Huge()
+"""
+
+
+class DataTest(unittest.TestCase):
+    """The data a factory returns: read lazily, non-finite values and empty sets named, threads and devices checked."""
+
+    def setUp(self):
+        self.folder = None
+
+    def tearDown(self):
+        if self.folder:
+            self.folder.remove()
+
+    def project(self, data: str) -> ProjectFolder:
+        self.folder = ProjectFolder({"model.py": MLP_MODEL, "data.py": data})
+        return self.folder
+
+    def test_a_huge_dataset_reads_only_the_samples_kept(self):
+        folder = self.project(HUGE_DATASET)
+        config = mlp_config()
+        config["data"]["samples"] = 30
+        problem, loader = load_problem(config, folder.path)
+        self.assertEqual(problem.rows("train"), 30)
+        module = next(m for name, m in loader._modules.items() if name.endswith("data.py"))
+        self.assertEqual(module.READ, list(range(30)))
+
+    def test_a_huge_dataset_without_samples_is_refused_before_reading(self):
+        folder = self.project(HUGE_DATASET)
+        with self.assertRaises(ConfigError) as caught:
+            load_problem(mlp_config(), folder.path)
+        self.assertEqual(caught.exception.data["field"], "/data/samples")
+        self.assertIn("1,000,000,000 items", caught.exception.message)
+        self.assertIn("set data.samples", caught.exception.message)
+
+    def test_non_finite_inputs_are_named_with_their_rows(self):
+        folder = self.project("""
+            import torch
+
+            def make_data():
+                x = torch.randn(50, 4, generator=torch.Generator().manual_seed(1))
+                x[5, 1] = float("nan")
+                x[17, 0] = float("inf")
+                x[40, 3] = float("nan")
+                return x, torch.arange(50) % 3
+            """)
+        config = mlp_config()
+        config["data"]["testFraction"] = 0.2
+        with self.assertRaises(ConfigError) as caught:
+            load_problem(config, folder.path)
+        error = caught.exception
+        self.assertEqual(error.data["field"], "/data/factory")
+        self.assertEqual(error.data["rows"], [5, 17, 40])
+        self.assertIn("data.factory data.py:make_data: inputs hold 3 non-finite values (2 NaN and 1 infinite) in rows 5, 17, 40", error.message)
+        self.assertIn("clean the data or drop those rows", error.message)
+        config["data"]["samples"] = 5  # rows 0-4 are finite
+        problem, _ = load_problem(config, folder.path)
+        self.assertEqual(problem.rows("train") + problem.rows("test"), 5)
+
+    def test_non_finite_targets_are_named(self):
+        folder = self.project("""
+            import torch
+
+            def make_data():
+                y = torch.zeros(20, 3)
+                y[12, 2] = float("nan")
+                return torch.ones(20, 4), y
+            """)
+        with self.assertRaises(ConfigError) as caught:
+            load_problem(mlp_config(loss="mse"), folder.path)
+        self.assertIn("targets hold 1 non-finite value (1 NaN) in row 12", caught.exception.message)
+
+    def test_empty_data_names_the_factory_not_the_test_fraction(self):
+        for data in ("import torch\n\ndef make_data():\n    return torch.zeros(0, 4), torch.zeros(0, dtype=torch.long)\n",
+                     "import torch\n\nclass Empty(torch.utils.data.Dataset):\n    def __len__(self):\n        return 0\n\n    def __getitem__(self, i):\n        raise IndexError(i)\n\ndef make_data():\n    return Empty()\n"):
+            with self.subTest(data=data.splitlines()[2]):
+                folder = self.project(data)
+                config = mlp_config()
+                config["data"]["testFraction"] = 0.2
+                with self.assertRaises(ConfigError) as caught:
+                    load_problem(config, folder.path)
+                self.assertEqual(caught.exception.data["field"], "/data/factory")
+                self.assertIn("data.factory data.py:make_data", caught.exception.message)
+                self.assertNotIn("testFraction", caught.exception.message)
+                folder.remove()
+                self.folder = None
+
+    def test_threads_above_the_cores_are_capped(self):
+        import contextlib
+        import io
+        import os
+        from unittest import mock
+
+        folder = self.project(MLP_DATA)
+        config = mlp_config()
+        config["runtime"] = {"threads": 100000}
+        stderr = io.StringIO()
+        with mock.patch("landscape_lens.loading.set_threads") as set_threads, contextlib.redirect_stderr(stderr):
+            load_problem(config, folder.path)
+        set_threads.assert_called_once_with(os.cpu_count())
+        self.assertIn(f"runtime.threads 100000: this machine has {os.cpu_count()} cores", stderr.getvalue())
+
+    def test_an_unavailable_mps_device_lists_the_choices(self):
+        from landscape_lens.errors import EnvironmentProblem
+        from landscape_lens.loading import available_devices
+
+        if "mps" in available_devices():
+            self.skipTest("this machine has an MPS device")
+        folder = self.project(MLP_DATA)
+        config = mlp_config()
+        config["runtime"] = {"device": "mps"}
+        with self.assertRaises(EnvironmentProblem) as caught:
+            load_problem(config, folder.path)
+        self.assertEqual(caught.exception.data["field"], "/runtime/device")
+        self.assertIn('runtime.device "mps": ', caught.exception.message)
+        self.assertIn("no MPS device", caught.exception.message)
+        self.assertIn('"cpu"', caught.exception.message)
+        config["runtime"] = {"device": "tpu"}
+        with self.assertRaises(ConfigError) as caught:
+            load_problem(config, folder.path)
+        self.assertIn('this machine has "auto", "cpu"', caught.exception.message)

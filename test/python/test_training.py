@@ -191,15 +191,116 @@ class SaveWeightsTest(unittest.TestCase):
     def test_the_loaded_weights_file_is_not_overwritten(self):
         import tempfile
 
+        from landscape_lens.errors import ConfigError
+
         with tempfile.TemporaryDirectory() as folder:
             original = os.path.join(folder, "start.pt")
             torch.save({"kept": torch.ones(1)}, original)
             problem = classifier()
             config = {"seed": 0, "model": {"weights": original}, "training": {"epochs": 1, "saveWeights": original}}
-            result = training.run_training(problem, config, lambda f, m, partial=None: None, lambda: False)
-            self.assertIn("saveWeights", result["warnings"][0])
+            with self.assertRaises(ConfigError) as caught:
+                training.run_training(problem, config, lambda f, m, partial=None: None, lambda: False)
+            self.assertEqual(caught.exception.data["field"], "/training/saveWeights")
+            self.assertIn("model.weights", caught.exception.message)
             self.assertTrue(torch.equal(torch.load(original)["kept"], torch.ones(1)))
-            self.assertNotIn("savedWeights", result["training"])
+
+
+class SaveWeightsSafetyTest(unittest.TestCase):
+    """training.saveWeights never overwrites a file the tool did not write, and writes by rename."""
+
+    def setUp(self):
+        import tempfile
+
+        self._folder = tempfile.TemporaryDirectory()
+        self.folder = os.path.realpath(self._folder.name)
+        self.cwd = os.getcwd()
+        os.chdir(self.folder)  # saveWeights is relative to the backend's folder, the config's
+
+    def tearDown(self):
+        os.chdir(self.cwd)
+        self._folder.cleanup()
+
+    def user_file(self, name: str) -> bytes:
+        content = b"the user's own weights \x00\x01 (not the tool's)"
+        with open(os.path.join(self.folder, name), "wb") as handle:
+            handle.write(content)
+        return content
+
+    def read(self, name: str) -> bytes:
+        with open(os.path.join(self.folder, name), "rb") as handle:
+            return handle.read()
+
+    def test_a_users_file_is_refused_before_training_and_survives_byte_for_byte(self):
+        from landscape_lens.errors import ConfigError
+
+        for name in ("weights.pt", "weights.safetensors"):
+            with self.subTest(name):
+                content = self.user_file(name)
+                reports = []
+                with self.assertRaises(ConfigError) as caught:
+                    training.run_training(classifier(), {"seed": 0, "training": {"epochs": 3, "saveWeights": name}},
+                                          lambda f, m, partial=None: reports.append(m), lambda: False)
+                self.assertEqual(caught.exception.data["field"], "/training/saveWeights")
+                self.assertIn(name, caught.exception.message)
+                self.assertIn("not written by this tool", caught.exception.message)
+                self.assertEqual(reports, [])  # refused before the first epoch
+                self.assertEqual(self.read(name), content)
+        self.assertEqual(sorted(os.listdir(self.folder)), ["weights.pt", "weights.safetensors"])
+
+    def test_a_second_run_overwrites_the_tools_own_file(self):
+        first, _ = train(classifier(), {"epochs": 1, "saveWeights": "out/w.pt"})
+        path = first["training"]["savedWeights"]
+        self.assertEqual(path, os.path.join(self.folder, "out", "w.pt"))
+        self.assertTrue(os.path.isfile(path + ".landscape-lens.json"))
+        problem = classifier(seed=1)
+        second, _ = train(problem, {"epochs": 2, "saveWeights": "out/w.pt"})
+        self.assertEqual(second["training"]["savedWeights"], path)
+        self.assertNotIn("warnings", second)
+        self.assertTrue(torch.equal(torch.load(path)["0.weight"], problem.model[0].weight.detach()))
+        self.assertEqual(sorted(os.listdir(os.path.join(self.folder, "out"))), ["w.pt", "w.pt.landscape-lens.json"])
+
+    def test_the_tools_file_changed_since_is_not_overwritten(self):
+        from landscape_lens.errors import ConfigError
+
+        train(classifier(), {"epochs": 1, "saveWeights": "w.pt"})
+        with open("w.pt", "ab") as handle:
+            handle.write(b"edited")
+        edited = self.read("w.pt")
+        with self.assertRaises(ConfigError):
+            train(classifier(), {"epochs": 1, "saveWeights": "w.pt"})
+        self.assertEqual(self.read("w.pt"), edited)
+
+    def test_a_file_that_appears_while_training_is_kept_and_the_weights_go_beside_it(self):
+        created = []
+
+        def progress(fraction, message, partial=None):
+            if not created:
+                created.append(self.user_file("w.safetensors"))
+
+        problem = classifier()
+        result = training.run_training(problem, {"seed": 0, "training": {"epochs": 2, "saveWeights": "w.safetensors"}}, progress, lambda: False)
+        self.assertEqual(self.read("w.safetensors"), created[0])
+        self.assertEqual(result["training"]["savedWeights"], os.path.join(self.folder, "w-2.safetensors"))
+        self.assertIn("w-2.safetensors", result["warnings"][0])
+        self.assertIn("did not write", result["warnings"][0])
+        self.assertEqual(sorted(os.listdir(self.folder)), ["w-2.safetensors", "w-2.safetensors.landscape-lens.json", "w.safetensors"])
+
+    def test_a_failed_write_leaves_no_temporary_file_and_keeps_the_earlier_file(self):
+        from unittest import mock
+
+        train(classifier(), {"epochs": 1, "saveWeights": "w.pt"})
+        before = self.read("w.pt")
+
+        def broken_save(state, handle, *args, **kwargs):
+            handle.write(b"half a file")
+            raise OSError(28, "No space left on device")
+
+        with mock.patch("landscape_lens.save_weights.torch.save", broken_save):
+            result, _ = train(classifier(seed=2), {"epochs": 1, "saveWeights": "w.pt"})
+        self.assertIn("No space left on device", result["warnings"][0])
+        self.assertNotIn("savedWeights", result["training"])
+        self.assertEqual(self.read("w.pt"), before)
+        self.assertEqual(sorted(os.listdir(self.folder)), ["w.pt", "w.pt.landscape-lens.json"])
 
 
 class OptimizerTest(unittest.TestCase):
