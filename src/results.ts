@@ -151,6 +151,8 @@ export interface RunSummary {
   reason?: string;
   startedAt: string;
   finishedAt?: string;
+  /** Set for a folder whose run.json is there but cannot be read: why (the run list shows it, not as a run to open). */
+  unreadable?: string;
 }
 
 /** A progress report streamed while an experiment runs. */
@@ -188,8 +190,12 @@ export interface HessianResult {
   top?: HessianEigenpairResult[];
   /** Most negative first. */
   bottom?: HessianEigenpairResult[];
-  /** How the extremes were found. */
-  solver?: { name: 'lanczos' | 'power'; products: number; restarts?: number; converged: boolean };
+  /**
+   * How the extremes were found. converged: every residual ‖Hv − λv‖ ≤ tolerance·max|λ|;
+   * tolerance (PyTorch's Lanczos) is the one asked for, or in float32, when the residuals miss it,
+   * what float32 products reach (√ε, 3.5e-4), the warnings saying so.
+   */
+  solver?: { name: 'lanczos' | 'power'; products: number; restarts?: number; converged: boolean; tolerance?: number };
   /** Hutchinson's estimate with its standard error; `exact` = Σλ when the full spectrum is known. */
   trace?: { estimate: number; standardError: number; probes: number; exact?: number };
   /** Stochastic Lanczos quadrature density (Ghorbani et al. 2019), with its smoothing convention. */

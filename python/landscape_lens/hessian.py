@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional
 
 import torch
 
-from .errors import ConfigError
+from .errors import ConfigError, UserCodeError
 from .eigensolvers import Eigenpair, lanczos_extremes, shifted_power_iteration
 from .hvp import Cancelled, MatrixOperator, Operator, RestrictedOperator, check, dense_matrix, hessian_operator
 from .spectrum import DEFAULT_CLASSIFICATION_TOLERANCE, classify_spectrum, hutchinson_trace, spectral_density
@@ -123,6 +123,7 @@ def _dense_stage(analysis: _Analysis) -> dict[str, list[Eigenpair]]:
     target = analysis.target
     matrix = dense_matrix(analysis.operator, analysis.cancelled, lambda f, m: analysis.step(0.5 * f, "dense Hessian"))
     check(analysis.cancelled)
+    require_finite_matrix(matrix)
     # The eigenproblem in float64 whatever the model's precision (a float32 eigensolver loses the small eigenvalues).
     matrix = matrix.to(torch.float64)
     if analysis.with_vectors:
@@ -163,7 +164,8 @@ def _extremes_stage(analysis: _Analysis, top: int, bottom: int, full: bool, ends
             progress=lambda f, m: analysis.step(0.5 + 0.2 * f, "Lanczos"),
         )
         top_pairs, bottom_pairs = result.top, result.bottom
-        target["solver"] = {"name": "lanczos", "products": result.products, "restarts": result.restarts, "converged": result.converged}
+        target["solver"] = {"name": "lanczos", "products": result.products, "restarts": result.restarts, "converged": result.converged, "tolerance": result.tolerance}
+        _lanczos_warnings(analysis, result, settings.get("tolerance"))
     target["top"] = [_pair(p, analysis.with_vectors) for p in top_pairs]
     target["bottom"] = [_pair(p, analysis.with_vectors) for p in bottom_pairs]
     merged = {"top": top_pairs if top > 0 else ends["top"], "bottom": bottom_pairs if bottom > 0 else ends["bottom"]}
@@ -172,6 +174,32 @@ def _extremes_stage(analysis: _Analysis, top: int, bottom: int, full: bool, ends
         target["classification"] = classify_spectrum([p.value for p in merged["top"] + merged["bottom"]], analysis.tolerance, False)
     analysis.step(0.7, "extremes done", True)
     return merged
+
+
+def _warn_once(warnings: list[str], line: str) -> None:
+    """Appends a warning unless the same line is there (the per-layer analyses repeat them)."""
+    if line not in warnings:
+        warnings.append(line)
+
+
+def _lanczos_warnings(analysis: _Analysis, result, asked: Optional[float]) -> None:
+    """Says when the residuals missed the tolerance asked for, and whether they met what the dtype reaches instead."""
+    requested = 1e-6 if asked is None else asked
+    pairs = result.top + result.bottom
+    worst = max((p.residual for p in pairs), default=0.0) / result.scale if result.scale > 0 else 0.0
+    dtype = str(analysis.operator.dtype).replace("torch.", "")
+    if result.converged and result.tolerance > requested:
+        _warn_once(analysis.warnings, (
+            f"Lanczos in {dtype}: the largest residual ‖Hv − λv‖ is {worst:.1e}·max|λ|, above the tolerance {requested:.0e} asked for, which "
+            f"Hessian-vector products in {dtype} do not reliably reach; it meets {result.tolerance:.1e}·max|λ| (√ε of {dtype}), reported as "
+            f"the solver's tolerance; set model.dtype to \"float64\" for tighter eigenpairs"
+        ))
+    elif not result.converged and pairs:
+        _warn_once(analysis.warnings, (
+            f"Lanczos did not converge: the largest residual ‖Hv − λv‖ is {worst:.1e}·max|λ|, above the tolerance {result.tolerance:.1e}·max|λ|, "
+            f"after {result.products} Hessian-vector products in {dtype}; the eigenvalues are approximate (raise analyses.hessian.maxProducts"
+            + (', or set model.dtype to "float64")' if dtype != "float64" else ")")
+        ))
 
 
 def _trace_and_density_stage(analysis: _Analysis, finish: Callable[[], None]) -> None:
@@ -284,7 +312,8 @@ def run_hessian(problem, config: dict, progress: Progress, cancelled: Callable[[
     check_settings(settings)
     started = time.perf_counter()
     try:
-        _, gradient = problem.loss_and_grad()
+        loss, gradient = problem.loss_and_grad()
+        require_finite(problem, loss, gradient, point)
         target["gradientNorm"] = float(torch.linalg.vector_norm(gradient))
         if problem.dimension <= 100:
             target["point"] = point.tolist()
@@ -305,6 +334,41 @@ def run_hessian(problem, config: dict, progress: Progress, cancelled: Callable[[
     if warnings:
         out["warnings"] = warnings
     return out
+
+
+def require_finite(problem, loss: float, gradient: torch.Tensor, point: torch.Tensor) -> None:
+    """Raises UserCodeError when the loss or its gradient at the weights is NaN or ±Infinity: every
+    Hessian-vector product there is then NaN too, and the eigensolvers would fail on it with an
+    internal error instead of saying why. Names non-finite weights first, when there are some."""
+    weights = int((~torch.isfinite(point)).sum())
+    if weights:
+        first = int((~torch.isfinite(point)).nonzero()[0])
+        name = next((name for name, offset, length in problem.offsets() if offset <= first < offset + length), "?")
+        raise UserCodeError(
+            f"the Hessian cannot be analysed: {weights} of the model's {point.numel()} weights are NaN or ±Infinity (the first in {name}, "
+            f"flat index {first}), so the loss is {loss}; load weights without NaN/Inf (or lower the learning rate if training diverged)"
+        )
+    if not math.isfinite(loss):
+        raise UserCodeError(
+            f"the Hessian cannot be analysed: the training loss at the given weights is {loss}: the model's output or the loss is NaN or ±Infinity "
+            "on the training data; check the data for NaN or Infinity and the model's forward for operations that overflow"
+        )
+    bad = int((~torch.isfinite(gradient)).sum())
+    if bad:
+        raise UserCodeError(
+            f"the Hessian cannot be analysed: the gradient of the training loss at the given weights has {bad} non-finite entries of {gradient.numel()} "
+            f"(the loss itself is {loss}): the model's backward overflows or divides by zero there"
+        )
+
+
+def require_finite_matrix(matrix: torch.Tensor) -> None:
+    """Raises UserCodeError when the dense Hessian built from products holds NaN or ±Infinity (the loss and gradient were finite)."""
+    bad = int((~torch.isfinite(matrix)).sum())
+    if bad:
+        raise UserCodeError(
+            f"the Hessian cannot be analysed: {bad} of the dense Hessian's {matrix.numel()} entries are NaN or ±Infinity although the loss and its "
+            "gradient are finite: the model's second derivatives overflow at these weights (try method \"finite-difference\", or other weights)"
+        )
 
 
 def check_settings(settings: dict) -> None:
@@ -350,6 +414,8 @@ def extreme_eigenvectors(problem, config: dict, cancelled: Optional[Callable[[],
     landscape draws its Hessian plane (src/core/landscape/analysis.ts)."""
     settings = hessian_settings(config)
     seed = int(config.get("seed", 0) or 0) if ("analyses" in config or "model" in config) else 0
+    loss, gradient = problem.loss_and_grad()
+    require_finite(problem, loss, gradient, problem.flat())
     operator = hessian_operator(problem, settings.get("method", "exact"), settings.get("step", DEFAULT_FINITE_DIFFERENCE_STEP), cancelled)
     found = lanczos_extremes(operator, top=1, bottom=1, seed=seed, cancelled=cancelled)
     return found.top[0].vector, found.top[0].value, found.bottom[0].vector, found.bottom[0].value

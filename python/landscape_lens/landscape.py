@@ -1,6 +1,8 @@
 """analyses.landscape on a torch model, as the engine's src/core/landscape/analysis.ts does it:
 the plane's directions, the grid by progressive refinement (each finished level streamed as a
-partial result), and the training path projected on the plane."""
+partial result), and the training path projected on the plane. Points whose loss is NaN or
+±Infinity are null and named in the warnings; a grid with no finite point fails. An interpolation
+to a checkpoint interpolates BatchNorm's running statistics with the weights."""
 
 from __future__ import annotations
 
@@ -14,9 +16,9 @@ from typing import Any, Callable, Optional
 import torch
 
 from .directions import NORMALIZATIONS, project_trajectory, random_plane, trajectory_pca
-from .errors import ConfigError
+from .errors import ConfigError, UserCodeError
 from .grid import linspace, refinement_levels, subgrid
-from .loading import Loader, load_state_dict_file, state_dict_to_flat
+from .loading import Loader, state_dict_to_flat
 from .plane import PlaneEvaluator, log_to_stderr
 from .pool import evaluate_points, worker_count
 from .problem import Problem
@@ -45,7 +47,7 @@ def checkpoint_path(problem: Problem, loader: Loader, pattern: str) -> list[torc
     files = sorted(glob.glob(loader.path(pattern)))
     if not files:
         raise ConfigError(f'analyses.landscape.trajectory "{pattern}" matches no file in {loader.base_dir}', FIELD + "/trajectory")
-    return [state_dict_to_flat(problem, load_state_dict_file(f, FIELD + "/trajectory"), f, FIELD + "/trajectory") for f in files]
+    return [state_dict_to_flat(problem, loader.state_dict_file(f, FIELD + "/trajectory"), f, FIELD + "/trajectory") for f in files]
 
 
 def hessian_directions(problem: Problem, config: dict[str, Any], count: int, cancelled: Callable[[], bool]) -> tuple[list[torch.Tensor], list[float]]:
@@ -63,6 +65,55 @@ def hessian_directions(problem: Problem, config: dict[str, Any], count: int, can
         vectors.append(bottom_vector)
         values.append(float(bottom_value))
     return [torch.as_tensor(v).to(problem.device, problem.dtype) for v in vectors], values
+
+
+EXAMPLES = 3
+"""How many non-finite points a message names."""
+
+
+def _round(value: float) -> str:
+    """A coordinate to four significant digits, as the engine writes it (0.5, -0.25, 1e-05)."""
+    text = f"{value:.4g}"
+    return "0" if text in ("0", "-0") else text
+
+
+def _grid_point(index: int, alphas: list[float], betas: list[float]) -> str:
+    alpha, beta = alphas[index % len(alphas)], betas[index // len(alphas)]
+    return f"α={_round(alpha)}" if len(betas) == 1 else f"α={_round(alpha)}, β={_round(beta)}"
+
+
+def non_finite_warnings(loss: list[Optional[float]], alphas: list[float], betas: list[float], path_loss: list[Optional[float]]) -> list[str]:
+    """Warnings naming the grid points and path points whose loss came back NaN or ±Infinity (null in
+    the result, as points not computed are), as the engine's src/core/landscape/analysis.ts words
+    them. A finished grid with no finite point is not a landscape: that raises UserCodeError."""
+    bad = [i for i, v in enumerate(loss) if v is not None and not math.isfinite(v)]
+    computed = sum(v is not None for v in loss)
+    out = []
+    if bad:
+        named = [_grid_point(i, alphas, betas) for i in bad[:EXAMPLES]]
+        more = f", and {len(bad) - EXAMPLES} more" if len(bad) > EXAMPLES else ""
+        if len(bad) == len(loss):
+            raise UserCodeError(
+                f"the loss is not finite at any of the {len(loss)} grid points (e.g. at {named[0]}): the model's output or its loss is NaN or ±Infinity there; "
+                "check the weights and the data for NaN or Infinity, and narrow analyses.landscape.range if the loss overflows far from the centre"
+            )
+        out.append(f"the loss is not finite (NaN or ±Infinity) at {len(bad)} of {computed} computed grid points (at {'; '.join(named)}{more}): those points are null in the landscape")
+    path_bad = [t for t, v in enumerate(path_loss) if v is not None and not math.isfinite(v)]
+    if path_bad:
+        more = f", and {len(path_bad) - EXAMPLES} more" if len(path_bad) > EXAMPLES else ""
+        out.append(f"the loss is not finite (NaN or ±Infinity) at {len(path_bad)} of the path's {len(path_loss)} points (indices {', '.join(map(str, path_bad[:EXAMPLES]))}{more}): those points are null in the path's loss")
+    return out
+
+
+def floating_buffers(problem: Problem) -> dict[str, torch.Tensor]:
+    """The model's floating-point buffers by name (BatchNorm's running_mean and running_var; not
+    the integer num_batches_tracked, which an interpolation keeps)."""
+    return {name: b for name, b in problem.model.named_buffers() if b is not None and b.is_floating_point()}
+
+
+def _names(names) -> str:
+    listed = list(names)
+    return ", ".join(listed[:4]) + (f" and {len(listed) - 4} more" if len(listed) > 4 else "")
 
 
 def cancelled_before_grid(kind: str, dimensions: int, plane_range: tuple[float, float], settings: dict[str, Any], problem: Problem) -> dict[str, Any]:
@@ -102,12 +153,27 @@ def run_landscape(problem: Problem, config: dict[str, Any], loader: Loader, prog
     explained: Optional[list[float]] = None
     eigenvalues: Optional[list[float]] = None
     normalization = "none"
+    notes: list[str] = []
+    buffer_line: Optional[dict[str, tuple[torch.Tensor, torch.Tensor]]] = None
     if kind == "interpolation":
+        statistics = floating_buffers(problem)
         if trained:
             origin, target = path[0].to(problem.device, problem.dtype), center
+            if statistics:
+                notes.append(f"landscape interpolation: the buffers {_names(statistics)} (BatchNorm running statistics) are the trained model's at every α; "
+                             "training keeps only the initial parameters, not the initial buffers, so only the parameters are interpolated")
         elif settings.get("to"):
             to_file = loader.path(settings["to"])
-            origin, target = center, state_dict_to_flat(problem, load_state_dict_file(to_file, FIELD + "/to"), to_file, FIELD + "/to")
+            to_state = loader.state_dict_file(to_file, FIELD + "/to")
+            origin, target = center, state_dict_to_flat(problem, to_state, to_file, FIELD + "/to")
+            buffer_line = {name: (value.detach().clone(), to_state[name]) for name, value in statistics.items() if name in to_state}
+            missing = [name for name in statistics if name not in to_state]
+            if missing:
+                notes.append(f"landscape interpolation: {os.path.basename(to_file)} lacks the buffers {_names(missing)}, which keep model.weights' values at every α")
+            if buffer_line and cluster is not None:
+                notes.append(f"landscape interpolation on a cluster: the buffers {_names(buffer_line)} (BatchNorm running statistics) keep model.weights' values "
+                             "at every α, as the cluster's workers interpolate only the parameters; run without the cluster to interpolate them too")
+                buffer_line = None
         else:
             raise ConfigError('analyses.landscape.directions "interpolation" needs training, or "to": a second checkpoint to interpolate towards', FIELD + "/to")
         directions = [target - origin]
@@ -207,7 +273,8 @@ def run_landscape(problem: Problem, config: dict[str, Any], loader: Loader, prog
             return
         loss[index] = value
         if accuracy is not None:
-            accuracy[index] = acc
+            # An accuracy of a NaN output means nothing: null with its loss.
+            accuracy[index] = acc if value is not None and math.isfinite(value) else None
         remaining[level_of[index]] -= 1
         computed += 1
         while next_level < len(levels) and remaining[next_level] == 0:
@@ -235,7 +302,7 @@ def run_landscape(problem: Problem, config: dict[str, Any], loader: Loader, prog
         else:
             order = [(index, alphas[index % columns], betas[index // columns]) for _, points in levels for index in points] + path_points
             # Measuring the shortcuts costs a dozen evaluations: worth it on larger grids only.
-            evaluator = PlaneEvaluator(problem, inputs, targets, origin, directions, optimize=len(order) >= MEASURED_GRID, log=log_to_stderr)
+            evaluator = PlaneEvaluator(problem, inputs, targets, origin, directions, optimize=len(order) >= MEASURED_GRID, log=log_to_stderr, buffer_line=buffer_line)
             count = workers if workers is not None else worker_count(evaluator)
             evaluate_points(evaluator, order, on_value, cancelled, count)
     finally:
@@ -243,12 +310,15 @@ def run_landscape(problem: Problem, config: dict[str, Any], loader: Loader, prog
             evaluator.restore()
         problem.set_flat(was_flat)
     complete = computed == len(loss)
+    warnings = notes + non_finite_warnings(loss, alphas, betas, path_loss)
     out: dict[str, Any] = {"landscape": describe(1, complete)}
     if not complete:
         out["cancelled"] = True
-        out["warnings"] = [f"landscape cancelled: {computed} of {len(loss)} grid points computed, the rest are null"]
+        warnings.insert(0, f"landscape cancelled: {computed} of {len(loss)} grid points computed, the rest are null")
     elif any(v is None for v in path_loss):
         out["cancelled"] = True
-        out["warnings"] = [f"landscape cancelled along the path: the loss at {sum(v is not None for v in path_loss)} of {len(path_loss)} of its points computed, the rest are null"]
+        warnings.append(f"landscape cancelled along the path: the loss at {sum(v is not None for v in path_loss)} of {len(path_loss)} of its points computed, the rest are null")
+    if warnings:
+        out["warnings"] = warnings
     out["timings"] = {"landscape": time.perf_counter() - started}
     return out

@@ -142,7 +142,11 @@ class PlaneEvaluator:
     accuracy for classifications."""
 
     def __init__(self, problem: Problem, inputs: torch.Tensor, targets: torch.Tensor, origin: torch.Tensor,
-                 directions: list[torch.Tensor], optimize: bool = True, log: Callable[[str], None] = lambda _m: None) -> None:
+                 directions: list[torch.Tensor], optimize: bool = True, log: Callable[[str], None] = lambda _m: None,
+                 buffer_line: Optional[dict[str, tuple[torch.Tensor, torch.Tensor]]] = None) -> None:
+        """buffer_line: on an interpolation line, {buffer name: (value at α = 0, value at α = 1)} of
+        the model's floating-point buffers (BatchNorm's running mean and variance), set to
+        (1 − α)·start + α·end at each point as the parameters are; restore() puts them back."""
         self.problem = problem
         self.origin = origin.to(problem.device, problem.dtype)
         self.directions = [d.to(problem.device, problem.dtype) for d in directions]
@@ -158,6 +162,9 @@ class PlaneEvaluator:
         # In training mode BatchNorm updates its running statistics at every forward; they are put
         # back before each point so the grid does not depend on the order of its points.
         self._buffers = [(b, b.detach().clone()) for b in problem.model.buffers()] if problem.model.training else []
+        named = dict(problem.model.named_buffers())
+        self._buffer_line = [(named[name], start.to(named[name]), end.to(named[name]) - start.to(named[name])) for name, (start, end) in (buffer_line or {}).items()]
+        self._buffers_before = [(b, b.detach().clone()) for b, _, _ in self._buffer_line]
         self.log = log
         if optimize:
             self._try_channels_last()
@@ -278,6 +285,9 @@ class PlaneEvaluator:
         if self.channels_last:
             self._set_layout(False)
         self._restore_buffers()
+        with torch.no_grad():
+            for buffer, saved in self._buffers_before:
+                buffer.copy_(saved)
 
     def _try_first_layer(self) -> None:
         """Keeps the first-layer shortcut when it agrees with the plain evaluation and is faster."""
@@ -303,6 +313,10 @@ class PlaneEvaluator:
         problem = self.problem
         if problem.model.training:  # model.mode "train": every point starts from the same buffers
             self._restore_buffers()
+        if self._buffer_line:
+            with torch.no_grad():
+                for buffer, start, step in self._buffer_line:
+                    torch.add(start, step, alpha=alpha, out=buffer)
         theta = torch.add(self.origin, self.directions[0], alpha=alpha, out=self._theta)
         if len(self.directions) > 1:
             theta.add_(self.directions[1], alpha=beta)

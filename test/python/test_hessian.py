@@ -324,5 +324,77 @@ class ClassificationTest(unittest.TestCase):
         self.assertEqual(classify_spectrum([1e-9, 1.0], relative_tolerance=1e-10)["kind"], "minimum")
 
 
+class LanczosToleranceTest(unittest.TestCase):
+    """converged means every residual ‖Hv − λv‖ meets the reported tolerance·max|λ|, in float32 too."""
+
+    def noisy_matrix(self, n=300, relative=1e-4):
+        # A symmetric matrix plus a fixed non-symmetric error of 1e-4·‖A‖: products as inexact as
+        # float32 Hessian-vector products of a large model, which the Ritz estimates do not see.
+        g = torch.Generator().manual_seed(3)
+        a = torch.randn(n, n, generator=g, dtype=torch.float64)
+        a = (a + a.T) / 2
+        k = torch.randn(n, n, generator=g, dtype=torch.float64)
+        return a + relative * torch.linalg.matrix_norm(a, 2) * k / torch.linalg.matrix_norm(k, 2)
+
+    def worst(self, result):
+        return max(p.residual for p in result.top + result.bottom) / result.scale
+
+    def test_float32_residuals_above_the_default_are_judged_at_what_float32_reaches(self):
+        result = lanczos_extremes(MatrixOperator(self.noisy_matrix().float()), top=2, bottom=2, seed=1)
+        self.assertGreater(self.worst(result), 1e-6, "the products miss the default tolerance")
+        self.assertAlmostEqual(result.tolerance, float(np.sqrt(np.finfo(np.float32).eps)), places=9)
+        self.assertTrue(result.converged)
+        self.assertLessEqual(self.worst(result), result.tolerance)
+
+    def test_float64_keeps_the_tolerance_asked_for_and_says_when_it_is_missed(self):
+        noisy = lanczos_extremes(MatrixOperator(self.noisy_matrix()), top=2, bottom=2, seed=1)
+        self.assertEqual(noisy.tolerance, 1e-6)
+        self.assertFalse(noisy.converged)
+        clean = lanczos_extremes(MatrixOperator(self.noisy_matrix(relative=0.0)), top=2, bottom=2, seed=1)
+        self.assertTrue(clean.converged)
+        self.assertEqual(clean.tolerance, 1e-6)
+        self.assertLessEqual(self.worst(clean), 1e-6)
+
+    def test_the_analysis_reports_the_tolerance_and_warns(self):
+        warnings = []
+        target, _ = hessian.analyze(None, {"top": 2, "bottom": 2}, seed=1, warnings=warnings, operator=MatrixOperator(self.noisy_matrix().float()))
+        solver = target["solver"]
+        self.assertTrue(solver["converged"])
+        self.assertAlmostEqual(solver["tolerance"], 3.45e-4, delta=1e-6)
+        scale = max(abs(p["value"]) for p in target["top"] + target["bottom"])
+        self.assertTrue(all(p["residual"] <= solver["tolerance"] * scale for p in target["top"] + target["bottom"]))
+        self.assertEqual(len(warnings), 1)
+        self.assertRegex(warnings[0], r"Lanczos in float32: the largest residual .* is \d\.\de-05·max\|λ\|, above the tolerance 1e-06 asked for")
+        warnings.clear()
+        target, _ = hessian.analyze(None, {"top": 2, "bottom": 2}, seed=1, warnings=warnings, operator=MatrixOperator(self.noisy_matrix()))
+        self.assertFalse(target["solver"]["converged"])
+        self.assertEqual(target["solver"]["tolerance"], 1e-6)
+        self.assertRegex(warnings[0], r"Lanczos did not converge: the largest residual .* is \d\.\de-05·max\|λ\|, above the tolerance 1\.0e-06·max\|λ\|")
+
+
+class NonFiniteHessianTest(unittest.TestCase):
+    """A Hessian at weights where the loss is NaN fails saying so, not inside linalg.eigh or Lanczos."""
+
+    def test_nan_weights_are_named(self):
+        problem = small_problem()
+        with torch.no_grad():
+            problem.params[2][1, 0] = float("nan")
+        for settings in ({}, {"top": 2}):
+            with self.assertRaises(hessian.UserCodeError) as caught:
+                run(problem, settings)
+            self.assertRegex(caught.exception.message, r"the Hessian cannot be analysed: 1 of the model's 51 weights are NaN or ±Infinity \(the first in 2\.weight, flat index 36\)")
+
+    def test_nan_output_names_the_loss(self):
+        problem = small_problem()
+        x, _ = problem.data("train")
+        x[3, 1] = float("nan")  # a NaN input row makes the model's output, and the loss, NaN
+        for settings in ({}, {"top": 2}):
+            with self.assertRaises(hessian.UserCodeError) as caught:
+                run(problem, settings)
+            self.assertIn("the training loss at the given weights is nan", caught.exception.message)
+        with self.assertRaises(hessian.UserCodeError):
+            hessian.extreme_eigenvectors(problem, {"seed": 0, "model": {}, "analyses": {}})
+
+
 if __name__ == "__main__":
     unittest.main()

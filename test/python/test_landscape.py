@@ -377,6 +377,117 @@ class CheckpointLandscapeTest(unittest.TestCase):
         self.assertEqual(len(result["trajectory"]["residual"]), 4)
 
 
+class LogScale(torch.nn.Module):
+    """A linear classifier whose logits are shifted by log(s) for a parameter s: NaN for s < 0, −Inf at 0."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear = torch.nn.Linear(5, 3)
+        self.s = torch.nn.Parameter(torch.tensor(1.0))
+
+    def forward(self, x):
+        return self.linear(x) + torch.log(self.s) * torch.tensor([1.0, 0.0, 0.0], dtype=x.dtype)
+
+
+class NonFiniteLandscapeTest(unittest.TestCase):
+    """A loss that is NaN or ±Infinity is named, grid point by grid point, not passed off as not computed."""
+
+    def log_problem(self):
+        torch.manual_seed(5)
+        model = LogScale().double()
+        x = torch.randn(40, 5, dtype=torch.float64)
+        y = torch.randint(0, 3, (40,))
+        return Problem.from_module(model, x, y, "softmax-cross-entropy")
+
+    def test_grid_and_path_points_with_no_finite_loss_are_named(self):
+        problem = self.log_problem()
+        center = problem.flat()
+        start = center.clone()
+        offset = next(offset for name, offset, _ in problem.offsets() if name == "s")
+        start[offset] = -0.5  # s from −0.5 to 1: s(α) = −0.5 + 1.5α on the interpolation line
+        config = {"seed": 4, "analyses": {"landscape": {"directions": "interpolation", "resolution": 9}}}
+        result = run_landscape(problem, config, None, quiet, never, checkpoints=[start, center], workers=1)
+        landscape = result["landscape"]
+        self.assertEqual(landscape["alphas"], [-0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5])
+        expected = [-0.5 + 1.5 * a <= 0 for a in landscape["alphas"]]
+        self.assertEqual([v is None for v in landscape["loss"]], expected)
+        self.assertEqual([v is None for v in landscape["accuracy"]], expected)
+        self.assertTrue(landscape["complete"])
+        self.assertNotIn("cancelled", result)
+        self.assertEqual(landscape["trajectory"]["loss"][0], None)
+        self.assertIsNotNone(landscape["trajectory"]["loss"][1])
+        self.assertEqual(result["warnings"], [
+            "the loss is not finite (NaN or ±Infinity) at 4 of 9 computed grid points (at α=-0.5; α=-0.25; α=0, and 1 more): those points are null in the landscape",
+            "the loss is not finite (NaN or ±Infinity) at 1 of the path's 2 points (indices 0): those points are null in the path's loss",
+        ])
+        self.assertTrue(torch.equal(problem.flat(), center), "the weights are restored")
+
+    def test_a_model_whose_output_is_nan_everywhere_fails_saying_so(self):
+        from landscape_lens.errors import UserCodeError
+
+        problem = mlp_problem()
+        with torch.no_grad():
+            problem.model[2].bias[0] = float("nan")
+        for workers in (1, 2):
+            with self.assertRaises(UserCodeError) as caught:
+                run_landscape(problem, landscape_config(), None, quiet, never, workers=workers)
+            self.assertIn("the loss is not finite at any of the 25 grid points (e.g. at α=-1, β=-1): the model's output or its loss is NaN or ±Infinity there", caught.exception.message)
+
+
+class FakeLoader:
+    """A loader whose "to" checkpoint is a state dict in memory."""
+
+    def __init__(self, state):
+        self.state = state
+
+    def path(self, name):
+        return name
+
+    def state_dict_file(self, path, field):
+        return self.state
+
+
+class BatchNormInterpolationTest(unittest.TestCase):
+    """Interpolating to a checkpoint moves BatchNorm's running statistics along with the weights."""
+
+    def test_running_statistics_are_interpolated_with_the_weights(self):
+        problem = bn_cnn_problem()
+        model = problem.model
+        start = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        end = {k: v.detach().clone() for k, v in start.items()}
+        torch.manual_seed(7)
+        for name in problem.names:
+            end[name] = end[name] + 0.1 * torch.randn_like(end[name])
+        end["1.running_mean"] = start["1.running_mean"] + 0.5
+        end["1.running_var"] = start["1.running_var"] * 3
+        end["1.num_batches_tracked"] = start["1.num_batches_tracked"] + 5
+
+        def loss_at(alpha):
+            model.load_state_dict({k: (v if not v.is_floating_point() else (1 - alpha) * v + alpha * end[k]) for k, v in start.items()})
+            value = problem.loss()
+            model.load_state_dict(start)
+            return value
+
+        for resolution, plane_range, checks in ((9, None, {2: 0.0, 4: 0.5, 6: 1.0}), (51, [0, 1], {0: 0.0, 25: 0.5, 50: 1.0})):
+            settings = {"directions": "interpolation", "to": "end.pt", "resolution": resolution}
+            if plane_range:
+                settings["range"] = plane_range
+            result = run_landscape(problem, {"seed": 4, "analyses": {"landscape": settings}}, FakeLoader(end), quiet, never, workers=1)
+            for index, alpha in checks.items():
+                self.assertAlmostEqual(result["landscape"]["alphas"][index], alpha, places=12)
+                self.assertAlmostEqual(result["landscape"]["loss"][index], loss_at(alpha), delta=1e-9, msg=f"α = {alpha}")
+            self.assertNotIn("warnings", result)
+            for k, v in model.state_dict().items():
+                self.assertTrue(torch.equal(v, start[k]), f"{k} is restored")
+
+    def test_a_checkpoint_without_the_statistics_is_named(self):
+        problem = bn_cnn_problem()
+        end = {k: v.detach().clone() for k, v in problem.model.state_dict().items() if "running" not in k}
+        result = run_landscape(problem, {"seed": 4, "analyses": {"landscape": {"directions": "interpolation", "to": "end.pt", "resolution": 5}}}, FakeLoader(end), quiet, never, workers=1)
+        self.assertEqual(len(result["warnings"]), 1)
+        self.assertIn("end.pt lacks the buffers 1.running_mean, 1.running_var, which keep model.weights' values at every α", result["warnings"][0])
+
+
 class HessianPlaneTest(unittest.TestCase):
     def test_eigenvalues_of_the_hessian_plane(self):
         problem = mlp_problem(loss="mse")

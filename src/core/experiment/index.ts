@@ -80,10 +80,11 @@ export async function runExperiment(config: ExperimentConfig, context: Experimen
       hessian.history = [];
       Object.assign(hooks, hessianTrainingHooks(hessianSettings, hessian.history, seed, { signal, onFailure: (message) => failures.push(message) }));
     }
-    const trained = trainStage(network, config.training, seed, context, hooks);
+    const trained = trainStage(network, config.training, seed, context, hooks, config.model?.weights);
     training = trained.run;
     results.timings.training = trained.seconds;
     results.training = training.result;
+    results.warnings.push(...trained.warnings);
     if (training.result.status.startsWith('diverged')) results.warnings.push(`training ${training.result.status}: lower the learning rate`);
   } else if (network && !hessianSettings && !landscapeSettings) {
     results.warnings.push('the model has no "training" section and no "analyses": nothing was computed; add "training" to train it');

@@ -2,7 +2,7 @@ import type { ProgressReport, TrainingResult } from '../../results';
 import { buildNetworkObjective, type NetworkProblem } from '../nn/build';
 import type { ModelConfig, TrainingConfig } from '../nn/config';
 import type { DataConfig } from '../data/load';
-import { saveWeights } from '../nn/save-weights';
+import { checkSaveWeightsTarget, saveWeights } from '../nn/save-weights';
 import { isInside } from '../data/data-file';
 import { resolveDataPath } from '../data/load';
 import { resolveTrainOptions, trainNetwork, type TrainingRun, type TrainOptions } from '../nn/train';
@@ -41,9 +41,12 @@ function dataFiles(model: ModelConfig, data: DataConfig): [string, string][] {
 /**
  * Trains the network as `training` says, streaming each epoch through context.onProgress
  * (partial.training) and honouring context.signal between batches; with training.saveWeights,
- * writes the trained weights. Returns the run (final parameters, snapshots) and its seconds.
+ * writes the trained weights (a path the tool may not write is refused before the first epoch).
+ * Returns the run (final parameters, snapshots), its seconds and its warnings.
  */
-export function trainStage(problem: NetworkProblem, training: TrainingConfig, seed: number, context: ExperimentContext, hooks: TrainingHooks): { run: TrainingRun; seconds: number } {
+export function trainStage(problem: NetworkProblem, training: TrainingConfig, seed: number, context: ExperimentContext, hooks: TrainingHooks, loadedFrom?: string): { run: TrainingRun; seconds: number; warnings: string[] } {
+  if (training.saveWeights) checkSaveWeightsTarget(training.saveWeights, context.baseDir, loadedFrom);
+  const warnings: string[] = [];
   const options: TrainOptions = { ...resolveTrainOptions(training, seed), ...hooks, signal: context.signal };
   let lastReport = -Infinity;
   options.onEpoch = (record, result) => {
@@ -58,8 +61,15 @@ export function trainStage(problem: NetworkProblem, training: TrainingConfig, se
   const started = performance.now();
   const run = trainNetwork(problem, options);
   const seconds = (performance.now() - started) / 1000;
-  if (training.saveWeights) run.result.savedWeights = saveWeights(training.saveWeights, context.baseDir, problem.spec, run.parameters);
-  return { run, seconds };
+  if (training.saveWeights) {
+    try {
+      run.result.savedWeights = saveWeights(training.saveWeights, context.baseDir, problem.spec, run.parameters, warnings);
+    } catch (caught) {
+      // The training finished: a file that cannot be written costs the file, not the run.
+      warnings.push(`training.saveWeights: the trained weights were not written: ${(caught as Error).message}`);
+    }
+  }
+  return { run, seconds, warnings };
 }
 
 /** A copy of the result so far (the live one keeps growing). */

@@ -39,10 +39,24 @@ export function denseSpectrum(objective: Objective, x: Float64Array, options: De
   const refusal = denseHessianRefusal(objective.dim, options.eigenvectors ?? false);
   if (refusal) throw new Error(`${refusal}: ask for "top"/"bottom" eigenvalues (Lanczos) and "density" instead, which need only Hessian-vector products`);
   const method = options.method ?? 'exact';
+  requireFiniteLoss(objective, x);
   const operator = hessianOperator(objective, x, method, options.step ?? DEFAULT_FINITE_DIFFERENCE_STEP);
   const matrix = method === 'exact' && objective.hessian ? objective.hessian(x) : hessianMatrix(operator, options);
+  const nonFinite = matrix.reduce((count, entry) => (Number.isFinite(entry) ? count : count + 1), 0);
+  if (nonFinite > 0) throw new Error(`the Hessian cannot be analysed: ${nonFinite} of its ${matrix.length} entries are NaN or ±Infinity although the loss is finite: the second derivatives overflow at these weights`);
   const { values, vectors } = symmetricEigen(matrix, objective.dim, { vectors: options.eigenvectors ?? false });
   return { eigenvalues: values, eigenvectors: vectors, hessian: matrix, products: operator.products };
+}
+
+/**
+ * Throws, naming the cause, when the weights or the loss at them are NaN or ±Infinity: every
+ * Hessian-vector product there is NaN, and the eigensolver would fail on it without saying why.
+ */
+export function requireFiniteLoss(objective: Objective, x: Float64Array): void {
+  const weights = x.reduce((count, entry) => (Number.isFinite(entry) ? count : count + 1), 0);
+  if (weights > 0) throw new Error(`the Hessian cannot be analysed: ${weights} of the ${x.length} weights are NaN or ±Infinity (the first at index ${x.findIndex((entry) => !Number.isFinite(entry))}); lower the learning rate if training diverged`);
+  const loss = objective.value(x);
+  if (!Number.isFinite(loss)) throw new Error(`the Hessian cannot be analysed: the loss at the given weights is ${loss}: the model's output or its loss is NaN or ±Infinity there; check the data and the weights for NaN or values that overflow`);
 }
 
 /** Most basis vectors per block product when the operator takes blocks. */

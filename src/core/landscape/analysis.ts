@@ -27,7 +27,7 @@ export interface LandscapeRunOptions {
 
 export interface LandscapeOutcome {
   landscape: LandscapeResult;
-  /** Set when cancelled: how many grid points were computed (the rest are null). */
+  /** Set when cancelled (how many grid points were computed; the rest are null) and when the loss is not finite at some grid or path points (how many, and where). */
   warning?: string;
 }
 
@@ -72,19 +72,58 @@ function choosePlane(settings: LandscapeOptions, subject: LandscapeSubject, seed
  * the grid (the grid's interpolation smooths what lies between its points). Null from the point
  * where a cancellation stopped it.
  */
-function lossAlongPath(spec: PlaneSpec, trajectory: ProjectedTrajectory, signal?: Cancellation): { loss: (number | null)[]; evaluated: number } {
+function lossAlongPath(spec: PlaneSpec, trajectory: ProjectedTrajectory, signal?: Cancellation): { loss: (number | null)[]; evaluated: number; nonFinite: number[] } {
   const twoD = spec.directions.length === 2;
   const evaluator = planeEvaluator({ ...spec, alphas: trajectory.alpha, betas: twoD ? trajectory.beta : [0] });
   const out: (number | null)[] = [];
+  const nonFinite: number[] = [];
   for (let t = 0; t < trajectory.alpha.length; t++) {
     const values = evaluator.evaluateSegment({ row: twoD ? t : 0, columns: [t] }, signal);
     if (!values) break;
+    if (!Number.isFinite(values.loss[0])) nonFinite.push(t);
     out.push(Number.isFinite(values.loss[0]) ? values.loss[0] : null);
   }
   const evaluated = out.length;
   while (out.length < trajectory.alpha.length) out.push(null);
-  return { loss: out, evaluated };
+  return { loss: out, evaluated, nonFinite };
 }
+
+/** How many non-finite examples a message names. */
+const EXAMPLES = 3;
+
+/** "α=0.5, β=−1" for grid point `index` (α alone on a line), to four significant digits. */
+function gridPoint(grid: PlaneGridValues, index: number): string {
+  const alpha = grid.alphas[index % grid.alphas.length];
+  const beta = grid.betas[Math.floor(index / grid.alphas.length)];
+  const round = (value: number) => String(Number(value.toPrecision(4)));
+  return grid.betas.length === 1 ? `α=${round(alpha)}` : `α=${round(alpha)}, β=${round(beta)}`;
+}
+
+/**
+ * The warning for grid points whose loss is NaN or ±Infinity (null in the result, as points not
+ * computed are), naming the first few; none when every loss is finite. A finished grid with no
+ * finite point at all is not a landscape: that throws, so the run fails saying why.
+ */
+export function nonFiniteGridWarning(grid: PlaneGridValues): string | undefined {
+  const bad = [...(grid.nonFinite ?? [])].sort((a, b) => a - b);
+  if (bad.length === 0) return undefined;
+  const named = bad.slice(0, EXAMPLES).map((index) => gridPoint(grid, index));
+  const more = bad.length > EXAMPLES ? `, and ${bad.length - EXAMPLES} more` : '';
+  if (bad.length === grid.loss.length) {
+    throw new Error(`the loss is not finite at any of the ${grid.loss.length} grid points (e.g. at ${named[0]}): the model's output or its loss (or the surface's formula) is NaN or ±Infinity there; check the weights and the data for NaN or Infinity, and narrow analyses.landscape.range if the loss overflows far from the centre`);
+  }
+  return `the loss is not finite (NaN or ±Infinity) at ${bad.length} of ${grid.computed} computed grid points (at ${named.join('; ')}${more}): those points are null in the landscape`;
+}
+
+/** The warning for points of the path whose loss is not finite, naming the first few indices (0 is the path's start). */
+export function nonFinitePathWarning(nonFinite: number[], points: number): string | undefined {
+  if (nonFinite.length === 0) return undefined;
+  const more = nonFinite.length > EXAMPLES ? `, and ${nonFinite.length - EXAMPLES} more` : '';
+  return `the loss is not finite (NaN or ±Infinity) at ${nonFinite.length} of the path's ${points} points (indices ${nonFinite.slice(0, EXAMPLES).join(', ')}${more}): those points are null in the path's loss`;
+}
+
+/** Warnings joined into the one line the outcome carries, or undefined when there are none. */
+const joined = (...lines: (string | undefined)[]): string | undefined => lines.filter((line) => line !== undefined).join('; ') || undefined;
 
 /** NaN (not computed) becomes null, as JSON writes it. */
 const orNull = (values: Float64Array): (number | null)[] => Array.from(values, (value) => (Number.isNaN(value) ? null : value));
@@ -92,8 +131,9 @@ const orNull = (values: Float64Array): (number | null)[] => Array.from(values, (
 /**
  * The loss on a plane or line through the subject's centre (Li et al. 2018): the directions,
  * the grid by progressive refinement (each level streamed as partial.landscape) and the path
- * projected on the plane. A cancellation keeps the computed points (null elsewhere); a bad
- * option or a failed grid throws.
+ * projected on the plane. A cancellation keeps the computed points (null elsewhere); points whose
+ * loss is NaN or ±Infinity are null too and named in the warning; a bad option, a failed grid or a
+ * grid with no finite loss at all throws.
  */
 export async function computeLandscape(subject: LandscapeSubject, settings: LandscapeOptions, options: LandscapeRunOptions): Promise<LandscapeOutcome> {
   const plane = choosePlane(settings, subject, options.seed, options.signal);
@@ -121,11 +161,13 @@ export async function computeLandscape(subject: LandscapeSubject, settings: Land
     onLevel: (level, stride) => options.onProgress?.({ fraction: level.computed / (alphas.length * spec.betas.length), message: `landscape: ${level.alphas.length}×${level.betas.length} grid`, partial: { landscape: describe(level, stride, stride === 1) } }),
   });
   const complete = grid.computed === grid.loss.length;
-  if (!complete) return { landscape: describe(grid, 1, false), warning: `landscape cancelled: ${grid.computed} of ${grid.loss.length} grid points computed, the rest are null` };
-  if (!trajectory) return { landscape: describe(grid, 1, true) };
+  const gridWarning = nonFiniteGridWarning(grid);
+  if (!complete) return { landscape: describe(grid, 1, false), warning: joined(`landscape cancelled: ${grid.computed} of ${grid.loss.length} grid points computed, the rest are null`, gridWarning) };
+  if (!trajectory) return { landscape: describe(grid, 1, true), warning: gridWarning };
   options.onProgress?.({ fraction: 1, message: `landscape: the loss along the path (${trajectory.alpha.length} points)` });
   const path = lossAlongPath(spec, trajectory, options.signal);
   const landscape = { ...describe(grid, 1, true), trajectory: { ...trajectory, loss: path.loss } };
   const stopped = path.evaluated < path.loss.length;
-  return { landscape, warning: stopped ? `landscape cancelled along the path: the loss at ${path.evaluated} of ${path.loss.length} of its points computed, the rest are null` : undefined };
+  const pathWarning = nonFinitePathWarning(path.nonFinite, path.loss.length);
+  return { landscape, warning: joined(gridWarning, pathWarning, stopped ? `landscape cancelled along the path: the loss at ${path.evaluated} of ${path.loss.length} of its points computed, the rest are null` : undefined) };
 }

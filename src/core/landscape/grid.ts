@@ -64,6 +64,8 @@ export interface PlaneGridValues {
   accuracy?: Float64Array;
   /** Points computed out of alphas.length·betas.length. */
   computed: number;
+  /** Indices (row-major, as loss) of computed points whose loss came back NaN or ±Infinity; those stay NaN in loss, like points not computed. Set on the full grid only. */
+  nonFinite?: number[];
 }
 
 /** The stride-s subgrid of a grid: its axes and values (a coarse level of progressive refinement). */
@@ -88,7 +90,7 @@ export function subgrid(grid: PlaneGridValues, stride: number): PlaneGridValues 
 export async function computePlaneGrid(spec: PlaneSpec, runner: PlaneRunner, options: { signal?: Cancellation; onLevel?: (level: PlaneGridValues, stride: number) => void } = {}): Promise<PlaneGridValues> {
   const columns = spec.alphas.length;
   const levels = refinementLevels(columns, spec.betas.length);
-  const grid: PlaneGridValues = { alphas: spec.alphas, betas: spec.betas, loss: new Float64Array(columns * spec.betas.length).fill(NaN), computed: 0 };
+  const grid: PlaneGridValues = { alphas: spec.alphas, betas: spec.betas, loss: new Float64Array(columns * spec.betas.length).fill(NaN), computed: 0, nonFinite: [] };
   const levelOfPoint = new Uint8Array(grid.loss.length);
   const remaining = levels.map((level, index) => {
     let count = 0;
@@ -105,8 +107,14 @@ export async function computePlaneGrid(spec: PlaneSpec, runner: PlaneRunner, opt
     (values) => {
       values.columns.forEach((column, k) => {
         const index = values.row * columns + column;
-        grid.loss[index] = values.loss[k];
-        if (values.accuracy) (grid.accuracy ??= new Float64Array(grid.loss.length).fill(NaN))[index] = values.accuracy[k];
+        const loss = values.loss[k];
+        if (values.accuracy) grid.accuracy ??= new Float64Array(grid.loss.length).fill(NaN);
+        // A model whose output is NaN must not pass for points not computed: recorded to be
+        // reported, loss and accuracy (meaningless there) left null.
+        if (Number.isFinite(loss)) {
+          grid.loss[index] = loss;
+          if (values.accuracy) grid.accuracy![index] = values.accuracy[k];
+        } else grid.nonFinite!.push(index);
         remaining[levelOfPoint[index]]--;
       });
       grid.computed += values.columns.length;

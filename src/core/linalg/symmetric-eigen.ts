@@ -3,10 +3,18 @@
  * ascending and eigenvectors as rows (row k, length n, is the unit eigenvector of values[k]).
  * n = 2 has a closed form; larger n are tridiagonalized in place on the flat array (Householder
  * reduction A = QTQᵀ) and then solved by the implicit QL iteration with Wilkinson shifts on T
- * (Golub & Van Loan, Matrix Computations, §8.3; Numerical Recipes' tqli). Eigenvectors are
+ * (Golub & Van Loan, Matrix Computations, §8.3), with LAPACK dsteqr's splitting, scaling and
+ * iteration budget and a deflation test relative to the block's norm (see tridiagonalQl). Eigenvectors are
  * accumulated only when asked, as rows, so every rotation touches contiguous memory (ml-matrix's
  * general solver takes 12 s for n = 1000).
  */
+
+/**
+ * Matrices and tridiagonal blocks whose largest entry lies outside [SAFE_LOW, SAFE_HIGH] are scaled
+ * to 1 first, so that ε·‖T‖ cannot underflow and no sum of n squares (n ≤ 2¹⁵) can overflow.
+ */
+const SAFE_LOW = 2 ** -400;
+const SAFE_HIGH = 2 ** 400;
 
 /** Eigenvalues ascending, and when asked the eigenvectors: vectors[k·n + i] is component i of the k-th. */
 export interface SymmetricEigen {
@@ -27,11 +35,22 @@ export function symmetricEigen(matrix: Float64Array, n: number, options: Symmetr
   const withVectors = options.vectors ?? false;
   if (n === 2) return symmetricEigen2(matrix, withVectors);
   const a = options.overwrite ? matrix : Float64Array.from(matrix.subarray(0, n * n));
+  // Scaled into a safe range first, as LAPACK's dsyev does: the reflectors' sums of squares
+  // must neither underflow (entries near 1e-200) nor overflow (near 1e200).
+  let largest = 0;
+  for (let k = 0; k < n * n; k++) {
+    const size = Math.abs(a[k]);
+    if (!Number.isFinite(size)) throw new Error('the symmetric eigensolver was given a matrix with non-finite entries (NaN or ±Infinity)');
+    if (size > largest) largest = size;
+  }
+  const scale = largest > 0 && (largest < SAFE_LOW || largest > SAFE_HIGH) ? 1 / largest : 1;
+  if (scale !== 1) for (let k = 0; k < n * n; k++) a[k] *= scale;
   const diagonal = new Float64Array(n);
   const offDiagonal = new Float64Array(n);
   const reflectors = householderTridiagonalize(a, n, diagonal, offDiagonal);
   const rows = withVectors ? orthogonalFactorTransposed(reflectors, n) : undefined;
   tridiagonalQl(diagonal, offDiagonal, rows, n);
+  if (scale !== 1) for (let k = 0; k < n; k++) diagonal[k] /= scale;
   const order = Array.from(diagonal.keys()).sort((i, j) => diagonal[i] - diagonal[j]);
   const values = Float64Array.from(order, (k) => diagonal[k]);
   if (!rows) return { values };
@@ -297,19 +316,50 @@ function orthogonalFactorTransposed(reflectors: Float64Array, n: number): Float6
 /**
  * Eigenvalues of the symmetric tridiagonal matrix (diagonal d, offDiagonal e with e[i] = T[i][i+1])
  * by the implicit QL iteration with Wilkinson shifts, in place into d; rotations applied to the
- * rows of `rows` when given.
+ * rows of `rows` when given. As in LAPACK's dsteqr, T is first split into unreduced blocks where an
+ * off-diagonal entry is negligible next to its two diagonal neighbours, each block is scaled into a
+ * safe range when its norm is extreme, and the iteration has a budget of 30 sweeps per eigenvalue
+ * for the whole matrix rather than for each eigenvalue.
+ *
+ * Within a block, e[m] counts as converged when |e[m]| ≤ ε·‖block‖. A test against the neighbours
+ * alone (|e[m]| ≤ ε·(|d[m]| + |d[m+1]|)) cannot be met for a cluster of eigenvalues at zero (the
+ * null directions of a softmax output layer give a Hessian dozens of them): there the diagonal
+ * entries are themselves rounding noise of size ε·‖T‖, every sweep through the rest of the block
+ * adds noise of that size to e, and the iteration stalls far above the local threshold. Deflating at
+ * ε·‖block‖ perturbs each eigenvalue by at most that much (Weyl), the same order as the backward
+ * error of the Householder reduction and of LAPACK's own solvers.
  */
 function tridiagonalQl(d: Float64Array, e: Float64Array, rows: Float64Array | undefined, n: number): void {
-  for (let l = 0; l < n; l++) {
-    let iterations = 0;
+  const budget = { sweeps: 30 * n };
+  let start = 0;
+  while (start < n) {
+    let end = start;
+    while (end < n - 1 && Math.abs(e[end]) > Number.EPSILON * Math.sqrt(Math.abs(d[end])) * Math.sqrt(Math.abs(d[end + 1]))) end++;
+    e[end] = 0;
+    if (end > start) tridiagonalBlockQl(d, e, rows, n, start, end, budget);
+    start = end + 1;
+  }
+}
+
+
+/** The QL iteration on the unreduced block first…last of T (e[last] = 0), spending sweeps from the shared budget. */
+function tridiagonalBlockQl(d: Float64Array, e: Float64Array, rows: Float64Array | undefined, n: number, first: number, last: number, budget: { sweeps: number }): void {
+  let norm = 0;
+  for (let i = first; i <= last; i++) norm = Math.max(norm, Math.abs(d[i]) + Math.abs(e[i]) + (i > first ? Math.abs(e[i - 1]) : 0));
+  const scale = norm < SAFE_LOW || norm > SAFE_HIGH ? 1 / norm : 1;
+  if (scale !== 1) {
+    for (let i = first; i <= last; i++) {
+      d[i] *= scale;
+      e[i] *= scale;
+    }
+  }
+  const tolerance = Number.EPSILON * norm * scale;
+  for (let l = first; l <= last; l++) {
     for (;;) {
       let m = l;
-      for (; m < n - 1; m++) {
-        const scale = Math.abs(d[m]) + Math.abs(d[m + 1]);
-        if (Math.abs(e[m]) <= Number.EPSILON * scale) break;
-      }
+      while (m < last && Math.abs(e[m]) > tolerance) m++;
       if (m === l) break;
-      if (iterations++ === 60) throw new Error(`the tridiagonal QL iteration did not converge for eigenvalue ${l}`);
+      if (budget.sweeps-- <= 0) throw new Error(`the tridiagonal QL iteration did not converge for eigenvalue ${l} within ${30 * n} sweeps`);
       let g = (d[l + 1] - d[l]) / (2 * e[l]);
       let r = Math.hypot(g, 1);
       g = d[m] - d[l] + e[l] / (g + (g >= 0 ? r : -r));
@@ -341,6 +391,9 @@ function tridiagonalQl(d: Float64Array, e: Float64Array, rows: Float64Array | un
       e[l] = g;
       e[m] = 0;
     }
+  }
+  if (scale !== 1) {
+    for (let i = first; i <= last; i++) d[i] /= scale;
   }
 }
 
