@@ -20,6 +20,7 @@ in the same order. Results come back as they finish (``distributed.as_completed`
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import io
 import logging
@@ -219,7 +220,7 @@ def _worker_problem(model: dict[str, Any], data: dict[str, Any], purpose: str) -
     """The Problem a bundle describes, built once per (model hash, data hash, purpose) in this
     worker process: the landscape's evaluator may change its model's memory layout, so the
     Hessian's probes get a model of their own."""
-    from .loading import DTYPES, Loader, make_loss
+    from .loading import DTYPES, Loader, load_weights_only, make_loss
     from .problem import Problem
 
     key = (model["hash"], data["hash"], purpose)
@@ -242,7 +243,7 @@ def _worker_problem(model: dict[str, Any], data: dict[str, Any], purpose: str) -
         factory, reference = loader.function(spec["model"], "/model/pytorch")
         torch.manual_seed(spec["seed"])
         module = loader.call(factory, reference)
-        state = torch.load(io.BytesIO(model["state"]), map_location="cpu")
+        state = load_weights_only(io.BytesIO(model["state"]))
         device, dtype = _worker_device(spec["device"]), DTYPES[spec["dtype"]]
         module = module.to(device=device, dtype=dtype)  # before loading: float64 weights must not pass through float32
         module.load_state_dict(state)
@@ -322,6 +323,20 @@ def _warm_worker() -> str:
 
     tune_malloc()
     return torch.__version__
+
+
+def _ignore_interrupts() -> bool:
+    """A local cluster's worker process ignores SIGINT, as the backend does: Ctrl+C in a terminal
+    reaches the whole process group, and the backend stops the work through the cancel instead
+    (a worker dying on the signal would lose its row). Runs on the worker's main thread."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return True
+
+
+MODEL_HINT = ("if nothing else stopped them, evaluating your model ends its process (os._exit or sys.exit in it, a crash in native code, running out of memory): "
+              'run without the cluster (no "cluster" in the config, no --cluster) to see the error')
 
 
 # ---- the backend's side ---------------------------------------------------------------------------------
@@ -430,6 +445,8 @@ class Cluster:
                 os.remove(path)
                 os.rmdir(folder)
             self.client.run(_warm_worker)
+            if self.local_cluster is not None:  # our own worker processes (a remote cluster's are its owner's)
+                self.client.run(_ignore_interrupts)
             self._workers = self.worker_count()
         except BaseException as exc:  # kept for the first analysis that needs the cluster
             self._prepare_error = exc
@@ -496,14 +513,19 @@ class Cluster:
                     pending.discard(future.key)
                     if future.status == "cancelled":  # not by us: its inputs were lost with the workers holding them
                         self._cancel(futures)
-                        raise ClusterFailure(f"cluster {self.address}: every worker is gone, or the workers holding the model and data were lost, with {len(pending) + 1} of "
-                                             f"{len(futures)} {what} tasks unfinished; the finished part is kept", {"field": FIELD})
+                        raise self._lost(futures, len(pending) + 1, what)
                     try:
                         value = future.result()
                     except Exception as exc:
                         self._cancel(futures)
+                        if isinstance(exc, concurrent.futures.CancelledError):  # cancelled (inputs lost) between the status check and here
+                            raise self._lost(futures, len(pending) + 1, what) from exc
                         if type(exc).__name__ == "KilledWorker":
-                            raise ClusterFailure(f"cluster {self.address}: {what}: workers died running the same task repeatedly ({exc}); the finished part is kept", {"field": FIELD}) from exc
+                            # The scheduler gave up on a task after it was running on each of several workers that died: the task itself ends them.
+                            raise ClusterFailure(f"cluster {self.address}: the worker process running a {what} task died each time it ran it (Dask's KilledWorker: "
+                                                 f"{getattr(exc, 'allowed_failures', 'several')} workers lost): evaluating your model ends its process (os._exit or sys.exit "
+                                                 'in it, a crash in native code, running out of memory); run without the cluster (no "cluster" in the config, no --cluster) '
+                                                 "to see the error. The finished part is kept", {"field": FIELD}) from exc
                         raise
                     if on_result(number[future.key], value):
                         self._cancel(futures)
@@ -519,14 +541,43 @@ class Cluster:
                         no_workers_since = no_workers_since or now
                         if now - no_workers_since >= NO_WORKERS_GRACE_SECONDS:
                             self._cancel(futures)
-                            raise ClusterFailure(f"cluster {self.address}: every worker is gone (none for {NO_WORKERS_GRACE_SECONDS:g} s) with {len(pending)} of {len(futures)} {what} tasks unfinished; "
-                                                 "the finished part is kept", {"field": FIELD})
+                            deaths = self._deaths(futures)
+                            hint = f"; {deaths} of them died while running one: {MODEL_HINT}" if deaths else ""
+                            raise ClusterFailure(f"cluster {self.address}: every worker is gone (none for {NO_WORKERS_GRACE_SECONDS:g} s) with {len(pending)} of {len(futures)} {what} tasks unfinished"
+                                                 f"{hint}. The finished part is kept", {"field": FIELD})
                     else:
                         no_workers_since = None
             return True
         finally:
             if pending:
                 self._cancel(futures)
+
+    def _lost(self, futures: list[Any], unfinished: int, what: str) -> ClusterFailure:
+        """The failure of a task cancelled by the scheduler: its inputs (the model and data) were lost with the workers holding them."""
+        deaths = self._deaths(futures)
+        if deaths:
+            gone = "every worker is gone" if self.worker_count() == 0 else "the workers holding the model and data were lost"
+            return ClusterFailure(f"cluster {self.address}: {gone} ({deaths} worker process{'es' if deaths != 1 else ''} died while running {what} tasks) "
+                                  f"with {unfinished} of {len(futures)} tasks unfinished; {MODEL_HINT}. The finished part is kept", {"field": FIELD})
+        return ClusterFailure(f"cluster {self.address}: every worker is gone, or the workers holding the model and data were lost, with {unfinished} of "
+                              f"{len(futures)} {what} tasks unfinished; the finished part is kept", {"field": FIELD})
+
+    def _deaths(self, futures: list[Any]) -> int:
+        """How many workers the scheduler removed while they ran one of these tasks (0 when it cannot tell)."""
+        keys = {str(f.key) for f in futures}
+
+        # Defined here so that it travels by value: a remote scheduler need not have this package.
+        def deaths_among(dask_scheduler: Any) -> int:
+            deaths = 0
+            for _, event in dask_scheduler.events.get("all", ()):
+                if isinstance(event, dict) and event.get("action") == "remove-worker" and keys & {str(k) for k in event.get("processing-tasks", ())}:
+                    deaths += 1
+            return deaths
+
+        try:
+            return int(self.client.run_on_scheduler(deaths_among))
+        except Exception:
+            return 0
 
     def _cancel(self, futures: list[Any]) -> None:
         try:

@@ -90,6 +90,8 @@ def _evaluate_forked(evaluator: PlaneEvaluator, points: list[Point], on_value: O
         if pid == 0:  # the child: evaluate chunks, write "index loss accuracy" lines, exit
             code = 0
             try:
+                # Ctrl+C in a terminal reaches the child too: the parent stops it (``stop``) after the cancel.
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
                 os.close(read_fd)
                 with os.fdopen(write_fd, "w", buffering=1) as out:
                     while (chunk := next_chunk()) is not None:

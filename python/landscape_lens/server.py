@@ -20,10 +20,10 @@ from typing import Any, Callable, Optional
 import torch
 
 from . import __version__
-from .errors import INVALID_PARAMS, METHOD_NOT_FOUND, BackendError, ProtocolError, UserFiles, classify
+from .errors import INTERNAL, INVALID_PARAMS, METHOD_NOT_FOUND, BackendError, ProtocolError, UserFiles, classify
 from .loading import Loader, load_problem
 from .problem import Problem
-from .rpc import EOF_MARK, Connection, Progress
+from .rpc import EOF_MARK, Connection, MessageTooLarge, Progress
 
 PROTOCOL_VERSION = 1
 
@@ -161,11 +161,16 @@ def serve(connection: Connection) -> int:
             connection.respond_error(request_id, ProtocolError(METHOD_NOT_FOUND, f"unknown method {method!r}").to_json())
             continue
         params = message.get("params") or {}
-        progress = Progress(lambda p: connection.notify("progress", p))
+        progress = Progress(lambda p: send_progress(connection, p))
         cancelled = lambda rid=request_id: connection.is_cancelled(rid)  # noqa: E731
         try:
             try:
                 result = handler(params, progress, cancelled)
+            except BaseException:
+                # The newest partial result still held by the throttle goes out before the error
+                # response (which carries no results): every finished point, epoch or stage is kept.
+                progress.flush()
+                raise
             finally:
                 progress.close()
         except BaseException as exc:  # every failure of a request becomes its error response
@@ -176,6 +181,20 @@ def serve(connection: Connection) -> int:
                 print(error.data.get("traceback") or traceback.format_exc(), file=sys.stderr)
             connection.respond_error(request_id, error.to_json())
         else:
-            connection.respond(request_id, result)
+            try:
+                connection.respond(request_id, result)
+            except MessageTooLarge as exc:
+                print(f"landscape_lens: the answer to {method} was not sent: {exc}", file=sys.stderr)
+                connection.respond_error(request_id, ProtocolError(INTERNAL, f"the result of {method} is too large to send: {exc}; ask for less "
+                                                                                    "(no eigenvectors, a coarser grid, fewer steps)").to_json())
         finally:
             connection.forget(request_id)
+
+
+def send_progress(connection: Connection, params: dict[str, Any]) -> None:
+    """A progress notification; one over the message limit is left out (the log says so), the
+    computation goes on."""
+    try:
+        connection.notify("progress", params)
+    except MessageTooLarge as exc:
+        print(f"landscape_lens: a progress report was left out: {exc}", file=sys.stderr)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 import unittest
 
@@ -36,6 +37,8 @@ MODEL = textwrap.dedent('''
     class Slow(torch.nn.Module):
         """Waits LANDSCAPE_TEST_DELAY seconds per forward, so a grid lasts long enough to break it."""
         def forward(self, x):
+            if os.environ.get("LANDSCAPE_TEST_EXIT"):  # a model that ends the process evaluating it
+                os._exit(3)
             time.sleep(float(os.environ.get("LANDSCAPE_TEST_DELAY", "0")))
             return x
 
@@ -462,6 +465,84 @@ class TestEveryWorkerGone(SeparateProcessesTestCase):
         kept = [v for v in last["loss"] if v is not None]
         self.assertGreater(len(kept), 0.2 * 17 * 17 - 1)
         self.assertLess(len(kept), 17 * 17)
+
+
+def serve_on_pipes():
+    """The backend's serve loop in a thread, on pipes: (send(message), next_message(), thread)."""
+    from landscape_lens.rpc import Connection, encode, read_message
+    from landscape_lens.server import serve
+
+    requests_read, requests_write = os.pipe()
+    answers_read, answers_write = os.pipe()
+    connection = Connection(os.fdopen(requests_read, "rb", buffering=0), os.fdopen(answers_write, "wb", buffering=0))
+    thread = threading.Thread(target=serve, args=(connection,), daemon=True)
+    thread.start()
+    to_backend = os.fdopen(requests_write, "wb", buffering=0)
+    from_backend = os.fdopen(answers_read, "rb", buffering=0)
+    return (lambda message: to_backend.write(encode({"jsonrpc": "2.0", **message}))), (lambda: read_message(from_backend)), to_backend, thread
+
+
+class TestLocalWorkersDying(ClusterTestCase):
+    """A local cluster of its own: its workers are killed, or killed by the model."""
+
+    def setUp(self):
+        type(self).cluster = self.start_cluster(2)
+
+    def tearDown(self):
+        self.cluster.close()
+        type(self).cluster = None
+
+    def test_local_workers_ignore_sigint(self):
+        self.assertTrue(self.cluster._ready())
+        dispositions = self.cluster.client.run(lambda: signal.getsignal(signal.SIGINT) == signal.SIG_IGN)
+        self.assertEqual(len(dispositions), 2)
+        self.assertTrue(all(dispositions.values()), dispositions)
+
+    def test_a_model_that_ends_its_worker_process_is_named(self):
+        self.cluster.client.run(lambda: os.environ.__setitem__("LANDSCAPE_TEST_EXIT", "1"))  # the workers only
+        started = time.monotonic()
+        with self.assertRaises(ClusterFailure) as caught:
+            run_landscape(self.problem, self.config, self.loader, lambda *a, **k: None, lambda: False, cluster=self.cluster)
+        message = str(caught.exception)
+        self.assertIn("died while running landscape row tasks", message)
+        self.assertIn("evaluating your model ends its process", message)
+        self.assertIn("run without the cluster", message)
+        self.assertLess(time.monotonic() - started, 60)
+
+    def test_every_finished_point_reaches_the_client_when_the_workers_die(self):
+        """Through the server: the newest partial result goes out before the error response."""
+        self.set_delay(0.02)
+        pids = list(self.cluster.client.run(os.getpid).values())
+        config = dict(self.config, cluster={"scheduler": self.cluster.client.scheduler.address})
+        config["analyses"] = {"landscape": {"directions": "random", "dimensions": 2, "resolution": 17}}
+        send, receive, to_backend, thread = serve_on_pipes()
+        try:
+            send({"id": 1, "method": "initialize", "params": {"protocolVersion": 1, "config": config, "baseDir": self.folder}})
+            while (message := receive()).get("id") != 1:
+                pass
+            self.assertIn("result", message, message)
+            send({"id": 2, "method": "landscape", "params": {}})
+            progress, killed = [], False
+            while "id" not in (message := receive()):
+                progress.append(message["params"])
+                if not killed and message["params"]["fraction"] >= 0.2:
+                    for pid in pids:
+                        os.kill(pid, signal.SIGKILL)
+                    killed = True
+        finally:
+            to_backend.close()
+            thread.join(30)
+            self.set_delay(0)
+        self.assertTrue(killed)
+        self.assertIn("error", message, "the landscape fails")
+        counted = [int(p["message"].split()[1]) for p in progress if p["message"].endswith("points") or " points on " in p["message"]]
+        partials = [p["partial"]["landscape"] for p in progress if p.get("partial")]
+        last = partials[-1]
+        self.assertEqual(progress[-1]["message"], "landscape: the cluster failed; the finished points are kept")
+        self.assertEqual(last["stride"], 1)
+        kept = sum(v is not None for v in last["loss"])
+        self.assertGreaterEqual(kept, max(counted + [sum(v is not None for v in p["loss"]) for p in partials]))
+        self.assertLess(kept, 17 * 17)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
  * environment problem (CUDA out of memory, no such device) says so; a process that ended says how.
  */
 import { ResponseError } from 'vscode-jsonrpc/node';
+import { TransportError } from './channel';
 import { BackendExited } from './client';
 import { ERROR_CODES, type BackendErrorData } from './protocol';
 
@@ -26,6 +27,7 @@ const STEP: Record<string, string> = {
 export function describeFailure(method: string, error: unknown): DescribedFailure {
   const step = STEP[method] ?? method;
   if (error instanceof BackendExited) return { reason: `${error.message} during ${step}${error.lastLine ? `; the last line it wrote: ${error.lastLine}` : ''}` };
+  if (error instanceof TransportError) return { reason: `the channel to the PyTorch backend broke during ${step}: ${error.message}; the backend was ended, what finished before is kept` };
   if (error instanceof ResponseError) {
     const data = (error.data ?? {}) as BackendErrorData;
     switch (error.code) {

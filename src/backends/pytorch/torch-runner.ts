@@ -162,8 +162,12 @@ class TorchRun {
     } catch (error) {
       const { reason, traceback } = describeFailure(method, error);
       if (traceback && !this.alreadyPrinted(traceback)) for (const line of traceback.trimEnd().split('\n')) this.log(line);
-      if (this.cancelled && (error instanceof BackendExited || this.killedAfterCancel)) {
+      if (this.cancelled && this.killedAfterCancel) {
         return { outcome: { status: 'cancelled', results: this.results, reason: `cancelled during ${method}; the backend did not stop within ${this.grace / 1000} s and was ended; what finished before is kept` } };
+      }
+      if (this.cancelled && error instanceof BackendExited) {
+        // It ended on its own (a signal from elsewhere, a crash) before answering the cancel: say how, not that it was slow.
+        return { outcome: { status: 'cancelled', results: this.results, reason: `cancelled during ${method}; before answering the cancel, ${error.message.replace(/^the PyTorch backend/, 'the backend')}; what finished before is kept` } };
       }
       return { outcome: { status: 'failed', results: this.results, reason } };
     } finally {
