@@ -3,14 +3,14 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ProgressPrinter } from './cli-progress';
-import { memoryIssues } from './config/memory';
-import { validateConfigText } from './config/validate';
+import { summarize } from './cli-summary';
+import { DEFAULT_RUN_DEFAULTS, prepare } from './config/prepare';
 import type { ConfigIssue } from './config/types';
-import { checkOutputFolder, OutputFolderError, probeOutputFolder } from './output-folder';
-import { withClusterScheduler } from './config/cluster-address';
-import { EngineRunner, runsOnPytorch } from './runner';
+import { freeSibling, OutputFolderError, outputFolderState, placeRun, probeOutputFolder } from './output-folder';
+import { clusterAddressProblem } from './config/cluster-address';
+import { EngineRunner } from './runner';
 import { CLI_FIX, TorchRunner, backendPackageDir, findInterpreter, interpreterCandidates } from './backends/pytorch';
-import { PartialSaveError, runFolderName, writeResults, type RunRecord } from './results-store';
+import { PartialSaveError, runFolderName, writeResultsAsync, type RunRecord } from './results-store';
 import type { ExperimentResults } from './results';
 
 const USAGE = `Landscape Lens: loss landscapes, saddle points and Hessian spectra from the command line.
@@ -19,12 +19,14 @@ Usage:
   landscape-lens run <config.landscape.json> [--out <dir>] [--force] [--workers <n>] [--quiet] [--python <path>] [--cluster <address>]
       Validate and run an experiment; write results.json, run.json, the config and a CSV per
       trajectory to <dir> (default: a new folder .landscape-lens/runs/<time>-<name> beside the
-      config). <dir> must be new or empty; --force replaces an earlier run folder there, or adds
-      the run's files beside other files (nothing is deleted; a name already taken is refused).
-      The run happens in worker threads (--workers <n>, default one per core); Ctrl+C cancels
-      it and keeps what finished. A config with model.pytorch runs in Python with PyTorch: the
-      first python3 or python on the PATH that imports torch, or --python <path>. --cluster
-      tcp://host:8786 sends its landscape rows and Hessian probes to that Dask scheduler.
+      config). <dir> must be new or empty; --force adds the run's files beside other files (a
+      name already taken is refused), and saves beside an earlier run in a new folder <dir>-2
+      (named); nothing is ever deleted or replaced. The run happens in worker threads
+      (--workers <n>, default one per core); Ctrl+C cancels it and keeps what finished (while
+      it is saved, Ctrl+C asks to wait; a third press stops at once). A config with
+      model.pytorch runs in Python with PyTorch: the first python3 or python on the PATH that
+      imports torch, or --python <path>. --cluster tcp://host:8786 sends its landscape rows and
+      Hessian probes to that Dask scheduler.
   landscape-lens validate <config.landscape.json>
       Check a config against the schema and the semantic rules; print every problem.
   landscape-lens --help
@@ -78,6 +80,8 @@ function parseArguments(argv: string[]): Arguments | 'help' {
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new UsageError('--workers needs a whole number of at least 1: --workers 2');
   if (values.python === '') throw new UsageError('--python needs the path of a Python interpreter with PyTorch: --python /usr/bin/python3');
   if (values.cluster === '') throw new UsageError('--cluster needs the address of a Dask scheduler: --cluster tcp://host:8786');
+  const clusterProblem = values.cluster === undefined ? undefined : clusterAddressProblem(values.cluster);
+  if (clusterProblem) throw new UsageError(`--cluster: the scheduler address ${clusterProblem}`);
   return { command, file, out: values.out, force: values.force ?? false, quiet: values.quiet ?? false, workers, python: values.python, cluster: values.cluster };
 }
 
@@ -92,93 +96,55 @@ function formatIssue(file: string, text: string, issue: ConfigIssue): string {
   return `${location}: ${issue.severity}:${field} ${issue.message}`;
 }
 
-/** f for the summary: 5 significant digits, or why there is no number. */
-function formatValue(value: number | undefined): string {
-  if (value === undefined) return 'none';
-  return Number.isNaN(value) ? 'undefined (NaN)' : value.toPrecision(5);
-}
-
-function summarize(results: ExperimentResults, folder: string): string {
-  const lines = [`${results.name}`];
-  for (const trajectory of results.trajectories ?? []) {
-    const last = trajectory.points[trajectory.points.length - 1] ?? [];
-    const where = last.map((value) => value.toPrecision(4)).join(', ');
-    lines.push(`  ${trajectory.label.padEnd(28)} ${trajectory.status.padEnd(22)} steps ${String(trajectory.steps).padStart(6)}  f = ${formatValue(trajectory.values.at(-1))} at (${where})`);
-  }
-  if (results.criticalPoints) {
-    const counts = new Map<string, number>();
-    for (const point of results.criticalPoints) counts.set(point.kind, (counts.get(point.kind) ?? 0) + 1);
-    lines.push(`  critical points: ${[...counts].map(([kind, count]) => `${count} ${kind}`).join(', ') || 'none found'}`);
-  }
-  const training = results.training;
-  const last = training?.history.at(-1);
-  if (training && last) {
-    const accuracy = last.testAccuracy !== undefined ? `, test accuracy ${(100 * last.testAccuracy).toFixed(1)}%` : '';
-    lines.push(`  training: ${training.status} after ${last.epoch} epoch(s), loss ${last.loss.toPrecision(4)}${accuracy}, ${training.events.length} event(s)`);
-  }
-  const hessian = results.hessian;
-  if (hessian) {
-    const spectrum = hessian.eigenvalues ?? [...(hessian.bottom ?? []), ...(hessian.top ?? [])].map((pair) => pair.value).sort((a, b) => a - b);
-    const extremes = spectrum.length ? `, λmin ${spectrum[0].toPrecision(4)}, λmax ${spectrum[spectrum.length - 1].toPrecision(4)}` : '';
-    const kind = hessian.classification ? `${hessian.classification.kind}${hessian.classification.index ? ` (index ${hessian.classification.index})` : ''}` : 'not classified';
-    lines.push(`  hessian: ${hessian.dimension} parameters, ${kind}${extremes}`);
-  }
-  const landscape = results.landscape;
-  if (landscape) {
-    const finite = landscape.loss.filter((value): value is number => value !== null && Number.isFinite(value));
-    const range = finite.length ? `, loss ${Math.min(...finite).toPrecision(4)} to ${Math.max(...finite).toPrecision(4)}` : '';
-    const size = landscape.dimensions === 2 ? `${landscape.alphas.length}×${landscape.betas?.length ?? 0}` : `${landscape.alphas.length}`;
-    lines.push(`  landscape: ${landscape.directions} directions, ${size} grid${range}${landscape.complete ? '' : ' (incomplete)'}`);
-  }
-  for (const warning of results.warnings) lines.push(`  warning: ${warning}`);
-  lines.push(`results: ${join(folder, 'results.json')}`);
-  return lines.join('\n');
-}
-
-/** A new folder under `runsDir` for a run of `name` (-2, -3… when the time and name are taken). */
+/** A new folder under `runsDir` for a run of `name` (-2, -3… when the time and name are taken; claimed when the run is saved). */
 function newRunFolder(runsDir: string, name: string): string {
   const base = join(runsDir, runFolderName(name));
-  let folder = base;
-  for (let suffix = 2; ; suffix++) {
-    try {
-      if (checkOutputFolder(folder, false) !== 'run') return folder;
-    } catch {
-      // taken by something else: try the next name
-    }
-    folder = `${base}-${suffix}`;
+  try {
+    const state = outputFolderState(base);
+    if (state === 'absent' || state === 'empty') return base;
+  } catch {
+    // a file of that name: take the next name
   }
+  return freeSibling(base);
 }
 
 /**
- * The folder the run is saved in, checked and made before the run starts: `--out` must be new,
- * empty, or (with --force) an earlier run folder or a folder whose files the run does not name;
- * the folder is created and a file written to it and removed, so one that cannot be written fails now.
+ * The folder the run is saved in, checked and made before the run starts: `--out` must be new or
+ * empty, or with --force a folder whose files the run does not name (the run's files go beside
+ * them) or an earlier run folder (the run goes to a new folder beside it, named here; nothing is
+ * replaced); the folder is created and a file written to it and removed, so one that cannot be
+ * written fails now.
  */
 function prepareOutputFolder(args: Arguments, baseDir: string, name: string): string {
-  const folder = args.out !== undefined ? resolve(args.out) : newRunFolder(join(baseDir, '.landscape-lens', 'runs'), name);
   try {
-    checkOutputFolder(folder, args.force, '--force');
-    probeOutputFolder(folder);
+    if (args.out === undefined) {
+      const folder = newRunFolder(join(baseDir, '.landscape-lens', 'runs'), name);
+      probeOutputFolder(folder);
+      return folder;
+    }
+    const place = placeRun(resolve(args.out), args.force, '--force');
+    if (place.beside) console.error(`landscape-lens: ${place.beside}: this run is saved in ${place.folder}`);
+    probeOutputFolder(place.folder);
+    return place.folder;
   } catch (error) {
     if (error instanceof OutputFolderError) throw new UsageError(`--out: ${error.message}`);
     throw error;
   }
-  return folder;
 }
 
-/** Saves the run in `folder`; when that is no longer possible (something else was written there meanwhile), in a new folder beside it. Returns where it went. */
-function save(folder: string, results: ExperimentResults, configText: string, record: RunRecord, force: boolean): string {
-  try {
-    writeResults(folder, results, configText, record, { force });
-    return folder;
-  } catch (error) {
-    if (!(error instanceof OutputFolderError)) throw error;
-    const instead = newRunFolder(dirname(folder), `${record.name}`);
-    console.error(`landscape-lens: ${error.message}; saving in ${instead} instead`);
-    writeResults(instead, results, configText, record);
-    return instead;
-  }
+/**
+ * Saves the run in `folder` (letting signals be answered while it writes); when that is no longer
+ * possible (another run saved there meanwhile), in a new folder beside it, which is named. Returns
+ * where it went. `onStaging` hears the folder the files are written to until they are in place.
+ */
+async function save(folder: string, run: { results: ExperimentResults; configText: string; record: RunRecord }, force: boolean, onStaging: (staging: string) => void): Promise<string> {
+  const saved = await writeResultsAsync(folder, run.results, run.configText, run.record, { force, besideWhenTaken: true, onStaging });
+  if (saved !== folder) console.error(`landscape-lens: ${folder} was taken while the run went (another run saved there); this run is saved in ${saved}`);
+  return saved;
 }
+
+/** Ctrl+C (or SIGTERM) presses, within the stopping or the saving of a run, after which the CLI stops at once. */
+const PRESSES_TO_STOP_NOW = 3;
 
 /** The PyTorch runner with --python, or the first python3 / python on the PATH that imports torch. */
 function cliTorchRunner(python: string | undefined): TorchRunner {
@@ -200,14 +166,14 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`cannot read ${args.file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
   const baseDir = dirname(path);
-  const validated = validateConfigText(text, baseDir);
-  const issues = [...validated.issues, ...(validated.config ? memoryIssues(validated.config) : [])];
-  const config = issues.some((issue) => issue.severity === 'error') || !validated.config ? undefined : withClusterScheduler(validated.config, args.cluster);
+  // As the editor prepares it (config/prepare.ts), with the settings' documented defaults and --cluster.
+  const { config, issues, backend } = prepare(text, baseDir, { defaults: DEFAULT_RUN_DEFAULTS, cluster: { address: args.cluster, source: '--cluster', replaces: true } });
   for (const issue of issues) console.error(formatIssue(args.file, text, issue));
   if (!config) {
     console.error(`${args.file}: not run: fix the ${issues.filter((issue) => issue.severity === 'error').length} error(s) above`);
     return 2;
   }
+  if (args.cluster !== undefined && backend !== 'pytorch') throw new UsageError(`--cluster applies to PyTorch configs (model.pytorch) only: ${args.file} runs on the engine, in this machine's worker threads; leave --cluster out`);
   if (args.command === 'validate') {
     console.log(`${args.file}: valid${issues.length ? ` (${issues.length} warning(s))` : ''}`);
     return 0;
@@ -217,27 +183,47 @@ async function main(argv: string[]): Promise<number> {
   const printer = args.quiet ? undefined : new ProgressPrinter(process.stderr, { interactive: process.stderr.isTTY === true });
   // The run goes to the worker pool (dist/worker.js beside this file), as in the extension, or
   // for a PyTorch model to the backend in Python (python/ beside dist/).
-  const runner = runsOnPytorch(config) ? cliTorchRunner(args.python) : new EngineRunner({ workerPath: join(__dirname, 'worker.js'), workers: args.workers });
+  const runner = backend === 'pytorch' ? cliTorchRunner(args.python) : new EngineRunner({ workerPath: join(__dirname, 'worker.js'), workers: args.workers });
   const handle = runner.start(config, {
     baseDir,
     onProgress: (report) => printer?.progress(report.fraction, report.message),
     onLog: (line) => printer?.log(line),
   });
-  const onInterrupt = () => {
-    printer?.log('cancelling: the finished part is kept');
-    handle.cancel();
+  // Signals: during the run the first Ctrl+C (or SIGTERM) cancels it, keeping what finished. While
+  // it stops and while the results are saved, a press is answered with "please wait" (the listener
+  // stays, so the signal no longer ends the process with the files half written); the third press
+  // within one of those phases stops at once, naming where the files written so far are.
+  let phase: 'running' | 'stopping' | 'saving' = 'running';
+  let presses = 0;
+  let staging: string | undefined;
+  const say = (line: string) => (printer && phase !== 'saving' ? printer.log(line) : console.error(line));
+  const onSignal = () => {
+    if (phase === 'running') {
+      phase = 'stopping';
+      say('cancelling: the finished part is kept');
+      handle.cancel();
+      return;
+    }
+    presses++;
+    const doing = phase === 'stopping' ? 'cancelling, the finished part is kept' : `saving the results${staging ? ` (in ${staging} until they are complete)` : ''}`;
+    if (presses < PRESSES_TO_STOP_NOW) {
+      say(`landscape-lens: ${doing}: please wait (press Ctrl+C ${PRESSES_TO_STOP_NOW - presses === 1 ? 'once more' : `${PRESSES_TO_STOP_NOW - presses} more times`} to stop at once${phase === 'stopping' ? ', saving nothing' : ', leaving the results incomplete'})`);
+      return;
+    }
+    say(phase === 'stopping' ? 'landscape-lens: stopped at once: nothing was saved' : `landscape-lens: stopped while saving: the files written so far are in ${staging ?? folder}; results.json there may be incomplete`);
+    process.exit(130);
   };
-  process.once('SIGINT', onInterrupt);
-  process.once('SIGTERM', onInterrupt);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const outcome = await handle.result;
-  process.off('SIGINT', onInterrupt);
-  process.off('SIGTERM', onInterrupt);
+  phase = 'saving';
+  presses = 0;
   printer?.finish();
   await runner.dispose();
   const { results } = outcome;
   const record: RunRecord = { name: config.name, status: outcome.status, reason: outcome.reason, startedAt, finishedAt: new Date().toISOString(), configPath: path };
   try {
-    folder = save(folder, results, text, record, args.force);
+    folder = await save(folder, { results, configText: text, record }, args.force, (where) => (staging = where));
   } catch (error) {
     if (!(error instanceof PartialSaveError)) throw error;
     console.log(summarize(results, error.folder));

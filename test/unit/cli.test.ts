@@ -148,21 +148,22 @@ test('--out . beside the config and --out naming the config are refused; the con
   }
 });
 
-test('an earlier run folder is replaced only with --force', () => {
+test('an earlier run folder is never replaced: --force saves the new run beside it', () => {
   const { folder, config } = configFolder('landscape-cli-force-');
   const out = join(folder, 'out');
   assert.equal(runCliIn(folder, ['run', config, '--out', out, '--quiet']).status, 0);
   assert.equal(readdirSync(out).filter((name) => name.endsWith('.csv')).length, 2);
-  const first = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+  const first = readFileSync(join(out, 'run.json'), 'utf8');
   const again = runCliIn(folder, ['run', config, '--out', out, '--quiet']);
   assert.equal(again.status, 2);
-  assert.match(again.stderr, /holds an earlier run: add --force to replace it/);
+  assert.match(again.stderr, /holds an earlier run: name another folder, or add --force to save the new run in a new folder beside it/);
   writeFileSync(config, JSON.stringify({ name: 'quick', surface: { name: 'saddle' }, steps: 20, optimizers: [{ name: 'adam', lr: 0.1 }] }));
   const forced = runCliIn(folder, ['run', config, '--out', out, '--force', '--quiet']);
   assert.equal(forced.status, 0, forced.stderr);
-  assert.deepEqual(readdirSync(out).filter((name) => name.endsWith('.csv')), ['trajectory-1-adam.csv'], 'the old run\'s files are gone with it');
-  assert.notEqual(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).startedAt, first.startedAt);
-  assert.deepEqual(readdirSync(folder).sort(), ['config.landscape.json', 'out']);
+  assert.equal(readdirSync(out).filter((name) => name.endsWith('.csv')).length, 2, 'the earlier run keeps its files');
+  assert.equal(readFileSync(join(out, 'run.json'), 'utf8'), first);
+  assert.deepEqual(readdirSync(join(folder, 'out-2')).filter((name) => name.endsWith('.csv')), ['trajectory-1-adam.csv']);
+  assert.deepEqual(readdirSync(folder).sort(), ['config.landscape.json', 'out', 'out-2']);
 });
 
 test('an --out that cannot be written fails before the run starts', () => {

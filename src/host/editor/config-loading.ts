@@ -1,16 +1,42 @@
-/** Finding, reading and validating the config a command runs. */
+/** Finding, reading and preparing (config/prepare.ts) the config a command runs. */
 import * as vscode from 'vscode';
 import type { ExperimentConfig } from '../../config/types';
-import { validateConfigText } from '../../config/validate';
+import { prepare, type PrepareOptions } from '../../config/prepare';
 import { baseDirOf, CONFIG_GLOB, isConfigUri } from './config-files';
 import { log } from '../log';
 import { readSettings } from '../runs/settings';
+import { refusalMessage } from '../runs/pure/prepared-run';
 
 export interface LoadedConfig {
   uri: vscode.Uri;
   text: string;
+  /** The config as the file says it (validated; ready to run once prepared): what a command derives a part of. */
   config: ExperimentConfig;
   baseDir: string;
+}
+
+/**
+ * How the editor prepares a config whose folder is `scope`: the settings gridResolution and
+ * denseHessianLimit as defaults, and the setting landscapeLens.cluster for PyTorch configs
+ * without a cluster of their own. The run commands, the Problems panel and a re-run from the
+ * panel all use it, so each shows the same problems.
+ */
+export function prepareOptions(scope?: vscode.Uri): PrepareOptions {
+  const { gridResolution, denseHessianLimit } = readSettings(scope);
+  const cluster = vscode.workspace.getConfiguration('landscapeLens', scope).get<string>('cluster', '');
+  return { defaults: { gridResolution, denseHessianLimit }, cluster: { address: cluster, source: 'the setting landscapeLens.cluster', replaces: false } };
+}
+
+/** Shows why a config is not run (the Problems panel holds every problem of an open file). */
+export function showRefusal(message: string, problems = true): void {
+  log().error(message);
+  if (!problems) {
+    void vscode.window.showErrorMessage(message);
+    return;
+  }
+  void vscode.window.showErrorMessage(message, 'Show Problems').then((choice) => {
+    if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
+  });
 }
 
 /** A Uri from a command argument: a Uri, an absolute path or URI string, or a {scheme, path} object. */
@@ -43,7 +69,12 @@ export async function pickConfigUri(argument: unknown, purpose: string): Promise
   return picked?.uri;
 }
 
-/** Reads (the editor's text when open, unsaved edits included) and validates; shows the errors and returns undefined when invalid. */
+/**
+ * Reads (the editor's text when open, unsaved edits included) and prepares it; shows why and
+ * returns undefined when the text itself is invalid. A later step's refusal (the cluster setting,
+ * the memory check) is left to the run, which prepares the part it runs: a command may run only a
+ * part of the file that fits.
+ */
 export async function loadConfig(uri: vscode.Uri): Promise<LoadedConfig | undefined> {
   let text: string;
   const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
@@ -54,15 +85,12 @@ export async function loadConfig(uri: vscode.Uri): Promise<LoadedConfig | undefi
     return undefined;
   }
   const baseDir = baseDirOf(uri);
-  const { config, issues } = validateConfigText(text, baseDir, { denseHessianLimit: readSettings(uri).denseHessianLimit });
-  for (const issue of issues) log().info(`${vscode.workspace.asRelativePath(uri)} ${issue.severity}${issue.path ? ` ${issue.path}` : ''}: ${issue.message}`);
-  if (!config) {
-    const errors = issues.filter((issue) => issue.severity === 'error');
-    const first = errors[0];
-    void vscode.window.showErrorMessage(`Landscape Lens: ${vscode.workspace.asRelativePath(uri)} has ${errors.length} error(s)${first ? `, e.g. ${first.message}` : ''}. Fix them to run it.`, 'Show Problems').then((choice) => {
-      if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
-    });
+  const label = vscode.workspace.asRelativePath(uri);
+  const prepared = prepare(text, baseDir, prepareOptions(uri));
+  for (const issue of prepared.issues) log().info(`${label} ${issue.severity}${issue.path ? ` ${issue.path}` : ''}: ${issue.message}`);
+  if (!prepared.written) {
+    showRefusal(refusalMessage(label, prepared.issues));
     return undefined;
   }
-  return { uri, text, config, baseDir };
+  return { uri, text, config: prepared.written, baseDir };
 }

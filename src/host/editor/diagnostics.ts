@@ -1,18 +1,16 @@
-/** Problems-panel diagnostics of config files, from validateConfigText, updated as the text changes. */
+/** Problems-panel diagnostics of config files, from config/prepare.ts as a run prepares them, updated as the text changes. */
 import * as vscode from 'vscode';
-import { memoryIssues } from '../../config/memory';
-import { validateConfigText } from '../../config/validate';
+import { prepare } from '../../config/prepare';
 import { issueSpan } from './pure/config-locations';
-import { readSettings } from '../runs/settings';
 import { baseDirOf, isConfigUri } from './config-files';
+import { prepareOptions } from './config-loading';
 
 const DEBOUNCE_MS = 250;
 
-/** Diagnostics of one config text (its issues at the spans their JSON pointers name). */
+/** Diagnostics of one config text (its issues at the spans their JSON pointers name; a setting's at the top). */
 export function configDiagnostics(document: vscode.TextDocument): vscode.Diagnostic[] {
   const text = document.getText();
-  const { config, issues } = validateConfigText(text, baseDirOf(document.uri), { denseHessianLimit: readSettings(document.uri).denseHessianLimit });
-  if (config) issues.push(...memoryIssues(config));
+  const { issues } = prepare(text, baseDirOf(document.uri), prepareOptions(document.uri));
   return issues.map((issue) => {
     const span = issueSpan(text, issue);
     const range = new vscode.Range(document.positionAt(span.offset), document.positionAt(span.offset + span.length));

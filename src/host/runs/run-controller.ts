@@ -9,29 +9,27 @@ import * as vscode from 'vscode';
 import type { ExperimentConfig } from '../../config/types';
 import type { ComparedRun, HostToWebview, RunSummary, ViewSnapshot } from '../webview/pure/protocol';
 import type { ExperimentResults } from '../../results';
-import { memoryIssues } from '../../config/memory';
 import { listRunsAsync, PartialSaveError, readRunRecordAsync, writeRunFolder, type RunRecord, type RunToSave } from '../../results-store';
 import type { OpenedRunFolder } from '../../run-folder-messages';
 import { latestThrottle } from './pure/latest-throttle';
 import { log } from '../log';
-import { EngineRunner, emptyResults, runsOnPytorch, type ExperimentRunner, type RunOutcome } from '../../runner';
+import { EngineRunner, emptyResults, type ExperimentRunner, type RunOutcome } from '../../runner';
+import type { Backend } from '../../config/prepare';
 import { TorchRunner, backendPackageDir } from '../../backends/pytorch';
 import { findVsCodeInterpreter } from '../editor/python-interpreter';
 import { readSettings, runsFolder } from './settings';
-import { withSettingsDefaults } from './pure/settings-defaults';
-import { withClusterScheduler } from '../../config/cluster-address';
+import { prepareRun, savedRunConfig, type RunText } from './pure/prepared-run';
+import { prepareOptions, showRefusal } from '../editor/config-loading';
 import { RunStatusBar } from './status-bar';
 import { recordRun } from '../test-hooks';
 import { RunFolderIo } from './run-folder-io';
 import { resultsForView } from '../webview/pure/trajectory-thinning';
 
-/** A validated config, ready to run. */
-export interface RunRequest {
-  config: ExperimentConfig;
-  /** The text saved as the run's config (the file's, comments kept). */
-  configText: string;
-  baseDir: string;
+/** A config to run: prepared (config/prepare.ts) by run() itself, whichever path asked for it. */
+export interface RunRequest extends RunText {
   configUri?: vscode.Uri;
+  /** What a refusal calls the config; default: the file's workspace-relative path, else the config's name. */
+  label?: string;
 }
 
 /** The run the views show: its summary, results (partial while running), folder and config. */
@@ -40,6 +38,8 @@ export interface ShownRun {
   results: ExperimentResults;
   folder?: string;
   config?: ExperimentConfig;
+  /** The config's text as saved in the run's folder (what a re-run from a new start edits). */
+  configText?: string;
   baseDir?: string;
 }
 
@@ -147,22 +147,32 @@ export class RunController implements vscode.Disposable {
     return unreadable;
   }
 
-  /** Runs a validated config; resolves with the results folder (also for failed and cancelled runs), or undefined when it could not start. */
+  /**
+   * Prepares a config (config/prepare.ts: validation, the settings as defaults, the cluster
+   * setting, the memory check, the backend) and runs it; resolves with the results folder (also
+   * for failed and cancelled runs), or undefined when it could not start (why is shown).
+   */
   async run(request: RunRequest): Promise<vscode.Uri | undefined> {
     if (!this.canStart()) return undefined;
     const settings = readSettings(request.configUri);
-    // The setting landscapeLens.cluster applies to configs without a cluster of their own.
-    const clusterSetting = request.config.cluster ? '' : vscode.workspace.getConfiguration('landscapeLens', request.configUri).get<string>('cluster', '');
-    const config = withClusterScheduler(withSettingsDefaults(request.config, settings), clusterSetting);
-    if (!fitsInMemory(config)) return undefined;
+    const label = request.label ?? (request.configUri ? vscode.workspace.asRelativePath(request.configUri) : `"${request.config?.name ?? 'the config'}"`);
+    const prepared = prepareRun(request, label, prepareOptions(request.configUri));
+    if (!prepared.ready) {
+      showRefusal(prepared.refusal, request.configUri !== undefined);
+      return undefined;
+    }
+    const { config, backend } = prepared.ready;
+    for (const issue of prepared.ready.memory) log().warn(`${issue.path}: ${issue.message}`);
+    const warning = prepared.ready.memory.find((issue) => issue.severity === 'warning');
+    if (warning) void vscode.window.showWarningMessage(`Landscape Lens: "${config.name}": ${warning.message}`);
     // The run folder keeps the config as run: the file's own text (comments kept), or the reduced
     // config when "Run only this" or a focused command ran only part of it.
-    request = { ...request, configText: configTextAsRun(request.configText, request.config, request.configUri) };
+    request = { ...request, configText: configTextAsRun(request.configText, request.config ?? prepared.ready.written, request.configUri) };
     const summary: RunSummary = { id: `running-${Date.now()}`, name: config.name, status: 'running', startedAt: new Date().toISOString() };
     const abort = new AbortController();
     this.running = { abort, summary, request };
     this.progress = undefined;
-    this.shown = { summary, results: emptyResults(config, summary.startedAt), config, baseDir: request.baseDir };
+    this.shown = { summary, results: emptyResults(config, summary.startedAt), config, configText: request.configText, baseDir: request.baseDir };
     recordRun(undefined, true);
     void vscode.commands.executeCommand('setContext', 'landscapeLens.running', true);
     log().info(`run "${config.name}"${request.configUri ? ` from ${request.configUri.fsPath}` : ''}: ${JSON.stringify(config)}`);
@@ -170,7 +180,7 @@ export class RunController implements vscode.Disposable {
     if (settings.autoOpenPanel) void vscode.commands.executeCommand('landscapeLens.showPanel', { preserveFocus: true });
     try {
       this.interpreterScope = request.configUri;
-      const outcome = await this.execute(config, request.baseDir, settings.workers, summary, abort);
+      const outcome = await this.execute(config, backend, request.baseDir, settings.workers, summary, abort);
       if (this.disposed) return undefined; // dispose() saved what had finished
       return vscode.Uri.file(await this.save(outcome, config, request, summary));
     } finally {
@@ -197,14 +207,14 @@ export class RunController implements vscode.Disposable {
   }
 
   /** The run in the pool under a cancellable notification; progress goes to it, the status bar, the log and the views. */
-  private execute(config: ExperimentConfig, baseDir: string, workers: number, summary: RunSummary, abort: AbortController): Thenable<RunOutcome> {
+  private execute(config: ExperimentConfig, backend: Backend, baseDir: string, workers: number, summary: RunSummary, abort: AbortController): Thenable<RunOutcome> {
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Landscape Lens: ${config.name}`, cancellable: true }, (progress, token) => {
       token.onCancellationRequested(() => abort.abort());
       let reported = 0;
       const postPartial = latestThrottle((soFar: ExperimentResults) => {
         if (this.running?.summary === summary) this.changed.fire({ type: 'results', results: resultsForView(soFar), final: false, run: summary });
       }, PARTIAL_RESULTS_INTERVAL_MS);
-      const runner = this.runnerFor(config, workers);
+      const runner = this.runnerFor(backend, workers);
       log().info(`  runner: ${runner.name}`);
       const handle = runner.start(config, {
         baseDir,
@@ -229,9 +239,9 @@ export class RunController implements vscode.Disposable {
     });
   }
 
-  /** The runner that computes a config's experiment: the PyTorch backend for model.pytorch, else the engine's worker pool. */
-  private runnerFor(config: ExperimentConfig, workers: number): ExperimentRunner {
-    if (runsOnPytorch(config)) return this.torch;
+  /** The runner of the backend prepare chose: the PyTorch backend for model.pytorch, else the engine's worker pool. */
+  private runnerFor(backend: Backend, workers: number): ExperimentRunner {
+    if (backend === 'pytorch') return this.torch;
     this.engine.setWorkers(workers);
     return this.engine;
   }
@@ -245,7 +255,7 @@ export class RunController implements vscode.Disposable {
     for (const warning of outcome.results.warnings) log().warn(`  ${warning}`);
     this.running = undefined;
     await this.refreshHistory();
-    this.shown = { summary: summaryOf(folder, await readRunRecordAsync(folder)), results: outcome.results, folder, config, baseDir: request.baseDir };
+    this.shown = { summary: summaryOf(folder, await readRunRecordAsync(folder)), results: outcome.results, folder, config, configText: request.configText, baseDir: request.baseDir };
     void this.context.workspaceState.update(CURRENT_RUN_KEY, folder);
     recordRun(folder, false);
     this.structural.fire();
@@ -369,20 +379,6 @@ export class RunController implements vscode.Disposable {
   }
 }
 
-/** False, with an error message, when the run cannot fit in memory; a warning (logged and shown) when it needs a large share of it. */
-function fitsInMemory(config: ExperimentConfig): boolean {
-  const issues = memoryIssues(config);
-  for (const issue of issues) log().warn(`${issue.path}: ${issue.message}`);
-  const error = issues.find((issue) => issue.severity === 'error');
-  if (error) {
-    void vscode.window.showErrorMessage(`Landscape Lens: "${config.name}" not run: ${error.message}`);
-    return false;
-  }
-  const warning = issues.find((issue) => issue.severity === 'warning');
-  if (warning) void vscode.window.showWarningMessage(`Landscape Lens: "${config.name}": ${warning.message}`);
-  return true;
-}
-
 /** A run's summary from its folder name and run.json (a folder without one shows as completed under its name). */
 function summaryOf(folder: string, record: RunRecord | undefined): RunSummary {
   const id = path.basename(folder);
@@ -391,7 +387,7 @@ function summaryOf(folder: string, record: RunRecord | undefined): RunSummary {
 
 /** The run the views show for an opened folder, with its config (to re-run a race from a new start) when it parses. */
 function shownRun(folder: string, opened: OpenedRunFolder): ShownRun {
-  return { summary: summaryOf(folder, opened.record), results: opened.results, folder, ...savedConfig(folder, opened) };
+  return { summary: summaryOf(folder, opened.record), results: opened.results, folder, ...savedRunConfig(folder, opened) };
 }
 
 function describeTimings(results: ExperimentResults): string {
@@ -399,13 +395,6 @@ function describeTimings(results: ExperimentResults): string {
   return entries.length === 0 ? 'no timed phase' : entries.map(([phase, seconds]) => `${phase} ${seconds.toFixed(3)} s`).join(', ');
 }
 
-/** The config a run folder saved, if it parses, and the folder its data paths are relative to. */
-function savedConfig(folder: string, opened: OpenedRunFolder): { config?: ExperimentConfig; baseDir?: string } {
-  if (opened.configText === undefined) return {};
-  const config = parseJsonc(opened.configText) as ExperimentConfig | undefined;
-  if (!config || typeof config !== 'object') return {};
-  return { config, baseDir: opened.record?.configPath ? path.dirname(opened.record.configPath) : folder };
-}
 
 /** `text` when it parses to `config`; otherwise `config` as JSON, headed by where it came from. */
 export function configTextAsRun(text: string, config: ExperimentConfig, source?: vscode.Uri): string {

@@ -5,17 +5,26 @@ import type { WebviewToHost } from './pure/protocol';
 import { log } from '../log';
 import type { RunController } from '../runs/run-controller';
 import { compareRuns, deleteRunsCommand, openRunConfigCommand, renameRunCommand, revealRunCommand } from '../runs/run-list-commands';
+import { raceFromStart } from '../runs/pure/prepared-run';
+import { prepareOptions, showRefusal } from '../editor/config-loading';
 
 export async function handleWebviewMessage(message: Exclude<WebviewToHost, { type: 'requestState' }>, controller: RunController): Promise<void> {
   switch (message.type) {
     case 'setStart': {
+      // The saved config is prepared as the editor prepares a file (a saved config edited to be
+      // invalid is refused with the editor's message), then run with the new start.
       const shown = controller.shown;
-      if (!shown?.config?.surface) {
-        log().warn('setStart: the shown run is not a surface race; nothing to re-run');
+      if (!shown) {
+        log().warn('setStart: no run is shown; nothing to re-run');
         return;
       }
-      const config = { ...shown.config, start: message.start };
-      await controller.run({ config, configText: JSON.stringify(config, null, 2), baseDir: shown.baseDir ?? '.' });
+      const label = shown.folder ? vscode.workspace.asRelativePath(path.join(shown.folder, 'config.landscape.json')) : `"${shown.summary.name}"`;
+      const rerun = raceFromStart(shown, message.start, label, prepareOptions());
+      if (!rerun.request) {
+        showRefusal(rerun.refusal, false);
+        return;
+      }
+      await controller.run({ ...rerun.request, label });
       return;
     }
     case 'openRun':

@@ -2,7 +2,7 @@
 // the results folders, the diagnostics of a broken config, CodeLenses, the panel's messages,
 // cancel, open and export. Reads the host through the INTERNAL landscapeLens._testState command.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -263,6 +263,29 @@ suite('extension', () => {
     const results = readResults(vscode.Uri.file(after.lastRunFolder));
     assert.equal(results.trajectories?.length, 4);
     for (const trajectory of results.trajectories ?? []) assert.deepEqual(trajectory.points[0], [0.5, 0.25]);
+  }, 120_000);
+
+  test('a race re-run from the panel refuses a saved config edited to be invalid, with the message Run Experiment shows for that file', async () => {
+    const receive = (message: unknown) => vscode.commands.executeCommand<boolean>('landscapeLens._testReceive', 'panel', message);
+    const logLines = async () => ((await hostState()) as HostState & { logLines: string[] }).logLines;
+    const folder = await vscode.commands.executeCommand<vscode.Uri>('landscapeLens.runExperiment', saddleRace());
+    assert.ok(folder instanceof vscode.Uri);
+    const config = join(folder.fsPath, 'config.landscape.json');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('"lr": 0.1, "label": "gradient descent"', '"lr": "fast", "label": "gradient descent"'));
+    assert.equal(await receive({ type: 'openRun', id: basename(folder.fsPath) }), true);
+    const before = await hostState();
+    const logStart = (await logLines()).length;
+    assert.equal(await receive({ type: 'setStart', start: [0.5, 0.25] }), true);
+    const refusals = (await logLines()).slice(logStart).filter((line) => line.startsWith('error: '));
+    assert.equal(refusals.length, 1, refusals.join('\n'));
+    assert.match(refusals[0], /not run: \/optimizers\/0\/lr: "optimizers\.0\.lr" must be of type number$/);
+    const after = await hostState();
+    assert.equal(after.lastRunFolder, before.lastRunFolder, 'nothing ran');
+    assert.deepEqual(after.history, before.history, 'no run folder was saved');
+    // The editor's Run Experiment on that very file refuses it with the same words.
+    const editorStart = (await logLines()).length;
+    assert.equal(await vscode.commands.executeCommand('landscapeLens.runExperiment', vscode.Uri.file(config)), undefined);
+    assert.deepEqual((await logLines()).slice(editorStart).filter((line) => line.startsWith('error: ')), refusals);
   }, 120_000);
 
   test('the host thread\'s event loop stays responsive through the largest example (mnist-landscape)', async () => {
