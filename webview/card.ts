@@ -1,7 +1,8 @@
 /**
  * One chart on the page: a titled card with export buttons, the ECharts instance (canvas
  * renderer), a hover readout line, and resizing that follows the card's box. Updating a card
- * merges the new series by id, so streamed results and replay steps redraw without flicker.
+ * replaces every component of the chart but those with the same id (series, zoom), so streamed
+ * results and replay steps redraw without flicker and nothing of an earlier option lingers.
  */
 import { echarts, type EChartsType } from './echarts-setup';
 import type { Option } from './charts/common';
@@ -35,6 +36,35 @@ const STATIC_SERIES = new Set(['bands', 'surface']);
 
 export type ExportFormat = 'png' | 'svg' | 'csv' | 'json';
 
+/** A data item with every value present and finite (a gap, null or NaN, holds none). */
+function holdsValue(item: unknown): boolean {
+  const value = item !== null && typeof item === 'object' && !Array.isArray(item) && 'value' in item ? (item as { value: unknown }).value : item;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.length > 0 && value.every((entry) => typeof entry === 'string' || (typeof entry === 'number' && Number.isFinite(entry)));
+  return value !== null && value !== undefined;
+}
+
+interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The chart's plot areas: the rectangle of each grid, or the whole chart without one (3-D). */
+function plotAreas(chart: EChartsType): Rect[] {
+  // The model is not in ECharts' public typings; its grids' rectangles are where series draw.
+  const model = (chart as unknown as { getModel?: () => { getComponent(type: string, index: number): { coordinateSystem?: { getRect?: () => Rect } } | undefined } }).getModel?.();
+  const rects: Rect[] = [];
+  for (let index = 0; model; index++) {
+    const grid = model.getComponent('grid', index);
+    if (!grid) break;
+    const rect = grid.coordinateSystem?.getRect?.();
+    if (rect) rects.push(rect);
+  }
+  return rects.length > 0 ? rects : [{ x: 0, y: 0, width: chart.getWidth(), height: chart.getHeight() }];
+}
+
 export class Card {
   readonly element: HTMLElement;
   readonly chart: EChartsType;
@@ -42,7 +72,10 @@ export class Card {
   private readonly readoutElement: HTMLElement;
   private readonly titleElement: HTMLElement;
   private readonly scaleButtons = new Map<string, HTMLElement>();
+  private readonly actions: HTMLElement;
   private readonly box: HTMLElement;
+  /** The option keys (component types) the chart was last drawn with. */
+  private drawnKeys: string[] = [];
   private readonly resizeObserver: ResizeObserver;
   private pressedAt: [number, number] | undefined;
 
@@ -57,18 +90,7 @@ export class Card {
     this.titleElement = title;
     const actions = document.createElement('div');
     actions.className = 'actions';
-    for (const scale of spec.logScales ?? []) {
-      const button = document.createElement('vscode-button');
-      button.setAttribute('secondary', '');
-      button.dataset.scale = '';
-      button.dataset.scaleKey = scale.key;
-      button.addEventListener('click', () => {
-        const current = this.spec.logScales?.find((entry) => entry.key === scale.key);
-        if (current && !current.unavailable) current.onToggle(!current.log);
-      });
-      actions.append(button);
-      this.scaleButtons.set(scale.key, button);
-    }
+    this.actions = actions;
     for (const format of ['png', 'svg', 'csv', 'json'] as const) {
       const button = document.createElement('vscode-button');
       button.setAttribute('secondary', '');
@@ -92,6 +114,7 @@ export class Card {
     this.resizeObserver = new ResizeObserver(() => {
       const before = [this.chart.getWidth(), this.chart.getHeight()];
       this.chart.resize();
+      this.describePlot();
       // A plot with equal axis scales lays out again for its new size.
       if (this.spec.shape !== 'wide' && this.spec.shape !== undefined && (before[0] !== this.chart.getWidth() || before[1] !== this.chart.getHeight())) this.update(this.spec);
     });
@@ -115,12 +138,18 @@ export class Card {
     return this.spec.json();
   }
 
-  /** Redraws from the spec: `fresh` rebuilds every component (a theme change), otherwise series merge by id. */
+  /**
+   * Redraws from the spec. `fresh` starts from an empty chart (a theme change, another run
+   * shown); otherwise every component of the chart is replaced but those the new option names
+   * by the same id (series, zoom), so a chart that held other series, grids or axes (another
+   * run's, fewer panels) keeps nothing of them.
+   */
   update(spec: CardSpec, fresh = false): void {
     const scales = (card: CardSpec): string => JSON.stringify((card.logScales ?? []).map((scale) => scale.log));
     const scaleChanged = scales(spec) !== scales(this.spec);
     this.spec = spec;
     this.titleElement.textContent = spec.title;
+    this.syncScaleButtons(spec.logScales ?? []);
     for (const scale of spec.logScales ?? []) {
       const button = this.scaleButtons.get(scale.key);
       if (!button) continue;
@@ -134,17 +163,79 @@ export class Card {
     if (scaleChanged) fresh = true;
     // ECharts' aria description (title, chart type, series names) replaces the box's aria-label, so screen readers hear the legend.
     const option = { ...spec.option({ width: this.chart.getWidth(), height: this.chart.getHeight() }), aria: { enabled: true, decal: { show: false } } };
+    const keys = Object.keys(option).filter((key) => option[key] !== undefined && option[key] !== null);
+    // ECharts merges components without an id by index: grids, axes and titles of the last
+    // option would keep properties (or whole components) the new one does not have, and
+    // series would point at axes that no longer mean what they did. Components of a type in
+    // either option are replaced unless matched by id; types the new option lacks are removed.
     if (fresh) this.chart.setOption(option, { notMerge: true });
-    else this.chart.setOption(option, { replaceMerge: ['series', 'title'] });
-    // The drawn y axes' types ('value', 'log'), read back from the chart, for anyone inspecting the page.
-    const drawn = this.chart.getOption() as { yAxis?: { type?: string }[] };
-    this.box.dataset.yAxes = (drawn.yAxis ?? []).map((axis) => axis.type ?? 'value').join(',');
+    else this.chart.setOption(option, { replaceMerge: [...new Set([...this.drawnKeys, ...keys])] });
+    this.drawnKeys = keys;
+    this.clearError();
+    this.describeDrawn();
   }
 
   /** Shows why the chart is missing, in the readout line. */
   showError(message: string): void {
     this.readoutElement.textContent = message;
     this.readoutElement.classList.add('error');
+    this.box.dataset.points = '0';
+  }
+
+  /** The readout line back to its hint once the chart draws again. */
+  private clearError(): void {
+    if (!this.readoutElement.classList.contains('error')) return;
+    this.readoutElement.classList.remove('error');
+    this.readoutElement.textContent = this.spec.hint ?? '\u00a0';
+  }
+
+  /**
+   * What the chart holds, read back from the ECharts instance, on the chart box for anyone
+   * inspecting the page (the webview and end-to-end suites check every chart with it):
+   * data-y-axes the y axes' types ('value', 'log'), data-points the data points its series
+   * hold with every value finite, data-plot the plot areas ("x,y,width,height" in CSS pixels
+   * of the box, ';' between grids; the whole box for charts without a grid), data-zoom the
+   * zoom window.
+   */
+  private describeDrawn(): void {
+    const drawn = this.chart.getOption() as { yAxis?: { type?: string }[]; series?: { data?: unknown[] }[] };
+    this.box.dataset.yAxes = (drawn.yAxis ?? []).map((axis) => axis.type ?? 'value').join(',');
+    this.box.dataset.points = String((drawn.series ?? []).reduce((count, series) => count + (series.data ?? []).filter(holdsValue).length, 0));
+    this.describePlot();
+    this.describeZoom((drawn as { dataZoom?: { start?: number; end?: number }[] }).dataZoom?.[0]);
+  }
+
+  /** data-zoom: the first zoom's window in percent of the data ("0-100" unzoomed). */
+  private describeZoom(zoom: { start?: number; end?: number } | undefined): void {
+    this.box.dataset.zoom = zoom ? `${Math.round(zoom.start ?? 0)}-${Math.round(zoom.end ?? 100)}` : '';
+  }
+
+  /** data-plot, again after each resize (a chart first drawn on a hidden tab has no size). */
+  private describePlot(): void {
+    this.box.dataset.plot = plotAreas(this.chart)
+      .map((rect) => [rect.x, rect.y, rect.width, rect.height].map((value) => Math.round(value)).join(','))
+      .join(';');
+  }
+
+  /** The log/linear buttons follow the spec's switches (another run may have other panels). */
+  private syncScaleButtons(scales: LogAxisSwitch[]): void {
+    const keys = scales.map((scale) => scale.key);
+    if (keys.join('\n') === [...this.scaleButtons.keys()].join('\n')) return;
+    for (const button of this.scaleButtons.values()) button.remove();
+    this.scaleButtons.clear();
+    const first = this.actions.firstChild;
+    for (const key of keys) {
+      const button = document.createElement('vscode-button');
+      button.setAttribute('secondary', '');
+      button.dataset.scale = '';
+      button.dataset.scaleKey = key;
+      button.addEventListener('click', () => {
+        const current = this.spec.logScales?.find((entry) => entry.key === key);
+        if (current && !current.unavailable) current.onToggle(!current.log);
+      });
+      this.actions.insertBefore(button, first);
+      this.scaleButtons.set(key, button);
+    }
   }
 
   /** Redraws only what a replay step changes: every series but the static ones (contour bands, 3-D surface), merged by id. */
@@ -187,6 +278,10 @@ export class Card {
     });
     zr.on('globalout', () => {
       if (this.spec.readout) this.readoutElement.textContent = this.spec.hint ?? '\u00a0';
+    });
+    this.chart.on('datazoom', (event) => {
+      const zoom = event as { start?: number; end?: number; batch?: { start?: number; end?: number }[] };
+      this.describeZoom(zoom.batch?.[0] ?? zoom);
     });
     this.chart.on('legendselectchanged', (event) => {
       this.spec.onLegend?.((event as { selected: Record<string, boolean> }).selected);

@@ -1,5 +1,5 @@
 /** Number formatting for axes, tooltips and readouts: the views' one format (src/format-number.ts). */
-import { formatNumber } from '../src/format-number';
+import { formatNumber } from '../src/shared/format-number';
 
 export { formatNumber };
 

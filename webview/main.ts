@@ -35,6 +35,8 @@ let pendingStart: [number, number] | undefined;
 let narrow = document.body.clientWidth < NARROW_WIDTH;
 const cards = new Map<string, Card>();
 let pageIds = '';
+/** What the charts were last drawn for: the shown run, or the compared runs. */
+let drawnFor = '';
 let playTimer: number | undefined;
 const webglAvailable = document.createElement('canvas').getContext('webgl') !== null;
 
@@ -206,8 +208,20 @@ function panelContent(pageId: string): HTMLElement | null {
   return tabs.querySelector(`vscode-tab-panel[data-page="${pageId}"] > .page-content`);
 }
 
-/** Draws everything from the state; `fresh` rebuilds each chart's option from scratch (theme or layout change). */
+/** The run (or the compared runs) the pages show. */
+function shownKey(): string {
+  return state.comparison ? `compare:${state.comparison.map((run) => run.summary.id).join(',')}` : `run:${state.run?.id ?? ''}`;
+}
+
+/**
+ * Draws everything from the state; `fresh` rebuilds each chart's option from scratch (theme or
+ * layout change). Another run shown is drawn fresh too: its zoom, axes and panels owe nothing
+ * to the last run's.
+ */
 function render(fresh: boolean): void {
+  const shown = shownKey();
+  if (shown !== drawnFor) fresh = true;
+  drawnFor = shown;
   document.body.classList.toggle('narrow', narrow);
   renderStatus(statusElement, state, cancelRun);
   renderComparison();

@@ -4,7 +4,7 @@
  * cannot be read is listed too, by its folder and the reason, with Reveal folder and Delete only. The host does the
  * work (and asks for names and confirmations); the list only sends what was asked.
  */
-import type { RunSummary } from '../src/results';
+import type { RunSummary } from '../src/shared/results';
 
 export interface RunListActions {
   open(id: string): void;

@@ -3,9 +3,9 @@
  * in the shapes the charts use: each section is drawn when present, each optional field adds
  * its chart when present.
  */
-import type { EpochRecord, ExperimentResults } from '../src/results';
+import type { EpochRecord, ExperimentResults } from '../src/shared/results';
 
-export type { EpochRecord } from '../src/results';
+export type { EpochRecord } from '../src/shared/results';
 
 /** A detector event or a plateau, normalized: `epoch` (and `endEpoch` for a region). */
 export interface TrainingMark {

@@ -3,7 +3,7 @@
  * sparkline of how it got there, and a button that opens the panel at the run. No charts
  * squeezed from the panel.
  */
-import type { ExperimentResults } from '../src/results';
+import type { ExperimentResults } from '../src/shared/results';
 import { formatNumber } from './format';
 import { headline } from './compare/model';
 

@@ -3,7 +3,7 @@
  * belong to, and the view choices a user made (tab, replay step, log levels, hidden series),
  * persisted through VS Code's webview state so a hidden or reloaded view comes back as it was.
  */
-import type { ExperimentResults, RunSummary } from '../src/results';
+import type { ExperimentResults, RunSummary } from '../src/shared/results';
 import type { ComparedRun } from '../src/host/webview/pure/protocol';
 
 export interface ViewState {

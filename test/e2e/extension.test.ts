@@ -4,12 +4,13 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse as parseJsonc } from 'jsonc-parser';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { assertChartsDrawn } from '../webview/chart-check';
 import { copyWorkspace, createProfile, installExtension, launchBrowser, removeWorkspace, repoRoot, screenshot, startCodeServer, waitForWorkbench, type CodeServer, type Profile } from './harness';
-import { acceptPrompts, activeEditorName, codeLenses, openFile, paletteOffers, problemRows, runFolders, runPaletteCommand, waitForNewResults, waitForWebview, type WebviewContent } from './workbench';
+import { acceptPrompts, activeEditorName, codeLenses, openFile, paletteOffers, problemRows, runFolders, runPaletteCommand, waitForNewResults, waitForWebview, webviewContentFrames, type WebviewContent } from './workbench';
 
 /**
  * A run that lasts minutes on any machine (1,000 epochs of a 784-100-10 net on 5,000 digits), so
@@ -56,6 +57,11 @@ function showsChart(content: WebviewContent): boolean {
   return content.canvases.some((canvas) => canvas.width * canvas.height >= 10_000 && canvas.colors >= 8) || content.svgShapes >= 10;
 }
 
+/** The name a config gives its runs (the panel's heading). */
+function configName(configFile: string): string {
+  return (parseJsonc(readFileSync(configFile, 'utf8')) as { name: string }).name;
+}
+
 /** Messages of the error notifications currently shown. */
 async function errorNotifications(page: Page): Promise<string[]> {
   return page
@@ -64,12 +70,60 @@ async function errorNotifications(page: Page): Promise<string[]> {
     .evaluateAll((items) => items.map((item) => item.textContent ?? ''));
 }
 
+/** What the panel's webview shows in its header: the run's name, whether it runs, the comparison line. */
+interface PanelShows {
+  view: string;
+  name: string;
+  running: boolean;
+  comparing: string;
+}
+
+const panelShowsScript = `(() => ({
+  view: document.body ? document.body.dataset.view || '' : '',
+  name: ((document.querySelector('#status h2') || {}).textContent || '').trim(),
+  running: Boolean(document.querySelector('#cancel-run')) || Boolean(document.querySelector('#status .badge.running')),
+  comparing: ((document.querySelector('#comparison:not([hidden]) h2') || {}).textContent || '').trim(),
+}))()`;
+
+/** Polls until the panel's webview (not the side view) shows what `accept` wants, and returns its frame. */
+async function panelFrame(page: Page, accept: (shows: PanelShows) => boolean, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  let seen: PanelShows[] = [];
+  while (Date.now() < deadline) {
+    seen = [];
+    for (const frame of webviewContentFrames(page)) {
+      const shows = (await frame.evaluate(panelShowsScript).catch(() => undefined)) as PanelShows | undefined;
+      if (!shows || shows.view !== 'panel') continue;
+      seen.push(shows);
+      if (accept(shows)) return frame;
+    }
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`the panel did not show what was expected within ${timeoutMs} ms; panels seen: ${JSON.stringify(seen)}`);
+}
+
 describe('Landscape Lens in code-server', { timeout: 900_000 }, () => {
   let profile: Profile | undefined;
   let workspace = '';
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   let page: Page;
+  /** Errors logged or thrown by the webviews' script (dist/webview.js), for the chart check. */
+  const webviewErrors: string[] = [];
+
+  /**
+   * Waits for the panel to show a finished run named `name` (or the comparison), lets it draw,
+   * and checks every chart of every tab (chart-check.ts), with a screenshot of the workbench.
+   */
+  async function assertPanelDrawn(when: string, shotName: string, accept: (shows: PanelShows) => boolean): Promise<Frame> {
+    const frame = await panelFrame(page, (shows) => !shows.running && accept(shows));
+    await page.waitForTimeout(1_000);
+    await screenshot(page, shotName);
+    // Each check answers for the errors since the one before.
+    await assertChartsDrawn(frame, webviewErrors.splice(0), { when });
+    await screenshot(page, `${shotName}-checked`);
+    return frame;
+  }
 
   before(async () => {
     try {
@@ -85,6 +139,13 @@ describe('Landscape Lens in code-server', { timeout: 900_000 }, () => {
     server = await startCodeServer(profile, workspace);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    // The page's events include its frames'; only the webview bundle's own are ours to judge.
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /webview\.js/.test(message.location().url)) webviewErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => {
+      if (/webview\.js/.test(error.stack ?? '')) webviewErrors.push(String(error));
+    });
     await page.goto(server.url);
     await waitForWorkbench(page);
     await screenshot(page, 'e2e-01-workbench');
@@ -125,6 +186,8 @@ describe('Landscape Lens in code-server', { timeout: 900_000 }, () => {
     const { content } = await waitForWebview(page, showsChart, 60_000);
     assert.ok(showsChart(content));
     await screenshot(page, 'e2e-02-run-experiment-panel');
+    const name = configName(join(workspace, 'saddle-race.landscape.json'));
+    await assertPanelDrawn('after Run Experiment on saddle-race', 'e2e-02-run-experiment-charts', (shows) => shows.name === name);
   });
 
   test('the panel names every optimizer of the config', async () => {
@@ -226,6 +289,8 @@ describe('Landscape Lens in code-server', { timeout: 900_000 }, () => {
       await waitForNewResults(page, workspace, before, runTimeoutMs);
       assert.deepEqual(await errorNotifications(page), []);
       await screenshot(page, `e2e-08-${shotName}`);
+      const name = configName(join(workspace, example));
+      await assertPanelDrawn(`after ${title} on ${example}`, `e2e-08-${shotName}-charts`, (shows) => shows.name === name);
     });
   }
 
@@ -268,6 +333,8 @@ describe('Landscape Lens in code-server', { timeout: 900_000 }, () => {
     const { content } = await waitForWebview(page, showsChart, 90_000);
     assert.ok(showsChart(content));
     await screenshot(page, 'e2e-11-restored-after-reload');
+    const name = configName(join(workspace, 'saddle-race.landscape.json'));
+    await assertPanelDrawn('after a window reload', 'e2e-11-restored-charts', (shows) => shows.name === name);
   });
 
   test('two runs made from the palette are compared through the quick pick, and the panel shows both names', async () => {
@@ -296,5 +363,43 @@ describe('Landscape Lens in code-server', { timeout: 900_000 }, () => {
     const { content } = await waitForWebview(page, (shown) => shown.text.includes('Comparing 2 runs') && names.every((name) => shown.text.includes(name)), 60_000);
     for (const name of names) assert.ok(content.text.includes(name), `the comparison names "${name}"`);
     await screenshot(page, 'e2e-13-compare-panel');
+    await assertPanelDrawn('after Compare Runs', 'e2e-13-compare-charts', (shows) => shows.comparing === 'Comparing 2 runs');
+  });
+
+  test('run A, run B, A clicked in the run list, A and B compared, the comparison ended: every chart draws after each', async () => {
+    // adaptive-saddle-detector (3 training panels, 1000 epochs with early stopping), then
+    // spirals-hessian (4 panels, 80 epochs, a Hessian tab): the change that broke the charts.
+    const configs = ['adaptive-saddle-detector.landscape.json', 'spirals-hessian.landscape.json'];
+    const [nameA, nameB] = configs.map((config) => configName(join(workspace, config)));
+    // A comparison left by an earlier test is ended first: the panel then shows single runs.
+    const earlier = await panelFrame(page, () => true).catch(() => undefined);
+    if (earlier && (await earlier.locator('#comparison:not([hidden]) #end-comparison').count()) > 0) {
+      await earlier.locator('#end-comparison').click();
+      await panelFrame(page, (shows) => !shows.comparing);
+    }
+    const ids: string[] = [];
+    for (const [index, config] of configs.entries()) {
+      await openFile(page, config);
+      const before = runFolders(workspace);
+      await runPaletteCommand(page, 'Landscape Lens: Run Experiment');
+      await acceptPrompts(page);
+      ids.push(basename(await waitForNewResults(page, workspace, before, runTimeoutMs)));
+      const name = index === 0 ? nameA : nameB;
+      await assertPanelDrawn(`after running ${config}`, `e2e-14-${index === 0 ? 'a' : 'b'}-${name}`, (shows) => shows.name === name && !shows.comparing);
+    }
+    // A from the panel's run list.
+    let frame = await panelFrame(page, (shows) => shows.name === nameB);
+    const runList = frame.locator('#history');
+    if ((await runList.getAttribute('open')) === null) await frame.locator('#history > summary').click();
+    await frame.locator(`#history li[data-run="${ids[0]}"] a.run-link`).click();
+    frame = await assertPanelDrawn('after clicking run A in the run list', 'e2e-15-a-from-run-list', (shows) => shows.name === nameA && !shows.comparing);
+    // A and B ticked and compared from the run list.
+    if ((await frame.locator('#history').getAttribute('open')) === null) await frame.locator('#history > summary').click();
+    for (const id of ids) await frame.locator(`#history li[data-run="${id}"] input[type="checkbox"]`).check();
+    await frame.locator('#compare-ticked').click();
+    frame = await assertPanelDrawn('after comparing A and B', 'e2e-16-compare-a-b', (shows) => shows.comparing === 'Comparing 2 runs');
+    // The comparison ended: back to the run shown before.
+    await frame.locator('#end-comparison').click();
+    await assertPanelDrawn('after ending the comparison', 'e2e-17-comparison-ended', (shows) => !shows.comparing && shows.name !== '');
   });
 });

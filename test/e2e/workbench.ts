@@ -21,11 +21,13 @@ async function pickExactRow(page: Page, shortcut: string, text: string, label: s
   const row = page.locator(`${quickInput} .monaco-list-row`).filter({ has: page.locator('.label-name', { hasText: exactly(label) }) }).first();
   for (;;) {
     await page.keyboard.press(shortcut);
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(text);
     // The list filters asynchronously, and right after the workbench loads extension
-    // contributions are still arriving: wait, and reopen now and then.
+    // contributions are still arriving: wait, and reopen now and then. The input itself may
+    // close between appearing and being typed into (a notification or a prompt of the last
+    // command taking focus): that too is tried again.
     try {
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(text, { timeout: 5_000 });
       await row.waitFor({ state: 'visible', timeout: Math.max(1, Math.min(5_000, deadline - Date.now())) });
       if (!click) {
         await page.keyboard.press('Escape');

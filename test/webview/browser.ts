@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import * as esbuild from 'esbuild';
 import { webviewPlugins } from '../../webview/esbuild-plugins.mjs';
 import { chromium, type Browser, type Page, type Locator } from 'playwright-core';
+import { assertChartsDrawn } from './chart-check';
 
 export const ARTIFACTS = 'test-artifacts/webview';
 const BUNDLE = `${ARTIFACTS}/webview.js`;
@@ -59,6 +60,9 @@ export interface LoadedPage {
   errors: string[];
 }
 
+/** Each open page's console errors and uncaught exceptions, for the check hostPost runs. */
+const pageErrors = new WeakMap<Page, string[]>();
+
 /** Opens the shell at a viewport width and waits for the webview's first state request. */
 export async function openWebview(browser: Browser, origin: string, width = 1200, height = 900, view: 'panel' | 'side' = 'panel', savedState?: unknown): Promise<LoadedPage> {
   const page = await browser.newPage({ viewport: { width, height } });
@@ -69,6 +73,7 @@ export async function openWebview(browser: Browser, origin: string, width = 1200
     if (message.type() === 'error') errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(String(error)));
+  pageErrors.set(page, errors);
   await page.goto(`${origin}/?view=${view}`);
   await until(async () => (await lens(page, 'posted')).some((message) => message.type === 'requestState'), 10_000, 'the state request');
   return { page, errors };
@@ -106,9 +111,23 @@ export function fixture(name: string): unknown {
   return JSON.parse(readFileSync(`test/fixtures/results-${name}.json`, 'utf8'));
 }
 
-/** Posts a host message to the webview, as the host's webview.postMessage does. */
-export async function hostPost(page: Page, message: unknown): Promise<void> {
+/** Host messages that change what the panel shows. */
+const STATE_CHANGES = new Set(['state', 'results', 'comparison']);
+/** How long the page takes to draw a posted state (ECharts paints on the next frame, new boxes resize first). */
+const DRAW_SETTLE_MS = 400;
+
+/**
+ * Posts a host message to the webview, as the host's webview.postMessage does. After a message
+ * that changes what is shown, every chart of every tab is checked (chart-check.ts): no "could
+ * not be drawn", no error logged or thrown by the page, and every chart paints its data.
+ * `check: false` skips that, for a test that looks at an unfinished state on purpose.
+ */
+export async function hostPost(page: Page, message: unknown, options: { check?: boolean } = {}): Promise<void> {
   await lens(page, 'post', message);
+  const type = (message as { type?: unknown }).type;
+  if (options.check === false || typeof type !== 'string' || !STATE_CHANGES.has(type)) return;
+  await page.waitForTimeout(DRAW_SETTLE_MS);
+  await assertChartsDrawn(page, pageErrors.get(page) ?? [], { when: `after the host posted "${type}"` });
 }
 
 export async function posted(page: Page): Promise<{ type: string; [key: string]: unknown }[]> {

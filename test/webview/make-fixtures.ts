@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { validateConfigValue } from '../../src/config/validate';
 import { runExperiment } from '../../src/core/experiment';
-import type { ExperimentResults } from '../../src/results';
+import type { ExperimentResults } from '../../src/shared/results';
 import { configs } from './fixture-configs';
 
 /** Runs whose first streamed partial is kept too, as the host would post it while the run goes on. */

@@ -56,7 +56,7 @@ export function spectrumOption(hessian: HessianView, theme: Theme, log = false):
       tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'item', formatter: (params: { data: number[] }) => `λ${params.data[0] + 1} = ${formatNumber(params.data[1])}` },
       grid: { left: 64, right: 20, top: 36, bottom: 44 },
       xAxis: valueAxis(theme, 'index (ascending)', { min: -0.5, max: values.length - 0.5, scale: false, minInterval: 1 }),
-      yAxis: valueAxis(theme, log ? 'eigenvalue (log)' : 'eigenvalue', { nameGap: 48, ...(log ? { type: 'log', scale: false } : {}) }),
+      yAxis: valueAxis(theme, log ? 'eigenvalue (log)' : 'eigenvalue', { nameGap: 48, ...(log ? { type: 'log', scale: false } : {}) }, [...values, ...(log ? [] : [0])]),
       dataZoom: insideZoom([0], [0]),
       series: [
         {
@@ -84,7 +84,7 @@ export function spectrumOption(hessian: HessianView, theme: Theme, log = false):
     title,
     tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'item', formatter: (params: { data: { value: number[] } }) => `${params.data.value[1]} eigenvalues near ${formatNumber(params.data.value[0])}` },
     grid: { left: 64, right: 20, top: 36, bottom: 44 },
-    xAxis: valueAxis(theme, 'eigenvalue'),
+    xAxis: valueAxis(theme, 'eigenvalue', {}, values),
     yAxis: valueAxis(theme, log ? 'count (log)' : 'count', { min: floor, scale: false, nameGap: 40, ...(log ? { type: 'log' } : { minInterval: 1 }) }),
     dataZoom: insideZoom([0]),
     series: [
@@ -116,8 +116,8 @@ export function densityOption(density: { grid: number[]; values: number[] }, the
     ...baseOption(theme),
     tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'axis', valueFormatter: (value: number) => formatNumber(value) },
     grid: { left: 64, right: 20, top: 24, bottom: 44 },
-    xAxis: valueAxis(theme, 'eigenvalue'),
-    yAxis: valueAxis(theme, log ? 'density (log)' : 'density', { nameGap: 48, ...(log ? { type: 'log', scale: false } : { min: 0, scale: false }) }),
+    xAxis: valueAxis(theme, 'eigenvalue', {}, density.grid),
+    yAxis: valueAxis(theme, log ? 'density (log)' : 'density', { nameGap: 48, ...(log ? { type: 'log', scale: false } : { min: 0, scale: false }) }, [...shown, ...(log ? [] : [0])]),
     dataZoom: insideZoom([0]),
     series: [{ type: 'line', id: 'density', name: 'density', showSymbol: false, data: density.grid.map((lambda, index) => [lambda, shown[index]]), lineStyle: { width: 1.8, color: theme.series[1] }, emphasis: { disabled: true } }],
   };
@@ -143,7 +143,10 @@ export function spectrumHistoryOption(history: SpectrumRecord[], theme: Theme, s
     tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'axis', valueFormatter: (value: number) => formatNumber(value) },
     grid: { left: 64, right: 56, top: 40, bottom: 44 },
     xAxis: valueAxis(theme, 'epoch', { min: 0, max: 'dataMax', scale: false }),
-    yAxis: [valueAxis(theme, 'eigenvalue', { nameGap: 48 }), valueAxis(theme, 'negative', { minInterval: 1, splitLine: { show: false }, nameGap: 36 })],
+    yAxis: [
+      valueAxis(theme, 'eigenvalue', { nameGap: 48 }, history.flatMap((record) => [record.top, record.bottom])),
+      valueAxis(theme, 'negative', { minInterval: 1, splitLine: { show: false }, nameGap: 36 }, history.map((record) => record.negativeCount)),
+    ],
     series: [line('λmax', (record) => record.top, theme.series[1], 0), line('λmin', (record) => record.bottom, theme.critical.saddle, 0), line('negative count', (record) => record.negativeCount, theme.series[2], 1)],
   };
 }
@@ -155,8 +158,8 @@ export function slicesOption(slices: Slice[], xName: string, theme: Theme, selec
     legend: legend(theme, slices.map((slice) => slice.label), selected),
     tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'axis', valueFormatter: (value: number) => formatNumber(value) },
     grid: { left: 64, right: 20, top: 40, bottom: 44 },
-    xAxis: valueAxis(theme, xName),
-    yAxis: valueAxis(theme, 'loss', { nameGap: 48 }),
+    xAxis: valueAxis(theme, xName, {}, slices.flatMap((slice) => slice.steps)),
+    yAxis: valueAxis(theme, 'loss', { nameGap: 48 }, slices.flatMap((slice) => slice.loss)),
     dataZoom: insideZoom([0]),
     series: slices.map((slice, index) => ({
       type: 'line',
@@ -181,7 +184,7 @@ export function layersOption(layers: HessianView['layers'], theme: Theme, select
     tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'axis', valueFormatter: (value: number) => formatNumber(value) },
     grid: { left: 64, right: 20, top: 40, bottom: 56 },
     xAxis: { type: 'category', data: names, axisLabel: { color: theme.mutedForeground, interval: 0, rotate: names.length > 4 ? 30 : 0 }, axisLine: { lineStyle: { color: theme.border } } },
-    yAxis: valueAxis(theme, 'eigenvalue', { nameGap: 48 }),
+    yAxis: valueAxis(theme, 'eigenvalue', { nameGap: 48 }, [0, ...layers.flatMap((layer) => [layer.top, layer.bottom])]),
     series: [
       { type: 'bar', id: 'layer-top', name: 'λmax', data: layers.map((layer) => layer.top ?? null), itemStyle: { color: theme.series[1] } },
       { type: 'bar', id: 'layer-bottom', name: 'λmin', data: layers.map((layer) => layer.bottom ?? null), itemStyle: { color: theme.critical.saddle } },

@@ -69,8 +69,8 @@ export function landscape1dOption(view: LandscapeView, theme: Theme, selected?: 
     legend: legend(theme, ['loss', ...(path?.loss ? ['training path (projected)'] : []), ...(view.accuracy ? ['accuracy'] : [])], selected),
     tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'axis', valueFormatter: (value: number) => formatNumber(value) },
     grid: { left: 64, right: view.accuracy ? 56 : 20, top: 40, bottom: 48 },
-    xAxis: valueAxis(theme, xName, { min: 'dataMin', max: 'dataMax' }),
-    yAxis: [valueAxis(theme, log ? 'loss (log)' : 'loss', { nameGap: 48, ...(log ? { type: 'log', scale: false } : {}) }), valueAxis(theme, 'accuracy', { min: 0, max: 1, scale: false, splitLine: { show: false }, nameGap: 40, axisLabel: { color: theme.mutedForeground, formatter: (value: number) => percent(value) } })],
+    xAxis: valueAxis(theme, xName, { min: 'dataMin', max: 'dataMax' }, view.alphas),
+    yAxis: [valueAxis(theme, log ? 'loss (log)' : 'loss', { nameGap: 48, ...(log ? { type: 'log', scale: false } : {}) }, [...view.loss, ...(path?.loss ?? [])]), valueAxis(theme, 'accuracy', { min: 0, max: 1, scale: false, splitLine: { show: false }, nameGap: 40, axisLabel: { color: theme.mutedForeground, formatter: (value: number) => percent(value) } })],
     dataZoom: insideZoom([0]),
     series,
   };

@@ -50,6 +50,31 @@ export function trainingAxisValues(training: TrainingView): { loss: (number | un
   };
 }
 
+/** One series' entry of ECharts' axis tooltip (richText mode: `marker` is a styled placeholder). */
+interface AxisTooltipEntry {
+  axisValue: number;
+  marker?: string;
+  seriesName: string;
+  value: [number, number | null];
+}
+
+/**
+ * The axis tooltip at one epoch: the epoch, every series' value, and what the shading and the
+ * event lines there mean, in the detector's words ("plateau: |d loss/d epoch| < 0.002 over
+ * epochs 6–15": the rule and its threshold). The marks' own tooltips never show while the
+ * chart's tooltip follows the axis.
+ */
+export function trainingTooltip(params: AxisTooltipEntry[], training: TrainingView): string {
+  if (params.length === 0) return '';
+  const epoch = params[0].axisValue;
+  const values = params.filter((entry) => entry.value[1] !== null && entry.value[1] !== undefined).map((entry) => `${entry.marker ?? ''}${entry.seriesName}  ${formatNumber(entry.value[1])}`);
+  const marks = [
+    ...training.plateaus.filter((plateau) => plateau.epoch <= epoch && epoch <= (plateau.endEpoch ?? plateau.epoch)),
+    ...training.events.filter((event) => event.epoch === epoch),
+  ].map((mark) => mark.message);
+  return [`epoch ${formatNumber(epoch)}`, ...values, ...marks].join('\n');
+}
+
 /** The option of the training curves; `log` says which switched panels have a logarithmic y axis. */
 export function trainingOption(training: TrainingView, theme: Theme, narrow: boolean, size: { width: number; height: number }, selected?: Record<string, boolean>, log: { loss: boolean; gradient: boolean } = { loss: false, gradient: false }): Option {
   const history = training.history;
@@ -77,8 +102,10 @@ export function trainingOption(training: TrainingView, theme: Theme, narrow: boo
     .map((panel) => ({ ...panel, lines: panel.lines.filter((line) => line.values.some((value) => value !== undefined)) }))
     .filter((panel) => panel.lines.length > 0);
   const grids = panelRectangles(panels.length, narrow, size);
+  // The tooltip says what the shading means: the detector's rule and threshold ("plateau:
+  // |d loss/d epoch| < 0.002 over epochs 6–15"), not only that it is a plateau.
   const plateauAreas = training.plateaus.map((plateau) => [
-    { xAxis: plateau.epoch, name: `${plateau.kind} ${plateau.epoch}–${plateau.endEpoch}` },
+    { xAxis: plateau.epoch, name: plateau.message || `${plateau.kind} ${plateau.epoch}–${plateau.endEpoch}` },
     { xAxis: plateau.endEpoch },
   ]);
   const eventLines = training.events.map((event) => ({ xAxis: event.epoch, name: `${event.message} (epoch ${event.epoch})` }));
@@ -119,11 +146,11 @@ export function trainingOption(training: TrainingView, theme: Theme, narrow: boo
     ...baseOption(theme),
     legend: legend(theme, panels.flatMap((panel) => panel.lines.map((line) => line.name)), selected),
     title: panels.map((panel, index) => ({ text: panel.log ? `${panel.title} (log)` : panel.title, left: grids[index].left - 4, top: grids[index].top - 22, textStyle: { color: theme.foreground, fontSize: theme.fontSize - 1, fontWeight: 'normal' }, padding: 0 })),
-    tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'axis', valueFormatter: (value: number) => formatNumber(value) },
+    tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'axis', formatter: (params: AxisTooltipEntry[]) => trainingTooltip(params, training) },
     axisPointer: { link: [{ xAxisIndex: 'all' }], lineStyle: { color: theme.mutedForeground } },
     grid: grids,
-    xAxis: panels.map((_, index) => valueAxis(theme, index >= panels.length - (narrow ? 1 : 2) ? 'epoch' : '', { gridIndex: index, min: 'dataMin', max: 'dataMax', minInterval: 1, nameGap: 22 })),
-    yAxis: panels.map((panel, index) => valueAxis(theme, '', { gridIndex: index, ...(panel.log ? { type: 'log', scale: false } : {}) })),
+    xAxis: panels.map((_, index) => valueAxis(theme, index >= panels.length - (narrow ? 1 : 2) ? 'epoch' : '', { gridIndex: index, min: 'dataMin', max: 'dataMax', minInterval: 1, nameGap: 22 }, epochs)),
+    yAxis: panels.map((panel, index) => valueAxis(theme, '', { gridIndex: index, ...(panel.log ? { type: 'log', scale: false } : {}) }, panel.lines.flatMap((line) => line.values))),
     dataZoom: insideZoom(panels.map((_, index) => index)),
     series,
   };

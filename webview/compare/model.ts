@@ -3,7 +3,7 @@
  * smoothing, the config fields that differ between runs, and each run's headline numbers.
  */
 import type { ComparedRun } from '../../src/host/webview/pure/protocol';
-import type { ExperimentResults } from '../../src/results';
+import type { ExperimentResults } from '../../src/shared/results';
 
 /** Each run's label: its name, with its folder's time when two runs share a name. */
 export function runLabels(runs: ComparedRun[]): string[] {

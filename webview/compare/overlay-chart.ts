@@ -92,8 +92,8 @@ export function overlayOption(input: OverlayInput, theme: Theme): Option {
       },
     },
     axisPointer: { lineStyle: { color: theme.mutedForeground } },
-    xAxis: valueAxis(theme, input.xName, { min: 'dataMin', max: 'dataMax', ...(input.integerX ? { minInterval: 1 } : {}) }),
-    yAxis: valueAxis(theme, log ? `${input.yName} (log)` : input.yName, log ? { type: 'log', scale: false, nameGap: 48 } : { nameGap: 48 }),
+    xAxis: valueAxis(theme, input.xName, { min: 'dataMin', max: 'dataMax', ...(input.integerX ? { minInterval: 1 } : {}) }, input.lines.flatMap((line) => line.xs)),
+    yAxis: valueAxis(theme, log ? `${input.yName} (log)` : input.yName, log ? { type: 'log', scale: false, nameGap: 48 } : { nameGap: 48 }, input.lines.flatMap((line) => line.ys)),
     dataZoom: insideZoom([0]),
     series,
   };

@@ -1,5 +1,5 @@
 /** The training and Hessian pages. */
-import type { ExperimentResults } from '../../src/results';
+import type { ExperimentResults } from '../../src/shared/results';
 import type { CardSpec } from '../card';
 import { trainingAxisValues, trainingOption, trainingRows } from '../charts/training';
 import { densityOption, densityShown, layersOption, spectrumAxisValues, spectrumHistoryOption, spectrumOption, spectrumValues } from '../charts/hessian';

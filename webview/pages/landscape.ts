@@ -1,5 +1,5 @@
 /** The loss-landscape page: 2-D contour and 3-D surface with the projected path, or the 1-D curve. */
-import type { ExperimentResults } from '../../src/results';
+import type { ExperimentResults } from '../../src/shared/results';
 import type { CardSpec } from '../card';
 import { contourOption, type Overlay } from '../charts/contour';
 import { fieldValueAt, type Field } from '../charts/field';

@@ -1,5 +1,5 @@
 /** The surface race page: contour with trajectories and critical points, the 3-D surface, the race over steps. */
-import type { ExperimentResults } from '../../src/results';
+import type { ExperimentResults } from '../../src/shared/results';
 import type { TrajectoryResult } from '../result-types';
 import type { CardSpec } from '../card';
 import { contourOption, type Overlay } from '../charts/contour';
