@@ -23,13 +23,21 @@ class SaddleDetector:
         return len(self.recent) == self.window and all(norm < self.threshold for norm in self.recent)
 
 
+def loss_range(losses: Sequence[float]) -> float:
+    """max − min of the finite values (0 when none is finite): the scale plateaus are measured against."""
+    finite = [value for value in losses if math.isfinite(value)]
+    return max(finite) - min(finite) if finite else 0.0
+
+
 def plateaus(losses: Sequence[float], threshold: float, epochs: Optional[Sequence[int]] = None) -> list[tuple[int, int]]:
-    """Epoch ranges (inclusive) where |d loss/d epoch| < threshold, the slope by numpy.gradient
-    (central differences inside, one-sided at the ends); epochs[i] labels losses[i]."""
+    """Epoch ranges (inclusive) where |d loss/d epoch| < threshold × the loss's range over the run
+    (max − min of its finite values), the slope by numpy.gradient (central differences inside,
+    one-sided at the ends); a loss that does not move at all is one plateau. epochs[i] labels losses[i]."""
     n = len(losses)
     epochs = list(epochs) if epochs is not None else list(range(1, n + 1))
     if n < 2:
         return []
+    scale = loss_range(losses)
 
     def slope(i: int) -> float:
         if i == 0:
@@ -41,13 +49,22 @@ def plateaus(losses: Sequence[float], threshold: float, epochs: Optional[Sequenc
     ranges: list[list[int]] = []
     for i in range(n):
         value = abs(slope(i))
-        if not (value < threshold) or math.isnan(value):
+        flat = value == 0 if scale == 0 else value < threshold * scale
+        if not flat or math.isnan(value):
             continue
         if ranges and ranges[-1][1] == epochs[i - 1]:
             ranges[-1][1] = epochs[i]
         else:
             ranges.append([epochs[i], epochs[i]])
     return [(start, end) for start, end in ranges]
+
+
+def plateau_message(threshold: float, scale: float, start: int, end: int) -> str:
+    """The words a plateau event says, as the engine's plateauMessage."""
+    if scale == 0:
+        return f"plateau: the loss does not change over epochs {start}–{end}"
+    return (f"plateau: the loss changes by less than {threshold:g} × its range ({float(f'{scale:.3g}'):g}) per epoch, "
+            f"|d loss/d epoch| < {float(f'{threshold * scale:.3g}'):g}, over epochs {start}–{end}")
 
 
 class EarlyStopping:

@@ -19,7 +19,7 @@ from typing import Callable, Optional
 import torch
 
 from . import hessian as hessian_analysis
-from .detect import EarlyStopping, SaddleDetector, plateaus
+from .detect import EarlyStopping, SaddleDetector, loss_range, plateau_message, plateaus
 from .eigensolvers import seeded
 from .errors import ConfigError
 from .hvp import Cancelled, DoubleBackpropOperator, dense_matrix
@@ -302,13 +302,13 @@ def run_training(problem, config: dict, progress: Callable[..., None], cancelled
         result["status"] = "cancelled"
     finally:
         run._analysis_mode()
-    # Epochs finished, for the Hessian analysis that follows (its history entry of reason "end").
-    problem.trained_epochs = len(result["history"])
     detector = run.options["detector"]
-    if detector:
+    # A diverged run's blow-up sets the loss's range, under which everything before it would look
+    # flat: its story is the divergence, and it gets no plateau analysis (as the engine).
+    if detector and not result["status"].startswith("diverged"):
         losses = [r["loss"] for r in result["history"]]
         for start, end in plateaus(losses, detector["plateauThreshold"], [r["epoch"] for r in result["history"]]):
-            run.event({"epoch": start, "endEpoch": end, "kind": "plateau", "message": f"plateau: |d loss/d epoch| < {detector['plateauThreshold']} over epochs {start}–{end}"})
+            run.event({"epoch": start, "endEpoch": end, "kind": "plateau", "message": plateau_message(detector["plateauThreshold"], loss_range(losses), start, end)})
     if save_path:
         try:
             result["savedWeights"] = save_weights(problem.model, save_path, os.getcwd(), loaded_from, run.warnings)

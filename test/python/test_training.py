@@ -10,7 +10,7 @@ import torch
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "python"))
 
 from landscape_lens import training  # noqa: E402
-from landscape_lens.detect import EarlyStopping, SaddleDetector, plateaus  # noqa: E402
+from landscape_lens.detect import EarlyStopping, SaddleDetector, loss_range, plateaus  # noqa: E402
 from landscape_lens.optim import OptimizerError, resolve_optimizer, scheduled_learning_rate  # noqa: E402
 from landscape_lens.problem import Problem  # noqa: E402
 
@@ -138,8 +138,11 @@ class TrainingTest(unittest.TestCase):
         from landscape_lens import hessian
 
         problem = classifier()
-        train(problem, {"epochs": 3, "optimizer": {"name": "sgd", "lr": 0.1}}, analyses={"hessian": {}})
-        result = hessian.run_hessian(problem, {"seed": 5, "model": {}, "analyses": {"hessian": {}}}, lambda *a, **k: None, lambda: False)
+        trained, _ = train(problem, {"epochs": 3, "optimizer": {"name": "sgd", "lr": 0.1}}, analyses={"hessian": {}})
+        config = {"seed": 5, "model": {}, "analyses": {"hessian": {}}}
+        # The epoch count comes from the caller, not from the problem: without it there is no "end" entry.
+        self.assertNotIn("history", hessian.run_hessian(problem, config, lambda *a, **k: None, lambda: False)["hessian"])
+        result = hessian.run_hessian(problem, config, lambda *a, **k: None, lambda: False, trained_epochs=len(trained["training"]["history"]))
         (entry,) = result["hessian"]["history"]
         self.assertEqual((entry["epoch"], entry["reason"]), (3, "end"))
         self.assertEqual(entry["lambdaMax"], max(result["hessian"]["eigenvalues"]))
@@ -354,6 +357,15 @@ class DetectorTest(unittest.TestCase):
         detector = SaddleDetector(1e-3, 2)
         self.assertEqual([detector.update(v) for v in (1e-4, 1e-4, 1.0, 1e-4)], [False, True, False, False])
         self.assertEqual(plateaus([5.0, 4.0, 3.9999, 3.9998, 3.9997, 2.0], 1e-2), [(3, 4)])
+        # Measured against the loss's own range, as the engine: a steady fall is no plateau, a
+        # levelling-off is one, in any units; a loss that does not move is one plateau.
+        steady = [6.3442 - 0.0178 * i / 227 for i in range(228)]
+        self.assertEqual(plateaus(steady, 1e-3), [])
+        levelling = [2 - 0.09 * i if i < 20 else 0.2 + 1e-6 * (60 - i) for i in range(60)]
+        self.assertEqual(plateaus(levelling, 1e-3), [(22, 60)])
+        self.assertEqual(plateaus([1000 * v + 7 for v in levelling], 1e-3), [(22, 60)])
+        self.assertEqual(plateaus([3.0, 3.0, 3.0, 3.0], 1e-3), [(1, 4)])
+        self.assertEqual(loss_range([1.0, float("nan"), 3.0, float("inf")]), 2.0)
         stopper = EarlyStopping(2, 0.1)
         self.assertEqual([stopper.update(v) for v in (1.0, 0.95, 0.92)], [False, False, True])
 

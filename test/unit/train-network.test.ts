@@ -5,7 +5,7 @@ import { resolveTrainOptions, trainNetwork } from '../../src/core/nn/train';
 import type { ModelConfig, TrainingConfig } from '../../src/core/nn/config';
 import type { DataConfig } from '../../src/core/data/load';
 import { runExperiment } from '../../src/core/experiment';
-import type { ProgressReport } from '../../src/results';
+import type { ProgressReport } from '../../src/shared/results';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,14 +51,17 @@ describe('second-order optimizers', () => {
 });
 
 describe('saddle monitoring', () => {
-  it('detects the flat start of a tiny-init net, boosts the learning rate, marks plateaus and stops early', () => {
+  it('detects the flat start of a tiny-init net, boosts the learning rate and stops early; its steady fall is no plateau', () => {
     const run = train(
       { layers: [2, 4, 1], activation: ['tanh', 'tanh'], bias: false, init: 'seed' },
       { kind: 'synthetic', name: 'sum-of-squares', samples: 100, testFraction: 0 },
       { epochs: 3000, optimizer: { name: 'sgd', lr: 0.01 }, detector: { threshold: 0.1, window: 5, boost: 2, plateauThreshold: 1e-4 }, earlyStopping: { patience: 30, minDelta: 2e-3 } },
     );
     const kinds = new Set(run.result.events.map((event) => event.kind));
-    assert.ok(kinds.has('detected') && kinds.has('boosted') && kinds.has('plateau'), [...kinds].join());
+    assert.ok(kinds.has('detected') && kinds.has('boosted'), [...kinds].join());
+    // The loss falls steadily (6.344 → 6.328, about 0.5% of that range an epoch): measured against
+    // its own range that is no plateau, whatever the absolute slope.
+    assert.ok(!kinds.has('plateau'), [...kinds].join());
     const flagged = run.result.history.filter((record) => record.saddle);
     assert.ok(flagged.length > 0);
     for (const record of flagged) assert.ok(Math.abs(record.learningRate - 0.02) < 1e-15);
@@ -67,6 +70,17 @@ describe('saddle monitoring', () => {
     const detected = run.result.events.find((event) => event.kind === 'detected')!;
     const window = run.result.history.slice(detected.epoch - 5, detected.epoch);
     assert.ok(window.every((record) => record.gradientNorm < 0.1));
+  });
+
+  it('a loss that levels off is marked as a plateau over the epochs where it is flat, with the rule in its message', () => {
+    const run = train(
+      { layers: [2, 4, 1], activation: ['tanh', 'tanh'], bias: false, init: 'seed' },
+      { kind: 'synthetic', name: 'sum-of-squares', samples: 100, testFraction: 0 },
+      { epochs: 12, optimizer: { name: 'sgd', lr: 0 }, detector: { threshold: 1e-9, window: 5, boost: 2, plateauThreshold: 1e-3 } },
+    );
+    const plateaus = run.result.events.filter((event) => event.kind === 'plateau');
+    assert.deepEqual(plateaus.map((event) => [event.epoch, event.endEpoch]), [[1, 12]]);
+    assert.match(plateaus[0].message, /^plateau: the loss does not change over epochs 1–12$/);
   });
 
   it('reports divergence as a result, not an exception', () => {

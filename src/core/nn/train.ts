@@ -1,11 +1,11 @@
 import type { Cancellation } from '../cancellation';
-import { EarlyStopping, plateaus, SaddleDetector } from '../detect/saddle-detector';
+import { EarlyStopping, lossRange, plateauMessage, plateaus, SaddleDetector } from '../detect/saddle-detector';
 import { allocateMatrix, axpy } from '../linalg/gemm';
 import type { Objective } from '../objective';
 import { norm2 } from '../linalg/vector';
 import { createOptimizer, resolveOptimizerSpec, scheduledLearningRate, type OptimizerSpec } from '../optimizers';
 import { Random } from '../random';
-import type { EpochRecord, TrainingEvent, TrainingResult } from '../../results';
+import type { EpochRecord, TrainingEvent, TrainingResult } from '../../shared/results';
 import type { DetectorConfig, EarlyStoppingConfig, TrainingConfig } from './config';
 import type { NetworkProblem } from './build';
 import { evaluateNetwork } from './metrics';
@@ -156,9 +156,12 @@ export function trainNetwork(problem: NetworkProblem, options: TrainOptions): Tr
       break;
     }
   }
-  if (options.detector) {
-    for (const range of plateaus(result.history.map((r) => r.loss), options.detector.plateauThreshold, result.history.map((r) => r.epoch))) {
-      event({ epoch: range.start, endEpoch: range.end, kind: 'plateau', message: `plateau: |d loss/d epoch| < ${options.detector.plateauThreshold} over epochs ${range.start}–${range.end}` });
+  // A diverged run's blow-up sets the loss's range, under which everything before it would look
+  // flat: its story is the divergence, and it gets no plateau analysis.
+  if (options.detector && !result.status.startsWith('diverged')) {
+    const losses = result.history.map((r) => r.loss);
+    for (const range of plateaus(losses, options.detector.plateauThreshold, result.history.map((r) => r.epoch))) {
+      event({ epoch: range.start, endEpoch: range.end, kind: 'plateau', message: plateauMessage(options.detector.plateauThreshold, lossRange(losses), range.start, range.end) });
     }
   }
   return { result, parameters, snapshots };
