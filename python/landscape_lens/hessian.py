@@ -286,13 +286,14 @@ def _add_slices(problem, point: torch.Tensor, settings: dict, ends: dict, target
             target["slices"].append({"direction": direction, "eigenvalue": pair.value, **loss_along_direction(problem, point, pair.vector, radius, points)})
 
 
-def run_hessian(problem, config: dict, progress: Progress, cancelled: Callable[[], bool], runner=None) -> dict:
+def run_hessian(problem, config: dict, progress: Progress, cancelled: Callable[[], bool], runner=None, trained_epochs: Optional[int] = None) -> dict:
     """The `hessian` request: analyses.hessian at the problem's current weights over the training set.
 
     Returns {"hessian": HessianResult} (and "cancelled": True with what finished when cancelled;
-    "warnings" when something was refused without stopping the analysis). After run_training,
-    hessian.history holds the entry of reason "end" (the trained weights); the entries of
-    training's own analyses are run_training's "hessianHistory", which come before it.
+    "warnings" when something was refused without stopping the analysis). trained_epochs: the
+    epochs the session's training finished (None when it did not train); hessian.history then holds
+    the entry of reason "end" at that epoch (the trained weights); the entries of training's own
+    analyses are run_training's "hessianHistory", which come before it.
     """
     settings = hessian_settings(config)
     seed = int(config.get("seed", 0) or 0) if ("analyses" in config or "model" in config) else 0
@@ -320,9 +321,8 @@ def run_hessian(problem, config: dict, progress: Progress, cancelled: Callable[[
         analysis_blocks = problem.blocks() if settings.get("layers") else None
         analyze(problem, settings, seed, cancelled, step, target, warnings, point=point, blocks=analysis_blocks, gradient=gradient, runner=runner)
         # After training, the analysis at the trained weights closes the history, as the engine's (reason "end").
-        trained = getattr(problem, "trained_epochs", None)
-        if trained is not None and "classification" in target:
-            target["history"] = [history_entry(trained, "end", target)]
+        if trained_epochs is not None and "classification" in target:
+            target["history"] = [history_entry(trained_epochs, "end", target)]
     except Cancelled:
         problem.set_flat(point)
         target["seconds"] = time.perf_counter() - started

@@ -7,20 +7,22 @@ to a checkpoint interpolates BatchNorm's running statistics with the weights."""
 from __future__ import annotations
 
 import glob
-import importlib
 import math
 import os
 import time
+from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 import torch
 
 from .directions import NORMALIZATIONS, project_trajectory, random_plane, trajectory_pca
 from .errors import ConfigError, UserCodeError
+from .forked_grid import evaluate_points, worker_count
 from .grid import linspace, refinement_levels, subgrid
+from .hessian import extreme_eigenvectors
+from .hvp import Cancelled
 from .loading import Loader, state_dict_to_flat
 from .plane import PlaneEvaluator, log_to_stderr
-from .pool import evaluate_points, worker_count
 from .problem import Problem
 
 DEFAULT_RESOLUTION = 51
@@ -52,14 +54,7 @@ def checkpoint_path(problem: Problem, loader: Loader, pattern: str) -> list[torc
 
 def hessian_directions(problem: Problem, config: dict[str, Any], count: int, cancelled: Callable[[], bool]) -> tuple[list[torch.Tensor], list[float]]:
     """The top eigenvector and, for a plane, the most negative one (Lanczos, hessian.extreme_eigenvectors)."""
-    try:
-        hessian = importlib.import_module(".hessian", __package__)
-    except ImportError as exc:
-        raise ConfigError(f"analyses.landscape.directions \"hessian\": this backend has no Hessian module ({exc})", FIELD + "/directions") from exc
-    extreme = getattr(hessian, "extreme_eigenvectors", None)
-    if extreme is None:
-        raise ConfigError('analyses.landscape.directions "hessian": this backend\'s Hessian module has no extreme_eigenvectors; use "random" or "pca"', FIELD + "/directions")
-    top_vector, top_value, bottom_vector, bottom_value = extreme(problem, config, cancelled)
+    top_vector, top_value, bottom_vector, bottom_value = extreme_eigenvectors(problem, config, cancelled)
     vectors, values = [top_vector], [float(top_value)]
     if count == 2:
         vectors.append(bottom_vector)
@@ -129,6 +124,230 @@ def cancelled_before_grid(kind: str, dimensions: int, plane_range: tuple[float, 
     return {"landscape": landscape, "cancelled": True, "warnings": ["landscape cancelled while computing the Hessian eigenvectors: no grid point computed"]}
 
 
+@dataclass
+class Plane:
+    """The plane a landscape is drawn on, as the direction choice found it: θ(α, β) = origin + α·d₁ + β·d₂
+    over plane_range, with what the result reports about the directions."""
+
+    origin: torch.Tensor
+    directions: list[torch.Tensor]
+    plane_range: tuple[float, float]
+    normalization: str = "none"
+    explained: Optional[list[float]] = None
+    """pca: the share of the path's variance along each direction."""
+    eigenvalues: Optional[list[float]] = None
+    """hessian: the eigenvalue of each direction."""
+    buffer_line: Optional[dict[str, tuple[torch.Tensor, torch.Tensor]]] = None
+    """interpolation to a checkpoint: each floating buffer's (start, end), interpolated with the weights."""
+    notes: list[str] = field(default_factory=list)
+    """Warnings about the choice."""
+
+
+# ---- direction choice ---------------------------------------------------------------------------------
+def choose_plane(kind: str, dimensions: int, settings: dict[str, Any], chosen_range: Optional[tuple[float, float]], problem: Problem, config: dict[str, Any],
+                 loader: Loader, center: torch.Tensor, path: list[torch.Tensor], trained: bool, cluster: Any, progress: Callable[..., None],
+                 cancelled: Callable[[], bool]) -> Plane:
+    """The plane analyses.landscape.directions asks for (random, pca, hessian or interpolation),
+    at the weights ``center``. Raises Cancelled when cancelled while the Hessian's eigenvectors are computed."""
+    if kind == "interpolation":
+        return _interpolation_plane(settings, chosen_range, problem, loader, center, path, trained, cluster)
+    if kind == "pca":
+        return _pca_plane(dimensions, chosen_range, problem, center, path)
+    if kind == "hessian":
+        progress(0.0, "landscape: Hessian eigenvectors")
+        directions, eigenvalues = hessian_directions(problem, config, dimensions, cancelled)
+        return Plane(center, directions, chosen_range or DEFAULT_RANGE, eigenvalues=eigenvalues)
+    if kind == "random":
+        normalization = settings.get("normalization", "filter")
+        if normalization not in NORMALIZATIONS:
+            raise ConfigError(f'analyses.landscape.normalization "{normalization}": use one of {", ".join(NORMALIZATIONS)}', FIELD + "/normalization")
+        seed = int(config.get("seed", 0) or 0)
+        directions = random_plane(problem, center, seed, normalization, settings.get("ignoreBiases", True) is not False, dimensions)
+        return Plane(center, directions, chosen_range or DEFAULT_RANGE, normalization=normalization)
+    raise ConfigError(f'analyses.landscape.directions "{kind}": use random, pca, hessian or interpolation', FIELD + "/directions")
+
+
+def _interpolation_plane(settings: dict[str, Any], chosen_range: Optional[tuple[float, float]], problem: Problem, loader: Loader, center: torch.Tensor,
+                         path: list[torch.Tensor], trained: bool, cluster: Any) -> Plane:
+    """The line from the initial to the trained weights (after training), or from model.weights to
+    the checkpoint "to", with the BatchNorm statistics interpolated along when the checkpoint has them."""
+    statistics = floating_buffers(problem)
+    notes: list[str] = []
+    buffer_line: Optional[dict[str, tuple[torch.Tensor, torch.Tensor]]] = None
+    if trained:
+        origin, target = path[0].to(problem.device, problem.dtype), center
+        if statistics:
+            notes.append(f"landscape interpolation: the buffers {_names(statistics)} (BatchNorm running statistics) are the trained model's at every α; "
+                         "training keeps only the initial parameters, not the initial buffers, so only the parameters are interpolated")
+    elif settings.get("to"):
+        to_file = loader.path(settings["to"])
+        to_state = loader.state_dict_file(to_file, FIELD + "/to")
+        origin, target = center, state_dict_to_flat(problem, to_state, to_file, FIELD + "/to")
+        buffer_line = {name: (value.detach().clone(), to_state[name]) for name, value in statistics.items() if name in to_state}
+        missing = [name for name in statistics if name not in to_state]
+        if missing:
+            notes.append(f"landscape interpolation: {os.path.basename(to_file)} lacks the buffers {_names(missing)}, which keep model.weights' values at every α")
+        if buffer_line and cluster is not None:
+            notes.append(f"landscape interpolation on a cluster: the buffers {_names(buffer_line)} (BatchNorm running statistics) keep model.weights' values "
+                         "at every α, as the cluster's workers interpolate only the parameters; run without the cluster to interpolate them too")
+            buffer_line = None
+    else:
+        raise ConfigError('analyses.landscape.directions "interpolation" needs training, or "to": a second checkpoint to interpolate towards', FIELD + "/to")
+    return Plane(origin, [target - origin], chosen_range or INTERPOLATION_RANGE, buffer_line=buffer_line, notes=notes)
+
+
+def _pca_plane(dimensions: int, chosen_range: Optional[tuple[float, float]], problem: Problem, center: torch.Tensor, path: list[torch.Tensor]) -> Plane:
+    """The path's principal directions around the final weights; the range reaches 1.2× the path's farthest point."""
+    try:
+        directions, explained = trajectory_pca(path, center, dimensions)
+    except ValueError as exc:
+        raise ConfigError(f"analyses.landscape: {exc}", FIELD + "/trajectory") from exc
+    directions = [d.to(problem.device, problem.dtype) for d in directions]
+    projected = project_trajectory(path, center, directions)
+    reach = 1.2 * max([abs(a) for a in projected["alpha"]] + [abs(b) for b in projected["beta"]] + [1e-12])
+    return Plane(center, directions, chosen_range or (-reach, reach), explained=explained)
+
+
+# ---- sampling -----------------------------------------------------------------------------------------
+def sample_rows(problem: Problem, settings: dict[str, Any], seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """The training rows the grid is evaluated on: all of them, or analyses.landscape.samples of
+    them drawn without replacement by the generator seeded seed + 1."""
+    inputs, targets = problem.data("train")
+    samples = settings.get("samples")
+    if samples is not None and int(samples) < inputs.shape[0]:
+        chosen = torch.randperm(inputs.shape[0], generator=torch.Generator().manual_seed(seed + 1))[: int(samples)].to(inputs.device)
+        inputs, targets = inputs[chosen], targets[chosen]
+    return inputs, targets
+
+
+# ---- progress -----------------------------------------------------------------------------------------
+class GridProgress:
+    """The values as they come in: the grid's by refinement level (each finished level streamed as
+    a partial result), then the path's, numbered from the grid's size; and the result they make."""
+
+    def __init__(self, kind: str, plane: Plane, alphas: list[float], betas: list[float], rows: int, trajectory: Optional[dict[str, Any]], classification: bool,
+                 progress: Callable[..., None], rate_note: Callable[[], str]) -> None:
+        self.kind, self.plane, self.alphas, self.betas, self.rows, self.trajectory = kind, plane, alphas, betas, rows, trajectory
+        self.progress, self.rate_note = progress, rate_note
+        self.columns, self.grid_rows = len(alphas), len(betas)
+        self.loss: list[Optional[float]] = [None] * (self.columns * self.grid_rows)
+        self.accuracy: Optional[list[Optional[float]]] = [None] * len(self.loss) if classification else None
+        # The path's points on the plane are evaluated after the grid, as points numbered from len(loss).
+        self.path_points: list[tuple[int, float, float]] = (
+            [(len(self.loss) + t, a, b) for t, (a, b) in enumerate(zip(trajectory["alpha"], trajectory["beta"]))] if trajectory else [])
+        self.path_loss: list[Optional[float]] = [None] * len(self.path_points)
+        self.levels = refinement_levels(self.columns, self.grid_rows)
+        self.level_of: dict[int, int] = {}
+        self.remaining: list[int] = []
+        for number, (_, points) in enumerate(self.levels):
+            for index in points:
+                self.level_of[index] = number
+            self.remaining.append(len(points))
+        self.computed = 0
+        self.next_level = 0
+
+    def order(self) -> list[tuple[int, float, float]]:
+        """Every point to evaluate, coarse levels first, then the path's."""
+        return [(index, self.alphas[index % self.columns], self.betas[index // self.columns]) for _, points in self.levels for index in points] + self.path_points
+
+    def describe(self, stride: int, complete: bool) -> dict[str, Any]:
+        """The LandscapeResult of the grid's points at the given stride."""
+        column_indices, row_indices, level_loss = subgrid(self.loss, self.columns, self.grid_rows, stride)
+        plane = self.plane
+        result: dict[str, Any] = {
+            "directions": self.kind,
+            "normalization": plane.normalization,
+            "dimensions": len(plane.directions),
+            "alphas": [self.alphas[i] for i in column_indices],
+            "betas": [self.betas[j] for j in row_indices],
+            "loss": [None if v is None or not math.isfinite(v) else v for v in level_loss],
+            "samples": self.rows,
+            "stride": stride,
+            "complete": complete,
+        }
+        if self.accuracy is not None:
+            result["accuracy"] = subgrid(self.accuracy, self.columns, self.grid_rows, stride)[2]
+        if self.trajectory is not None:
+            computed_path = any(v is not None for v in self.path_loss)
+            result["trajectory"] = {**self.trajectory, "loss": [None if v is None or not math.isfinite(v) else v for v in self.path_loss]} if computed_path else self.trajectory
+        if plane.explained is not None:
+            result["explainedVariance"] = plane.explained
+        if plane.eigenvalues is not None:
+            result["eigenvalues"] = plane.eigenvalues
+        return result
+
+    def on_value(self, index: int, value: float, acc: Optional[float]) -> None:
+        """One point's loss and accuracy; reports progress, and each level as it completes."""
+        loss = self.loss
+        if index >= len(loss):
+            self.path_loss[index - len(loss)] = value
+            return
+        loss[index] = value
+        if self.accuracy is not None:
+            # An accuracy of a NaN output means nothing: null with its loss.
+            self.accuracy[index] = acc if value is not None and math.isfinite(value) else None
+        self.remaining[self.level_of[index]] -= 1
+        self.computed += 1
+        while self.next_level < len(self.levels) and self.remaining[self.next_level] == 0:
+            stride = self.levels[self.next_level][0]
+            level_alphas = len(subgrid(loss, self.columns, self.grid_rows, stride)[0])
+            level_betas = 1 if self.grid_rows == 1 else len(subgrid(loss, self.columns, self.grid_rows, stride)[1])
+            self.progress(self.computed / len(loss), f"landscape: {level_alphas}×{level_betas} grid", {"landscape": self.describe(stride, stride == 1)})
+            self.next_level += 1
+        if self.next_level < len(self.levels):
+            self.progress(self.computed / len(loss), f"landscape: {self.computed} of {len(loss)} points{self.rate_note()}")
+
+    def result(self, started: float) -> dict[str, Any]:
+        """{"landscape", "warnings"?, "cancelled"?, "timings"} once the evaluation returned."""
+        loss, path_loss = self.loss, self.path_loss
+        complete = self.computed == len(loss)
+        warnings = self.plane.notes + non_finite_warnings(loss, self.alphas, self.betas, path_loss)
+        out: dict[str, Any] = {"landscape": self.describe(1, complete)}
+        if not complete:
+            out["cancelled"] = True
+            warnings.insert(0, f"landscape cancelled: {self.computed} of {len(loss)} grid points computed, the rest are null")
+        elif any(v is None for v in path_loss):
+            out["cancelled"] = True
+            warnings.append(f"landscape cancelled along the path: the loss at {sum(v is not None for v in path_loss)} of {len(path_loss)} of its points computed, the rest are null")
+        if warnings:
+            out["warnings"] = warnings
+        out["timings"] = {"landscape": time.perf_counter() - started}
+        return out
+
+
+# ---- dispatch -----------------------------------------------------------------------------------------
+def evaluate_grid(grid: GridProgress, plane: Plane, problem: Problem, config: dict[str, Any], loader: Loader, inputs: torch.Tensor, targets: torch.Tensor,
+                  center: torch.Tensor, cancelled: Callable[[], bool], workers: Optional[int], cluster: Any) -> None:
+    """Every point of the grid, then the path's, into grid.on_value: on the cluster's workers (grid
+    rows and chunks of the path as tasks) when there is one, else in this process and its forked
+    copies. The model's weights are ``center`` afterwards. A ClusterFailure is raised after the
+    finished points went out as a partial result."""
+    was_flat = center.clone()
+    evaluator: Optional[PlaneEvaluator] = None
+    try:
+        if cluster is not None:
+            from .cluster import ClusterFailure, row_tasks  # the cluster package only when there is one
+
+            tasks = row_tasks(grid.levels, grid.columns, grid.grid_rows, grid.alphas, grid.betas, cluster.worker_count())
+            tasks += [grid.path_points[start : start + PATH_TASK] for start in range(0, len(grid.path_points), PATH_TASK)]
+            try:
+                cluster.evaluate_plane(problem, loader, config, inputs, targets, plane.origin, plane.directions, tasks, grid.on_value, cancelled)
+            except ClusterFailure:
+                grid.progress(grid.computed / len(grid.loss), "landscape: the cluster failed; the finished points are kept", {"landscape": grid.describe(1, False)})
+                raise
+        else:
+            order = grid.order()
+            # Measuring the shortcuts costs a dozen evaluations: worth it on larger grids only.
+            evaluator = PlaneEvaluator(problem, inputs, targets, plane.origin, plane.directions, optimize=len(order) >= MEASURED_GRID, log=log_to_stderr,
+                                       buffer_line=plane.buffer_line)
+            count = workers if workers is not None else worker_count(evaluator)
+            evaluate_points(evaluator, order, grid.on_value, cancelled, count)
+    finally:
+        if evaluator is not None:
+            evaluator.restore()
+        problem.set_flat(was_flat)
+
+
 def run_landscape(problem: Problem, config: dict[str, Any], loader: Loader, progress: Callable[..., None], cancelled: Callable[[], bool],
                   checkpoints: Optional[list[torch.Tensor]] = None, workers: Optional[int] = None, cluster: Any = None) -> dict[str, Any]:
     """{"landscape": LandscapeResult, "warnings"?: [...], "cancelled"?: True}. checkpoints: the
@@ -150,175 +369,23 @@ def run_landscape(problem: Problem, config: dict[str, Any], loader: Loader, prog
     if not trained and settings.get("trajectory"):
         path = checkpoint_path(problem, loader, settings["trajectory"])
 
-    explained: Optional[list[float]] = None
-    eigenvalues: Optional[list[float]] = None
-    normalization = "none"
-    notes: list[str] = []
-    buffer_line: Optional[dict[str, tuple[torch.Tensor, torch.Tensor]]] = None
-    if kind == "interpolation":
-        statistics = floating_buffers(problem)
-        if trained:
-            origin, target = path[0].to(problem.device, problem.dtype), center
-            if statistics:
-                notes.append(f"landscape interpolation: the buffers {_names(statistics)} (BatchNorm running statistics) are the trained model's at every α; "
-                             "training keeps only the initial parameters, not the initial buffers, so only the parameters are interpolated")
-        elif settings.get("to"):
-            to_file = loader.path(settings["to"])
-            to_state = loader.state_dict_file(to_file, FIELD + "/to")
-            origin, target = center, state_dict_to_flat(problem, to_state, to_file, FIELD + "/to")
-            buffer_line = {name: (value.detach().clone(), to_state[name]) for name, value in statistics.items() if name in to_state}
-            missing = [name for name in statistics if name not in to_state]
-            if missing:
-                notes.append(f"landscape interpolation: {os.path.basename(to_file)} lacks the buffers {_names(missing)}, which keep model.weights' values at every α")
-            if buffer_line and cluster is not None:
-                notes.append(f"landscape interpolation on a cluster: the buffers {_names(buffer_line)} (BatchNorm running statistics) keep model.weights' values "
-                             "at every α, as the cluster's workers interpolate only the parameters; run without the cluster to interpolate them too")
-                buffer_line = None
-        else:
-            raise ConfigError('analyses.landscape.directions "interpolation" needs training, or "to": a second checkpoint to interpolate towards', FIELD + "/to")
-        directions = [target - origin]
-        plane_range = chosen_range or INTERPOLATION_RANGE
-    elif kind == "pca":
-        origin = center
-        try:
-            directions, explained = trajectory_pca(path, center, dimensions)
-        except ValueError as exc:
-            raise ConfigError(f"analyses.landscape: {exc}", FIELD + "/trajectory") from exc
-        directions = [d.to(problem.device, problem.dtype) for d in directions]
-        projected = project_trajectory(path, center, directions)
-        reach = 1.2 * max([abs(a) for a in projected["alpha"]] + [abs(b) for b in projected["beta"]] + [1e-12])
-        plane_range = chosen_range or (-reach, reach)
-    elif kind == "hessian":
-        origin = center
-        progress(0.0, "landscape: Hessian eigenvectors")
-        try:
-            directions, eigenvalues = hessian_directions(problem, config, dimensions, cancelled)
-        except Exception as exc:
-            if type(exc).__name__ != "Cancelled":
-                raise
-            problem.set_flat(center)
-            return cancelled_before_grid(kind, dimensions, chosen_range or DEFAULT_RANGE, settings, problem)
-        plane_range = chosen_range or DEFAULT_RANGE
-    elif kind == "random":
-        origin = center
-        normalization = settings.get("normalization", "filter")
-        if normalization not in NORMALIZATIONS:
-            raise ConfigError(f'analyses.landscape.normalization "{normalization}": use one of {", ".join(NORMALIZATIONS)}', FIELD + "/normalization")
-        directions = random_plane(problem, center, seed, normalization, settings.get("ignoreBiases", True) is not False, dimensions)
-        plane_range = chosen_range or DEFAULT_RANGE
-    else:
-        raise ConfigError(f'analyses.landscape.directions "{kind}": use random, pca, hessian or interpolation', FIELD + "/directions")
+    try:
+        plane = choose_plane(kind, dimensions, settings, chosen_range, problem, config, loader, center, path, trained, cluster, progress, cancelled)
+    except Cancelled:  # while the Hessian's eigenvectors were computed
+        problem.set_flat(center)
+        return cancelled_before_grid(kind, dimensions, chosen_range or DEFAULT_RANGE, settings, problem)
 
     resolution = int(settings.get("resolution", DEFAULT_RESOLUTION))
     if resolution < 1:
         raise ConfigError(f"analyses.landscape.resolution {resolution}: use a whole number ≥ 1", FIELD + "/resolution")
-    alphas = linspace(plane_range[0], plane_range[1], resolution)
-    betas = list(alphas) if len(directions) == 2 else [0.0]
-    trajectory = project_trajectory(path, origin, directions) if path else None
-
-    inputs, targets = problem.data("train")
-    samples = settings.get("samples")
-    if samples is not None and int(samples) < inputs.shape[0]:
-        chosen = torch.randperm(inputs.shape[0], generator=torch.Generator().manual_seed(seed + 1))[: int(samples)].to(inputs.device)
-        inputs, targets = inputs[chosen], targets[chosen]
-    rows = int(inputs.shape[0])
-
-    columns, grid_rows = len(alphas), len(betas)
-    loss: list[Optional[float]] = [None] * (columns * grid_rows)
-    accuracy: Optional[list[Optional[float]]] = [None] * len(loss) if problem.classification else None
-    # The path's points on the plane are evaluated after the grid, as points numbered from len(loss).
-    path_points = [(len(loss) + t, a, b) for t, (a, b) in enumerate(zip(trajectory["alpha"], trajectory["beta"]))] if trajectory else []
-    path_loss: list[Optional[float]] = [None] * len(path_points)
-    levels = refinement_levels(columns, grid_rows)
-    level_of = {}
-    remaining = []
-    for number, (_, points) in enumerate(levels):
-        for index in points:
-            level_of[index] = number
-        remaining.append(len(points))
-    computed = 0
-    next_level = 0
-
-    def describe(stride: int, complete: bool) -> dict[str, Any]:
-        column_indices, row_indices, level_loss = subgrid(loss, columns, grid_rows, stride)
-        result: dict[str, Any] = {
-            "directions": kind,
-            "normalization": normalization,
-            "dimensions": len(directions),
-            "alphas": [alphas[i] for i in column_indices],
-            "betas": [betas[j] for j in row_indices],
-            "loss": [None if v is None or not math.isfinite(v) else v for v in level_loss],
-            "samples": rows,
-            "stride": stride,
-            "complete": complete,
-        }
-        if accuracy is not None:
-            result["accuracy"] = subgrid(accuracy, columns, grid_rows, stride)[2]
-        if trajectory is not None:
-            computed_path = any(v is not None for v in path_loss)
-            result["trajectory"] = {**trajectory, "loss": [None if v is None or not math.isfinite(v) else v for v in path_loss]} if computed_path else trajectory
-        if explained is not None:
-            result["explainedVariance"] = explained
-        if eigenvalues is not None:
-            result["eigenvalues"] = eigenvalues
-        return result
+    alphas = linspace(plane.plane_range[0], plane.plane_range[1], resolution)
+    betas = list(alphas) if len(plane.directions) == 2 else [0.0]
+    trajectory = project_trajectory(path, plane.origin, plane.directions) if path else None
+    inputs, targets = sample_rows(problem, settings, seed)
 
     def rate_note() -> str:  # the cluster's workers and points per second, when there is one
         return cluster.rate_note() if cluster is not None else ""
 
-    def on_value(index: int, value: float, acc: Optional[float]) -> None:
-        nonlocal computed, next_level
-        if index >= len(loss):
-            path_loss[index - len(loss)] = value
-            return
-        loss[index] = value
-        if accuracy is not None:
-            # An accuracy of a NaN output means nothing: null with its loss.
-            accuracy[index] = acc if value is not None and math.isfinite(value) else None
-        remaining[level_of[index]] -= 1
-        computed += 1
-        while next_level < len(levels) and remaining[next_level] == 0:
-            stride = levels[next_level][0]
-            level_alphas = len(subgrid(loss, columns, grid_rows, stride)[0])
-            level_betas = 1 if grid_rows == 1 else len(subgrid(loss, columns, grid_rows, stride)[1])
-            progress(computed / len(loss), f"landscape: {level_alphas}×{level_betas} grid", {"landscape": describe(stride, stride == 1)})
-            next_level += 1
-        if next_level < len(levels):
-            progress(computed / len(loss), f"landscape: {computed} of {len(loss)} points{rate_note()}")
-
-    was_flat = center.clone()
-    evaluator: Optional[PlaneEvaluator] = None
-    try:
-        if cluster is not None:
-            from .cluster import ClusterFailure, row_tasks
-
-            tasks = row_tasks(levels, columns, grid_rows, alphas, betas, cluster.worker_count())
-            tasks += [path_points[start : start + PATH_TASK] for start in range(0, len(path_points), PATH_TASK)]
-            try:
-                cluster.evaluate_plane(problem, loader, config, inputs, targets, origin, directions, tasks, on_value, cancelled)
-            except ClusterFailure:
-                progress(computed / len(loss), "landscape: the cluster failed; the finished points are kept", {"landscape": describe(1, False)})
-                raise
-        else:
-            order = [(index, alphas[index % columns], betas[index // columns]) for _, points in levels for index in points] + path_points
-            # Measuring the shortcuts costs a dozen evaluations: worth it on larger grids only.
-            evaluator = PlaneEvaluator(problem, inputs, targets, origin, directions, optimize=len(order) >= MEASURED_GRID, log=log_to_stderr, buffer_line=buffer_line)
-            count = workers if workers is not None else worker_count(evaluator)
-            evaluate_points(evaluator, order, on_value, cancelled, count)
-    finally:
-        if evaluator is not None:
-            evaluator.restore()
-        problem.set_flat(was_flat)
-    complete = computed == len(loss)
-    warnings = notes + non_finite_warnings(loss, alphas, betas, path_loss)
-    out: dict[str, Any] = {"landscape": describe(1, complete)}
-    if not complete:
-        out["cancelled"] = True
-        warnings.insert(0, f"landscape cancelled: {computed} of {len(loss)} grid points computed, the rest are null")
-    elif any(v is None for v in path_loss):
-        out["cancelled"] = True
-        warnings.append(f"landscape cancelled along the path: the loss at {sum(v is not None for v in path_loss)} of {len(path_loss)} of its points computed, the rest are null")
-    if warnings:
-        out["warnings"] = warnings
-    out["timings"] = {"landscape": time.perf_counter() - started}
-    return out
+    grid = GridProgress(kind, plane, alphas, betas, int(inputs.shape[0]), trajectory, problem.classification, progress, rate_note)
+    evaluate_grid(grid, plane, problem, config, loader, inputs, targets, center, cancelled, workers, cluster)
+    return grid.result(started)

@@ -4,14 +4,14 @@ Training and the Hessian live in training.py and hessian.py:
 ``run_training(problem, config, progress, cancelled)`` returns ``{"training": ..., "hessianHistory"?: ...,
 "cancelled"?: True, "checkpoints"?: [flat tensors]}``; "checkpoints" (the initial weights, then one per
 epoch) stays in the backend for pca and the projected path and is not sent.
-``run_hessian(problem, config, progress, cancelled)`` returns ``{"hessian": ..., "cancelled"?: True}``.
+``run_hessian(problem, config, progress, cancelled, runner, trained_epochs)`` returns ``{"hessian": ..., "cancelled"?: True}``;
+trained_epochs is the epoch count of the session's last training (its history entry of reason "end").
 ``progress(fraction, message, partial=None)``; ``cancelled()`` → bool.
 """
 
 from __future__ import annotations
 
 import atexit
-import importlib
 import platform
 import sys
 import traceback
@@ -38,6 +38,8 @@ class Session:
         self.problem: Optional[Problem] = None
         self.loader: Optional[Loader] = None
         self.checkpoints: Optional[list[torch.Tensor]] = None
+        self.trained_epochs: Optional[int] = None
+        """Epochs the last training finished, for the Hessian analysis that follows (its history entry of reason "end")."""
         self.cluster: Any = None
         """A cluster.Cluster when the config has "cluster": grid rows and Hessian probes go there."""
 
@@ -55,6 +57,7 @@ class Session:
         progress(0.0, "loading the model and data")
         problem, loader = load_problem(config, self.base_dir, self.user_files)
         self.problem, self.loader = problem, loader
+        self.trained_epochs = None
         if config.get("cluster") is not None:  # connect now: a scheduler that does not answer fails before any work
             from .cluster import open_cluster
 
@@ -68,8 +71,10 @@ class Session:
 
     def train(self, params: dict[str, Any], progress: Callable[..., None], cancelled: Callable[[], bool]) -> Any:
         problem = self._require_problem()
-        training = importlib.import_module(".training", __package__)
-        result = dict(training.run_training(problem, self.config, progress, cancelled))
+        from .training import run_training  # imported on first use, as hessian and landscape: initialize answers sooner
+
+        result = dict(run_training(problem, self.config, progress, cancelled))
+        self.trained_epochs = len(result["training"]["history"])
         checkpoints = result.pop("checkpoints", None)
         if checkpoints:
             self.checkpoints = [c.detach() for c in checkpoints]
@@ -79,13 +84,14 @@ class Session:
 
     def hessian(self, params: dict[str, Any], progress: Callable[..., None], cancelled: Callable[[], bool]) -> Any:
         problem = self._require_problem()
-        hessian = importlib.import_module(".hessian", __package__)
+        from .hessian import run_hessian
+
         runner = None
         if self.cluster is not None:
             from .cluster import ProbeRunner
 
             runner = ProbeRunner(self.cluster, self.config, self.loader)
-        result = dict(hessian.run_hessian(problem, self.config, progress, cancelled, runner))
+        result = dict(run_hessian(problem, self.config, progress, cancelled, runner, self.trained_epochs))
         if cancelled():
             result["cancelled"] = True
         return result

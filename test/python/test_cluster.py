@@ -19,6 +19,7 @@ import torch
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "python"))
 
 from landscape_lens import cluster as cluster_module  # noqa: E402
+from landscape_lens.cluster import client as cluster_client  # noqa: E402
 from landscape_lens.cluster import Cluster, ClusterFailure, ProbeRunner, cluster_settings, row_tasks  # noqa: E402
 from landscape_lens.errors import ConfigError, EnvironmentProblem  # noqa: E402
 from landscape_lens.grid import linspace, refinement_levels  # noqa: E402
@@ -78,9 +79,9 @@ def silent_listener():
 
 def worker_state(model, data):
     """The state_dict of the model a worker builds from the bundles."""
-    from landscape_lens import cluster
+    from landscape_lens.cluster import worker
 
-    problem = cluster._worker_problem(model, data, "test")
+    problem = worker._worker_problem(model, data, "test")
     return {name: tensor.detach().cpu() for name, tensor in problem.model.state_dict().items()}
 
 
@@ -169,6 +170,34 @@ class TestConfig(unittest.TestCase):
             self.assertEqual(len({index // 17 for index, _, _ in task}), 1)
         one_d = row_tasks(refinement_levels(33, 1), 33, 1, linspace(-1, 1, 33), [0.0], 2)
         self.assertEqual(sorted(i for t in one_d for i, _, _ in t), list(range(33)))
+
+
+class TestUploadedPackage(unittest.TestCase):
+    def test_a_python_without_the_package_imports_every_module_and_the_tasks_from_the_zip(self):
+        folder = tempfile.mkdtemp(prefix="landscape-package-zip-")
+        try:
+            path = os.path.join(folder, "landscape_lens_test.zip")
+            with open(path, "wb") as handle:
+                handle.write(cluster_module.package_zip())
+            here = os.path.realpath(os.path.join(os.path.dirname(__file__), "..", "..", "python", "landscape_lens"))
+            modules = sorted(os.path.relpath(os.path.join(d, n), here)[:-3].replace(os.sep, ".") for d, _, names in os.walk(here) for n in names
+                             if n.endswith(".py") and n != "__main__.py" and "__pycache__" not in d)
+            script = textwrap.dedent(f"""
+                import importlib, sys
+                sys.path.insert(0, {path!r})
+                from landscape_lens.cluster.worker import evaluate_points_task, hutchinson_probe_task, slq_probe_task
+                for name in {modules!r}:
+                    module = importlib.import_module("landscape_lens" if name == "__init__" else "landscape_lens." + name.removesuffix(".__init__"))
+                    assert module.__file__.startswith({path!r}), module.__file__
+                print("imported", len({modules!r}))
+            """)
+            # Run from the zip's folder with this package off the path, as a `dask worker` on another machine.
+            run = subprocess.run([sys.executable, "-c", script], cwd=folder, env=without_backend_on_path(), capture_output=True, text=True, timeout=120)
+            self.assertEqual(run.returncode, 0, run.stderr)
+            self.assertIn(f"imported {len(modules)}", run.stdout)
+            self.assertIn("cluster.worker", modules)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 class TestSchedulerThatDoesNotAnswer(unittest.TestCase):
@@ -435,7 +464,7 @@ class TestAWorkerJoins(SeparateProcessesTestCase):
 class TestEveryWorkerGone(SeparateProcessesTestCase):
     def test_the_run_fails_keeping_the_finished_rows(self):
         cluster = self.connect()
-        cluster_module.NO_WORKERS_GRACE_SECONDS = 2.0
+        cluster_client.NO_WORKERS_GRACE_SECONDS = 2.0
         partials = []
         killed = []
 
@@ -454,7 +483,7 @@ class TestEveryWorkerGone(SeparateProcessesTestCase):
             with self.assertRaises(ClusterFailure) as caught:
                 run_landscape(self.problem, config, self.loader, kill_when_some_are_done, lambda: False, cluster=cluster)
         finally:
-            cluster_module.NO_WORKERS_GRACE_SECONDS = 20.0
+            cluster_client.NO_WORKERS_GRACE_SECONDS = 20.0
         self.assertEqual(len(killed), 2)
         self.assertIn("every worker is gone", str(caught.exception))
         self.assertIn(self.address, str(caught.exception))

@@ -68,6 +68,21 @@ class SessionTest(unittest.TestCase):
         self.assertAlmostEqual(landscape["loss"][6], trained, places=12)  # α = 1
 
 
+    def test_the_hessian_after_training_ends_the_history_at_the_epochs_trained(self):
+        config = mlp_config()
+        config["training"] = {"epochs": 3, "optimizer": {"name": "sgd", "lr": 0.5}}
+        config["analyses"] = {"hessian": {}}
+        session = Session()
+        quiet, never = (lambda *a, **k: None), (lambda: False)
+        session.initialize({"protocolVersion": 1, "config": config, "baseDir": self.folder.path}, quiet, never)
+        self.assertNotIn("history", session.hessian({}, quiet, never)["hessian"], "no training yet: no entry of reason end")
+        session.train({}, quiet, never)
+        (entry,) = session.hessian({}, quiet, never)["hessian"]["history"]
+        self.assertEqual((entry["epoch"], entry["reason"]), (3, "end"))
+        session.initialize({"protocolVersion": 1, "config": config, "baseDir": self.folder.path}, quiet, never)
+        self.assertNotIn("history", session.hessian({}, quiet, never)["hessian"], "weights loaded again are not the trained ones")
+
+
 class FailureKeepsTheNewestPartialTest(unittest.TestCase):
     def test_a_partial_held_by_the_throttle_goes_out_before_the_error(self):
         def failing_landscape(self, params, progress, cancelled):

@@ -1,27 +1,10 @@
-"""Independent work on a Dask cluster: landscape grid rows, Hutchinson probes and SLQ probes.
-
-Config ``"cluster": {"scheduler": "tcp://host:8786", "security": {...}}`` connects to a running
-scheduler (``security`` holds Dask's TLS options, passed to ``distributed.security.Security``);
-``"cluster": {"local": {"workers": 2}}`` starts a LocalCluster of worker processes with one
-thread each for the run and stops it at the end.
-
-What the workers receive, each once: this package (a zip, by ``Client.upload_file``); a bundle of
-the user's Python files as bytes, the model's factory, loss, dtype and mode, and the model's
-whole state_dict (parameters and buffers) as bytes; the data tensors; the plane (origin and
-directions) or the Hessian's point. Each is scattered to every worker (broadcast) under a
-content hash, and a worker builds the model from it once per hash (``_worker_problem``), so no
-shared file system is assumed.
-
-Same seed, same numbers: the landscape's points are evaluated at the same (α, β); a Hessian
-probe's random vector is drawn on the worker from the state of the backend's generator just
-before that probe (``torch.Generator.get_state``), so the probes are the ones the local run draws,
-in the same order. Results come back as they finish (``distributed.as_completed``).
-"""
+"""The backend's side: the Dask client (and the LocalCluster it owns), the package uploaded to the
+workers, the landscape's grid rows and the Hessian's probes sent to them and their results
+gathered as they finish."""
 
 from __future__ import annotations
 
 import concurrent.futures
-import hashlib
 import io
 import logging
 import math
@@ -35,19 +18,18 @@ from typing import Any, Callable, Optional, Sequence
 
 import torch
 
-from .errors import ConfigError, EnvironmentProblem
-from .hvp import Cancelled, FiniteDifferenceOperator, ForwardOverReverseOperator, Operator, RestrictedOperator
-from .tuning import set_threads, tune_malloc
+from ..errors import EnvironmentProblem
+from ..hvp import Cancelled, FiniteDifferenceOperator, ForwardOverReverseOperator, Operator, RestrictedOperator
+from .bundles import data_bundle, digest, model_bundle, vectors_bundle
+from .settings import FIELD, cluster_settings
+from .worker import Point, evaluate_points_task, hutchinson_probe_task, ignore_interrupts, slq_probe_task, warm_worker
 
-FIELD = "/cluster"
 CONNECT_TIMEOUT_SECONDS = 5.0
 """How long a scheduler may take to answer before the run fails naming its address."""
 NO_WORKERS_GRACE_SECONDS = 20.0
 """How long the cluster may have no worker at all, mid-run, before the run fails."""
 WAIT_FOR_WORKERS_SECONDS = 60.0
 """How long a scheduler without workers is waited on before any work is sent."""
-SECURITY_KEYS = ("tls_ca_file", "tls_client_cert", "tls_client_key", "tls_ciphers", "tls_min_version", "tls_max_version", "require_encryption")
-SECURITY_FILES = ("tls_ca_file", "tls_client_cert", "tls_client_key")
 POLL_SECONDS = 0.1
 LOCAL_CLUSTER_CONFIG = {
     # The workers' statistical profiler walks the computing thread's stack every 10 ms.
@@ -60,279 +42,12 @@ LOCAL_CLUSTER_CONFIG = {
 idle, two workers and this process measured 0.36, 0.39 and 0.46 CPU seconds per 10 s with
 Dask's defaults and the dashboard, 0.04, 0.05 and 0.17 with these and no dashboard."""
 
-Point = tuple[int, float, float]
 OnValue = Callable[[int, float, Optional[float]], None]
 Log = Callable[[str], None]
 
 
 def _log_to_stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-# ---- the config -------------------------------------------------------------------------------------
-def cluster_settings(config: dict[str, Any], base_dir: str = ".") -> Optional[dict[str, Any]]:
-    """config.cluster checked: {"scheduler", "security"} or {"local": {"workers"}}; None without it.
-    Security file paths are resolved against the config's folder."""
-    value = config.get("cluster")
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise ConfigError('cluster: give {"scheduler": "tcp://host:8786"} or {"local": {"workers": 2}}', FIELD)
-    unknown = sorted(set(value) - {"scheduler", "security", "local"})
-    if unknown:
-        raise ConfigError(f"cluster: unknown field(s) {', '.join(unknown)}; use scheduler, security or local", FIELD)
-    scheduler, local = value.get("scheduler"), value.get("local")
-    if (scheduler is None) == (local is None):
-        raise ConfigError('cluster: give exactly one of "scheduler" (a running Dask scheduler, e.g. "tcp://host:8786") and "local" ({"workers": 2})', FIELD)
-    if local is not None:
-        workers = local.get("workers", 2) if isinstance(local, dict) else None
-        if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
-            raise ConfigError(f"cluster.local.workers {workers!r}: use a whole number ≥ 1", FIELD + "/local/workers")
-        return {"local": {"workers": workers}}
-    if not isinstance(scheduler, str) or not scheduler.strip():
-        raise ConfigError(f'cluster.scheduler {scheduler!r}: give the scheduler\'s address, e.g. "tcp://host:8786"', FIELD + "/scheduler")
-    security = value.get("security") or {}
-    if not isinstance(security, dict):
-        raise ConfigError("cluster.security: give an object of Dask TLS options (tls_ca_file, tls_client_cert, tls_client_key, require_encryption)", FIELD + "/security")
-    out: dict[str, Any] = {}
-    for key, option in security.items():
-        if key not in SECURITY_KEYS:
-            raise ConfigError(f"cluster.security.{key}: not a Dask TLS option; use {', '.join(SECURITY_KEYS)}", f"{FIELD}/security/{key}")
-        if key in SECURITY_FILES:
-            if not isinstance(option, str):
-                raise ConfigError(f"cluster.security.{key}: give a file path", f"{FIELD}/security/{key}")
-            option = option if os.path.isabs(option) else os.path.normpath(os.path.join(base_dir, option))
-            if not os.path.isfile(option):
-                raise ConfigError(f"cluster.security.{key}: {option} does not exist (paths are relative to the config's folder)", f"{FIELD}/security/{key}")
-        out[key] = option
-    address = scheduler.strip()
-    if out and address.startswith("tcp://"):
-        address = "tls://" + address[len("tcp://"):]
-    return {"scheduler": address, "security": out}
-
-
-# ---- what the workers receive -------------------------------------------------------------------------
-def _digest(*parts: bytes) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(len(part).to_bytes(8, "little"))
-        h.update(part)
-    return h.hexdigest()[:32]
-
-
-def _tensor_bytes(tensor: torch.Tensor) -> bytes:
-    buffer = io.BytesIO()
-    torch.save(tensor.detach().cpu(), buffer)
-    return buffer.getvalue()
-
-
-def user_sources(loader: Any, config: dict[str, Any]) -> dict[str, bytes]:
-    """The user's Python files as {path relative to the config's folder: bytes}: the files the config
-    names (model, data, loss) and the other .py files in their folders (their own imports)."""
-    folders, named = set(), []
-    for reference in ((config.get("model") or {}).get("pytorch"), (config.get("data") or {}).get("factory"), (config.get("model") or {}).get("loss")):
-        if isinstance(reference, str) and ":" in reference and ".py" in reference:
-            path = os.path.realpath(loader.path(reference.rsplit(":", 1)[0]))
-            named.append(path)
-            folders.add(os.path.dirname(path))
-    files = set(named)
-    for folder in folders:
-        for name in os.listdir(folder):
-            if name.endswith(".py"):
-                files.add(os.path.join(folder, name))
-    base = os.path.realpath(loader.base_dir)
-    out: dict[str, bytes] = {}
-    for path in sorted(files):
-        relative = os.path.relpath(path, base)
-        if relative.startswith(".."):  # a file outside the config's folder keeps its place under "_outside"
-            relative = os.path.join("_outside", path.lstrip(os.sep))
-        with open(path, "rb") as handle:
-            out[relative] = handle.read()
-    return out
-
-
-def model_bundle(problem: Any, loader: Any, config: dict[str, Any], threads: int) -> dict[str, Any]:
-    """The model as a worker rebuilds it: sources, factory, loss, dtype, mode, batch size and the
-    current state_dict (the trained weights and BatchNorm statistics included), with its hash."""
-    model_config = config.get("model") or {}
-    sources = user_sources(loader, config)
-    base = os.path.realpath(loader.base_dir)
-
-    def relative_reference(reference: Any) -> Any:
-        if not (isinstance(reference, str) and ":" in reference and ".py" in reference):
-            return reference
-        file_part, name = reference.rsplit(":", 1)
-        path = os.path.realpath(loader.path(file_part))
-        relative = os.path.relpath(path, base)
-        if relative.startswith(".."):
-            relative = os.path.join("_outside", path.lstrip(os.sep))
-        return f"{relative}:{name}"
-
-    state = {k: v.detach().cpu() for k, v in problem.model.state_dict().items()}
-    buffer = io.BytesIO()
-    torch.save(state, buffer)
-    spec = {
-        "model": relative_reference(model_config.get("pytorch")),
-        "loss": relative_reference(model_config.get("loss", "mse")),
-        "dtype": str(problem.dtype).replace("torch.", ""),
-        "mode": problem.mode,
-        "batchSize": problem.batch_size,
-        "device": ((config.get("runtime") or {}).get("device") or "auto"),
-        "threads": threads,
-        "seed": int(config.get("seed", 0) or 0),
-    }
-    parts = [repr(sorted(spec.items())).encode(), buffer.getvalue()] + [k.encode() + b"\0" + v for k, v in sorted(sources.items())]
-    return {"hash": _digest(*parts), "sources": sources, "spec": spec, "state": buffer.getvalue()}
-
-
-def data_bundle(inputs: torch.Tensor, targets: torch.Tensor) -> dict[str, Any]:
-    x, y = inputs.detach().cpu(), targets.detach().cpu()
-    return {"hash": _digest(_tensor_bytes(x), _tensor_bytes(y)), "inputs": x, "targets": y}
-
-
-def vectors_bundle(vectors: Sequence[torch.Tensor]) -> dict[str, Any]:
-    cpu = [v.detach().cpu() for v in vectors]
-    return {"hash": _digest(*[_tensor_bytes(v) for v in cpu]), "vectors": cpu}
-
-
-# ---- on a worker --------------------------------------------------------------------------------------
-_CACHE_LOCK = threading.RLock()
-_PROBLEMS: dict[tuple[str, str, str], Any] = {}
-_EVALUATORS: dict[tuple[str, str, str], Any] = {}
-_CACHE_SIZE = 2
-
-
-def _remember(cache: dict, key: Any, value: Any) -> Any:
-    cache[key] = value
-    while len(cache) > _CACHE_SIZE:
-        cache.pop(next(iter(cache)))
-    return value
-
-
-def _worker_device(wanted: str) -> torch.device:
-    if wanted in ("auto", "cuda") or wanted.startswith("cuda:"):
-        if torch.cuda.is_available():
-            return torch.device("cuda" if wanted == "auto" else wanted)
-    return torch.device("cpu")
-
-
-def _worker_problem(model: dict[str, Any], data: dict[str, Any], purpose: str) -> Any:
-    """The Problem a bundle describes, built once per (model hash, data hash, purpose) in this
-    worker process: the landscape's evaluator may change its model's memory layout, so the
-    Hessian's probes get a model of their own."""
-    from .loading import DTYPES, Loader, load_weights_only, make_loss
-    from .problem import Problem
-
-    key = (model["hash"], data["hash"], purpose)
-    tune_malloc()
-    with _CACHE_LOCK:
-        if key in _PROBLEMS:
-            return _PROBLEMS[key]
-        spec = model["spec"]
-        folder = os.path.join(tempfile.gettempdir(), f"landscape-lens-{model['hash']}")
-        for relative, content in model["sources"].items():
-            path = os.path.join(folder, relative)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            if not os.path.exists(path):
-                with open(path + ".part", "wb") as handle:
-                    handle.write(content)
-                os.replace(path + ".part", path)
-        if spec["threads"]:
-            set_threads(int(spec["threads"]))
-        loader = Loader(folder)
-        factory, reference = loader.function(spec["model"], "/model/pytorch")
-        torch.manual_seed(spec["seed"])
-        module = loader.call(factory, reference)
-        state = load_weights_only(io.BytesIO(model["state"]))
-        device, dtype = _worker_device(spec["device"]), DTYPES[spec["dtype"]]
-        module = module.to(device=device, dtype=dtype)  # before loading: float64 weights must not pass through float32
-        module.load_state_dict(state)
-
-        def place(x: torch.Tensor) -> torch.Tensor:
-            x = x.to(device)
-            return x.to(dtype) if torch.is_floating_point(x) else x
-
-        problem = Problem(module, make_loss(loader, spec["loss"]), (place(data["inputs"]), place(data["targets"])), None, spec["batchSize"], spec["mode"])
-        return _remember(_PROBLEMS, key, problem)
-
-
-def evaluate_points_task(model: dict[str, Any], data: dict[str, Any], plane: dict[str, Any], points: list[Point]) -> list[tuple[int, float, Optional[float]]]:
-    """(index, loss, accuracy) at each point θ(α, β) = origin + α·d₁ + β·d₂: one grid row's points."""
-    from .plane import PlaneEvaluator
-
-    problem = _worker_problem(model, data, "landscape")
-    key = (model["hash"], data["hash"], plane["hash"])
-    with _CACHE_LOCK:
-        evaluator = _EVALUATORS.get(key)
-        if evaluator is None:
-            for previous in _EVALUATORS.values():  # one plane at a time: the model back as it was
-                getattr(previous, "restore", lambda: None)()
-            _EVALUATORS.clear()
-            origin, *directions = plane["vectors"]
-            evaluator = _EVALUATORS[key] = PlaneEvaluator(problem, *problem.data("train"), origin, directions)
-        out = []
-        for index, alpha, beta in points:
-            loss, accuracy = evaluator.evaluate(alpha, beta)
-            out.append((index, loss, accuracy))
-        return out
-
-
-def _worker_operator(model: dict[str, Any], data: dict[str, Any], point: dict[str, Any], operator: dict[str, Any]) -> Operator:
-    from .hvp import hessian_operator
-
-    problem = _worker_problem(model, data, "hessian")
-    problem.set_flat(point["vectors"][0].to(problem.device, problem.dtype))
-    base = hessian_operator(problem, operator["method"], operator["step"], None, operator["products"])
-    if operator.get("block") is not None:
-        offset, length = operator["block"]
-        return RestrictedOperator(base, offset, length)
-    return base
-
-
-def _probe_vector(state: torch.Tensor, operator: Operator) -> torch.Tensor:
-    from .eigensolvers import rademacher
-
-    generator = torch.Generator()
-    generator.set_state(state)
-    return rademacher(operator.dim, generator, operator.device, operator.dtype)
-
-
-def hutchinson_probe_task(model: dict[str, Any], data: dict[str, Any], point: dict[str, Any], operator: dict[str, Any], state: torch.Tensor) -> float:
-    """zᵀHz for the Rademacher z the generator state draws."""
-    with _CACHE_LOCK:
-        op = _worker_operator(model, data, point, operator)
-        z = _probe_vector(state, op)
-        return float(torch.dot(z, op.apply(z)))
-
-
-def slq_probe_task(model: dict[str, Any], data: dict[str, Any], point: dict[str, Any], operator: dict[str, Any], state: torch.Tensor, steps: int) -> tuple[list[float], list[float], int]:
-    """One stochastic Lanczos quadrature probe: nodes, weights and the products it took."""
-    from .spectrum import lanczos_quadrature
-
-    with _CACHE_LOCK:
-        op = _worker_operator(model, data, point, operator)
-        start = _probe_vector(state, op)
-        before = op.products
-        nodes, weights = lanczos_quadrature(op, start, steps)
-        return nodes, weights, op.products - before
-
-
-def _warm_worker() -> str:
-    """Imports what the tasks need, so the first row does not pay for it."""
-    from . import plane, spectrum  # noqa: F401
-
-    tune_malloc()
-    return torch.__version__
-
-
-def _ignore_interrupts() -> bool:
-    """A local cluster's worker process ignores SIGINT, as the backend does: Ctrl+C in a terminal
-    reaches the whole process group, and the backend stops the work through the cancel instead
-    (a worker dying on the signal would lose its row). Runs on the worker's main thread."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    return True
 
 
 MODEL_HINT = ("if nothing else stopped them, evaluating your model ends its process (os._exit or sys.exit in it, a crash in native code, running out of memory): "
@@ -344,16 +59,25 @@ class ClusterFailure(EnvironmentProblem):
     """The cluster could not finish the work (every worker gone, a task failing repeatedly)."""
 
 
+PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+"""The landscape_lens folder (this module is in its cluster/ subpackage)."""
+
+
 def package_zip() -> bytes:
-    """This package's .py files as a zip, for Client.upload_file."""
-    root = os.path.dirname(os.path.abspath(__file__))
+    """The whole package's .py files, its subpackages' (this one) included, as a zip for
+    Client.upload_file: a worker without the package on its path imports it from the zip, and
+    Dask looks up the tasks (worker.py) by their module's name there."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(os.listdir(root)):
-            if name.endswith(".py"):
-                info = zipfile.ZipInfo(f"landscape_lens/{name}", date_time=(2020, 1, 1, 0, 0, 0))
-                with open(os.path.join(root, name), "rb") as handle:
-                    archive.writestr(info, handle.read())
+        for folder, subfolders, names in os.walk(PACKAGE_ROOT):
+            subfolders[:] = sorted(d for d in subfolders if os.path.isfile(os.path.join(folder, d, "__init__.py")))
+            relative = os.path.relpath(folder, PACKAGE_ROOT)
+            for name in sorted(names):
+                if name.endswith(".py"):
+                    inside = name if relative == "." else f"{relative.replace(os.sep, '/')}/{name}"
+                    info = zipfile.ZipInfo(f"landscape_lens/{inside}", date_time=(2020, 1, 1, 0, 0, 0))
+                    with open(os.path.join(folder, name), "rb") as handle:
+                        archive.writestr(info, handle.read())
     return buffer.getvalue()
 
 
@@ -436,7 +160,7 @@ class Cluster:
                                          {"field": FIELD}) from exc
             archive = package_zip()
             folder = tempfile.mkdtemp(prefix="landscape-lens-package-")
-            path = os.path.join(folder, f"landscape_lens_{_digest(archive)[:12]}.zip")
+            path = os.path.join(folder, f"landscape_lens_{digest(archive)[:12]}.zip")
             with open(path, "wb") as handle:
                 handle.write(archive)
             try:
@@ -444,9 +168,9 @@ class Cluster:
             finally:
                 os.remove(path)
                 os.rmdir(folder)
-            self.client.run(_warm_worker)
+            self.client.run(warm_worker)
             if self.local_cluster is not None:  # our own worker processes (a remote cluster's are its owner's)
-                self.client.run(_ignore_interrupts)
+                self.client.run(ignore_interrupts)
             self._workers = self.worker_count()
         except BaseException as exc:  # kept for the first analysis that needs the cluster
             self._prepare_error = exc
@@ -520,7 +244,7 @@ class Cluster:
                         self._cancel(futures)
                         if isinstance(exc, concurrent.futures.CancelledError):  # cancelled (inputs lost) between the status check and here
                             raise self._lost(futures, len(pending) + 1, what) from exc
-                        if type(exc).__name__ == "KilledWorker":
+                        if isinstance(exc, distributed.KilledWorker):
                             # The scheduler gave up on a task after it was running on each of several workers that died: the task itself ends them.
                             raise ClusterFailure(f"cluster {self.address}: the worker process running a {what} task died each time it ran it (Dask's KilledWorker: "
                                                  f"{getattr(exc, 'allowed_failures', 'several')} workers lost): evaluating your model ends its process (os._exit or sys.exit "
@@ -734,5 +458,3 @@ def open_cluster(config: dict[str, Any], base_dir: str, log: Log = _log_to_stder
     settings = cluster_settings(config, base_dir)
     return Cluster(settings, log) if settings is not None else None
 
-
-__all__ = ["Cluster", "ClusterFailure", "ProbeRunner", "cluster_settings", "open_cluster", "row_tasks"]
