@@ -37,12 +37,42 @@ export default tseslint.config(
     },
   },
   {
+    // The layers of src/ (DESIGN.md): core imports nothing but src/shared from outside core; the
+    // runner seam imports no backend (the host and the CLI hand it their runners).
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['vscode'], message: 'Only src/host and src/extension.ts may import vscode.' },
+            { regex: '^(\\.\\./)+(config|host|backends|store|runner|cli)(/|$)', message: 'src/core imports nothing from config, host, backends, store, runner or cli: only src/shared from outside core.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/runner/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['vscode'], message: 'Only src/host and src/extension.ts may import vscode.' },
+            { regex: '^\\.\\./backends(/|$)', message: 'src/runner is the seam: it imports no backend (the host and the CLI build the runners and pass them to runnerFor).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['webview/**/*.ts', 'test/webview/**/*.js'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(\\.\\./)+src/(?!host/webview/pure/protocol$|results$|format-number$)', message: 'The webview imports only src/host/webview/pure/protocol.ts, src/results.ts and src/format-number.ts from the host code.' }] },
+        { patterns: [{ regex: '^(\\.\\./)+src/(?!host/webview/pure/protocol$|shared/results$|shared/format-number$)', message: 'The webview imports only src/host/webview/pure/protocol.ts, src/shared/results.ts and src/shared/format-number.ts from the host code.' }] },
       ],
     },
   },

@@ -15,7 +15,7 @@ import { computePlaneGrid, linspace, serialPlaneRunner } from '../src/core/lands
 import type { PlaneSpec } from '../src/core/landscape/types';
 import { mlpLayout } from '../src/core/nn/layout';
 import { Random } from '../src/core/random';
-import { WorkerPool } from '../src/pool';
+import { WorkerPool } from '../src/backends/engine';
 
 const resolution = Number(process.argv.find((arg) => /^\d+$/.test(arg)) ?? 51);
 const standardize = process.argv.includes('--standardize');
@@ -57,7 +57,7 @@ write('direction2', directions[1]);
 writeFileSync(join(folder, 'meta.json'), JSON.stringify({ samples, sizes: spec.sizes }));
 async function main(): Promise<void> {
   const workerPath = join(folder, 'worker.js');
-  await esbuild.build({ entryPoints: ['src/worker.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'es2022', outfile: workerPath, logLevel: 'error' });
+  await esbuild.build({ entryPoints: ['src/backends/engine/worker.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'es2022', outfile: workerPath, logLevel: 'error' });
 
   const points = resolution * resolution;
   const rows: { name: string; seconds: number; cpuSeconds: number; firstLevel?: number; loss?: Float64Array }[] = [];

@@ -20,10 +20,10 @@ const mathjsChunk = {
 const common = { bundle: true, mainFields: ['module', 'main'], sourcemap: !production, minify: production, logLevel: 'info', target: 'es2022' };
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, platform: 'node', format: 'cjs', external: ['vscode'], outdir: 'dist', plugins: [mathjsChunk] },
-  { ...common, entryPoints: { worker: 'src/worker.ts', 'run-folder-worker': 'src/run-folder-worker.ts', cli: 'src/cli.ts' }, platform: 'node', format: 'cjs', outdir: 'dist', plugins: [mathjsChunk] },
+  { ...common, entryPoints: { worker: 'src/backends/engine/worker.ts', 'run-folder-worker': 'src/store/run-folder-worker.ts', cli: 'src/cli/index.ts' }, platform: 'node', format: 'cjs', outdir: 'dist', plugins: [mathjsChunk] },
   { ...common, entryPoints: { mathjs: 'src/core/surfaces/mathjs-chunk.ts' }, platform: 'node', format: 'cjs', outdir: 'dist' },
   // The webview: echarts-gl's modules need webviewPlugins (extensionless imports, no eval under the CSP); always minified (1.2 MB instead of 4).
-  { ...common, entryPoints: { webview: 'webview/main.ts' }, platform: 'browser', format: 'iife', outdir: 'dist', minify: true, plugins: webviewPlugins },
+  { ...common, entryPoints: { webview: 'webview/app/main.ts' }, platform: 'browser', format: 'iife', outdir: 'dist', minify: true, plugins: webviewPlugins },
 ];
 
 if (watch) {

@@ -1,6 +1,6 @@
 """analyses.hessian on a torch model: the whole-set training loss's Hessian at the current weights.
 
-The same stages, defaults and result shape (src/results.ts HessianResult) as the engine's
+The same stages, defaults and result shape (src/shared/results.ts HessianResult) as the engine's
 src/core/hessian/analyze.ts: the dense spectrum when the model has at most maxDimension
 parameters (default 3000) and neither top nor bottom is asked; else the top/bottom eigenpairs
 by Lanczos (or PyHessian's power iteration) with residuals; the classification; Hutchinson's

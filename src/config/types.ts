@@ -1,16 +1,10 @@
-import type { HessianAnalysisOptions } from '../core/hessian/options';
-import type { LandscapeOptions } from '../core/landscape/options';
-import type { SurfaceSpec } from '../core/surfaces/race';
-
-/** The typed form of a *.landscape.json file is the engine's experiment config (core/experiment/config). */
-export type { ExperimentConfig, AnalysesConfig, OptimizerConfig, RuntimeConfig, ClusterConfig, ClusterSecurity } from '../core/experiment/config';
-
-/** analyses.landscape (core/landscape/options). */
-export type LandscapeAnalysisConfig = LandscapeOptions;
-/** analyses.hessian (core/hessian/options). */
-export type HessianAnalysisConfig = HessianAnalysisOptions;
-/** surface (core/surfaces/race). */
-export type SurfaceConfig = SurfaceSpec;
+/**
+ * The typed form of a *.landscape.json file is the engine's experiment config
+ * (core/experiment/config), under its own names: its parts are typed where they are used
+ * (analyses.hessian in core/hessian/options, analyses.landscape in core/landscape/options,
+ * surface in core/surfaces/race).
+ */
+export type { ExperimentConfig, OptimizerConfig } from '../core/experiment/config';
 
 /** A problem in a config: the JSON pointer of the field, what is wrong and how to fix it. */
 export interface ConfigIssue {

@@ -2,7 +2,7 @@ import { denseHessian, type Objective } from './objective';
 import { norm2 } from './linalg/vector';
 import { solveLinear } from './linalg/dense';
 import { symmetricEigen } from './linalg/symmetric-eigen';
-import type { CriticalPointResult } from '../results';
+import type { CriticalPointResult } from '../shared/results';
 import { classifyEigenvalues } from './hessian/classify';
 
 export { classifyEigenvalues };

@@ -4,7 +4,7 @@ import { norm2 } from './linalg/vector';
 import { symmetricEigen } from './linalg/symmetric-eigen';
 import { createOptimizer, scheduledLearningRate, type OptimizerSpec } from './optimizers';
 import { Random } from './random';
-import type { TrajectoryResult, TrajectoryStatus } from '../results';
+import type { TrajectoryResult, TrajectoryStatus } from '../shared/results';
 
 export interface TrajectoryOptions {
   start: ArrayLike<number>;

@@ -1,15 +1,15 @@
 /**
  * The runner seam: the extension host and the CLI run every experiment through one interface,
- * whatever computes it. The engine's worker pool (engine-runner.ts) is one implementation; a
- * backend in another process (the PyTorch backend) is another. A runner streams progress with
- * the results so far, can be cancelled, and always resolves with what finished.
+ * whatever computes it. The engine's worker pool (src/backends/engine/engine-runner.ts) is one
+ * implementation; a backend in another process (src/backends/pytorch/torch-runner.ts) is another;
+ * choose.ts hands a prepared config to the right one. A runner streams progress with the results
+ * so far, can be cancelled, and always resolves with what finished.
  */
 import type { ExperimentConfig } from '../config/types';
-import type { ExperimentResults, ProgressReport } from '../results';
+import { emptyResults } from '../shared/empty-results';
+import type { ExperimentResults, ProgressReport, RunStatus } from '../shared/results';
 
-/** How a run ended: all done, cancelled (what finished is kept) or failed (what finished is kept). */
-export type RunStatus = 'completed' | 'cancelled' | 'failed';
-
+/** How a run ended (its RunStatus, shared/results.ts), with what finished: every runner's, and the engine pool's for a whole experiment. */
 export interface RunOutcome {
   status: RunStatus;
   /** The final results, or on failure or cancel the partial results streamed before it. */
@@ -40,11 +40,6 @@ export interface ExperimentRunner {
   start(config: ExperimentConfig, options: RunOptions): RunHandle;
   /** Ends what the runner holds (workers, child processes). */
   dispose(): Promise<void>;
-}
-
-/** Results with nothing in them yet, for a run that has just started or could not start. */
-export function emptyResults(config: ExperimentConfig, createdAt = new Date().toISOString()): ExperimentResults {
-  return { format: 1, name: config.name, seed: config.seed ?? 0, createdAt, timings: {}, warnings: [] };
 }
 
 /** A run that could not start, as an outcome: failed, with the reason also in its warnings. */

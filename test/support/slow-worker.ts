@@ -1,5 +1,5 @@
 /**
- * The engine's worker (src/worker.ts) made slow for tests of scheduling and cancellation: before
+ * The engine's worker (src/backends/engine/worker.ts) made slow for tests of scheduling and cancellation: before
  * the real worker evaluates a grid segment, this one busy-waits SLOW_WORKER_MS_PER_POINT
  * milliseconds per point (2 by default), checking the plane's cancel flag between points as the
  * real evaluation does. Bundle it with esbuild as the pool's workerPath.
@@ -23,4 +23,4 @@ parentPort?.on('message', (message: { type: string; planeId?: number; cancelFlag
 });
 
 // Registered after the listener above, so each segment waits first and is then evaluated for real.
-void import('../../src/worker');
+void import('../../src/backends/engine/worker');

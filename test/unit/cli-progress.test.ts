@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ProgressPrinter, rateText, stageOf } from '../../src/cli-progress';
+import { ProgressPrinter, rateText, stageOf } from '../../src/cli/progress';
 
 function recorder() {
   const chunks: string[] = [];

@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { summarize } from '../../src/cli-summary';
-import type { ExperimentResults, HessianResult, LandscapeResult } from '../../src/results';
+import { summarize } from '../../src/cli/summary';
+import type { ExperimentResults, HessianResult, LandscapeResult } from '../../src/shared/results';
 
 const base = (): ExperimentResults => ({ format: 1, name: 'run', seed: 0, createdAt: '2026-01-01T00:00:00.000Z', timings: {}, warnings: [] });
 

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { configDifferences, flattenConfig, headline, runLabels, scalesDiffer, smooth, spectralRange } from '../../webview/compare/model';
 import { allPositive, logAxisSwitch, spansDecades } from '../../webview/charts/log-axis';
-import type { ExperimentResults } from '../../src/results';
+import type { ExperimentResults } from '../../src/shared/results';
 
 test('smoothing is the debiased exponential moving average (TensorBoard) and skips missing values', () => {
   const weight = 0.5;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { runExperiment } from '../../src/core/experiment';
 import { validateConfigValue } from '../../src/config/validate';
 import type { ExperimentConfig } from '../../src/config/types';
-import type { ProgressReport } from '../../src/results';
+import type { ProgressReport } from '../../src/shared/results';
 
 const surfaceConfig = {
   name: 'saddle-hessian',

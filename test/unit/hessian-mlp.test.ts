@@ -9,7 +9,7 @@ import { symmetricEigen } from '../../src/core/linalg/symmetric-eigen';
 import { hessianTrainingHooks } from '../../src/core/hessian/training-hooks';
 import { layerBlocks } from '../../src/core/hessian/layer-blocks';
 import { analyzeHessian } from '../../src/core/hessian/analyze';
-import type { HessianHistoryEntry } from '../../src/results';
+import type { HessianHistoryEntry } from '../../src/shared/results';
 
 const problem = buildNetworkObjective({ model: { layers: [2, 5, 2], activation: 'tanh' }, data: { kind: 'synthetic', name: 'spirals', samples: 60, testFraction: 0 }, seed: 4 }, '.');
 const { objective, parameters } = problem;

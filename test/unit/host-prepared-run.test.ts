@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { prepare, type PrepareOptions } from '../../src/config/prepare';
-import { writeRunFolder } from '../../src/results-store';
-import { answerRunFolderRequest } from '../../src/run-folder-requests';
-import type { OpenedRunFolder } from '../../src/run-folder-messages';
+import { writeRunFolder } from '../../src/store/results-store';
+import { answerRunFolderRequest } from '../../src/store/run-folder-requests';
+import type { OpenedRunFolder } from '../../src/store/run-folder-messages';
 import { prepareRun, raceFromStart, refusalMessage, savedRunConfig } from '../../src/host/runs/pure/prepared-run';
 
 /** As the editor prepares (host/editor/config-loading.ts: prepareOptions), with the settings' defaults. */

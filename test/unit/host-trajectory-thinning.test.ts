@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resultsForView, thinTrajectory } from '../../src/host/webview/pure/trajectory-thinning';
-import type { ExperimentResults, TrajectoryResult } from '../../src/results';
+import type { ExperimentResults, TrajectoryResult } from '../../src/shared/results';
 
 function trajectory(points: number): TrajectoryResult {
   const range = Array.from({ length: points }, (_, index) => index);

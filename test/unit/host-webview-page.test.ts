@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { commandLink, escapeHtml, formatNumber, historyHtml, resultsHtml } from '../../src/host/webview/pure/plain-view-html';
 import { contentSecurityPolicy, createNonce, shellHtml } from '../../src/host/webview/pure/page-html';
-import type { ExperimentResults } from '../../src/results';
+import type { ExperimentResults } from '../../src/shared/results';
 
 const results: ExperimentResults = {
   format: 1,

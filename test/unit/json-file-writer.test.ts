@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeJsonFile } from '../../src/json-file-writer';
+import { writeJsonFile } from '../../src/store/json-file-writer';
 
 test('the file holds exactly what JSON.stringify gives, also for long arrays and non-finite numbers', () => {
   const folder = mkdtempSync(join(tmpdir(), 'landscape-json-'));

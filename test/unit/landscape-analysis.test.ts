@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { validateConfigValue } from '../../src/config/validate';
 import { runExperiment } from '../../src/core/experiment';
-import type { ExperimentResults, ProgressReport } from '../../src/results';
+import type { ExperimentResults, ProgressReport } from '../../src/shared/results';
 
 const network = {
   name: 'xor-landscape',

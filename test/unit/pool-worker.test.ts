@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import { computePlaneGrid, linspace, serialPlaneRunner } from '../../src/core/landscape/grid';
 import type { PlaneSpec } from '../../src/core/landscape/types';
-import { WorkerPool } from '../../src/pool';
+import { WorkerPool } from '../../src/backends/engine';
 
 // The pool runs against the real worker bundle, built here the way scripts/build.mjs builds dist/worker.js.
 const folder = mkdtempSync(join(tmpdir(), 'landscape-pool-'));
@@ -17,7 +17,7 @@ let slowPool: WorkerPool;
 
 before(async () => {
   const options = { bundle: true, platform: 'node', format: 'cjs', target: 'es2022', logLevel: 'error' } as const;
-  await esbuild.build({ ...options, entryPoints: ['src/worker.ts'], outfile: workerPath });
+  await esbuild.build({ ...options, entryPoints: ['src/backends/engine/worker.ts'], outfile: workerPath });
   // the same worker, 2 ms per grid point slower (test/support/slow-worker.ts)
   await esbuild.build({ ...options, entryPoints: ['test/support/slow-worker.ts'], outfile: slowWorkerPath });
   pool = new WorkerPool({ workerPath, size: 2 });

@@ -9,7 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { ExperimentResults } from '../../src/results';
+import type { ExperimentResults } from '../../src/shared/results';
 import { folderWith, PYTHON, torchMissing } from './pytorch-helpers';
 
 const root = join(__dirname, '..', '..');

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { definesTopLevel, topLevelFunctions } from '../../src/config/pytorch-checks';
 import type { ConfigIssue, ExperimentConfig } from '../../src/config/types';
 import { validateConfigValue } from '../../src/config/validate';
-import { EngineRunner, runsOnPytorch } from '../../src/runner';
+import { runnerFor, type BackendRunners, type ExperimentRunner } from '../../src/runner';
+import { prepareConfig } from '../../src/config/prepare';
 import { analysisMethods } from '../../src/backends/pytorch';
 import { folderWith } from './pytorch-helpers';
 
@@ -83,15 +84,18 @@ test('landscape checkpoints: the trajectory glob must match, pca and interpolati
   assert.equal(errors(issuesOf(config({ analyses: { landscape: { to: 'nowhere.pt' } } })))[0].path, '/analyses/landscape/to');
 });
 
-test('a PyTorch config runs on the PyTorch runner; the engine refuses one clearly', async () => {
-  const value = config() as unknown as ExperimentConfig;
-  assert.ok(runsOnPytorch(value));
-  assert.ok(!runsOnPytorch({ name: 'e', model: { layers: [2, 2] } } as ExperimentConfig));
-  const engine = new EngineRunner({ workerPath: '/nonexistent/worker.js' });
-  const outcome = await engine.start(value, { baseDir: '.' }).result;
-  assert.equal(outcome.status, 'failed');
-  assert.match(outcome.reason ?? '', /PyTorch model \(model\.pytorch\).*runs on the PyTorch runner/);
-  await engine.dispose();
+test('a PyTorch config runs on the PyTorch runner, any other on the engine: the seam asks prepare\'s backend once', () => {
+  const asked: string[] = [];
+  const runner = (name: string): ExperimentRunner => ({ name, start: () => assert.fail('not started here'), dispose: async () => undefined });
+  const runners: BackendRunners = { engine: () => (asked.push('engine'), runner('engine')), pytorch: () => (asked.push('pytorch'), runner('pytorch')) };
+  const folder = folderWith(files);
+  const ready = prepareConfig(config(), folder, { memory: Number.MAX_SAFE_INTEGER });
+  assert.equal(ready.backend, 'pytorch', JSON.stringify(ready.issues));
+  assert.equal(runnerFor(ready.backend, runners).name, 'pytorch');
+  const race = prepareConfig({ name: 'e', surface: { name: 'saddle' }, start: [1, 0.001], optimizers: [{ name: 'sgd', lr: 0.1 }] }, folder);
+  assert.equal(race.backend, 'engine', JSON.stringify(race.issues));
+  assert.equal(runnerFor(race.backend, runners).name, 'engine');
+  assert.deepEqual(asked, ['pytorch', 'engine'], 'only the chosen backend\'s runner is made');
 });
 
 test('the requests a config asks for, in order', () => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { ExperimentConfig } from '../../src/config/types';
 import { validateConfigValue } from '../../src/config/validate';
 import { runExperiment } from '../../src/core/experiment';
-import type { ExperimentResults } from '../../src/results';
+import type { ExperimentResults } from '../../src/shared/results';
 import { folderWith, startRun, torchMissing, torchRunner } from './pytorch-helpers';
 
 const ROWS = 60;

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { TorchRunner } from '../../src/backends/pytorch';
 import type { ExperimentConfig } from '../../src/config/types';
 import { validateConfigValue } from '../../src/config/validate';
-import type { ExperimentResults, ProgressReport } from '../../src/results';
+import type { ExperimentResults, ProgressReport } from '../../src/shared/results';
 import type { RunHandle, RunOutcome } from '../../src/runner';
 
 export const PYTHON = '/usr/bin/python3';

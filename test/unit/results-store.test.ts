@@ -3,8 +3,8 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileSafe, listRuns, LONG_TRAJECTORY_POINTS, PartialSaveError, readRunRecord, readRunResults, renameRun, resultsJson, runFolderName, trajectoryCsv, writeResults, writeRunFolder } from '../../src/results-store';
-import type { ExperimentResults, TrajectoryResult } from '../../src/results';
+import { fileSafe, listRuns, LONG_TRAJECTORY_POINTS, PartialSaveError, readRunRecord, readRunResults, renameRun, resultsJson, runFolderName, trajectoryCsv, writeResults, writeRunFolder } from '../../src/store/results-store';
+import type { ExperimentResults, TrajectoryResult } from '../../src/shared/results';
 
 const trajectory: TrajectoryResult = {
   label: 'SGD (lr=0.1)',

@@ -6,8 +6,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RunFolderIo } from '../../src/host/runs/run-folder-io';
-import { listRuns, listRunsAsync, readRunResults, writeRunFolder } from '../../src/results-store';
-import type { ExperimentResults } from '../../src/results';
+import { listRuns, listRunsAsync, readRunResults, writeRunFolder } from '../../src/store/results-store';
+import type { ExperimentResults } from '../../src/shared/results';
 
 const workerPath = resolve('dist/run-folder-worker.js');
 

@@ -9,8 +9,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listRuns, listRunsAsync, readRunResults, writeResults } from '../../src/results-store';
-import type { ExperimentResults } from '../../src/results';
+import { listRuns, listRunsAsync, readRunResults, writeResults } from '../../src/store/results-store';
+import type { ExperimentResults } from '../../src/shared/results';
 import { historyHtml } from '../../src/host/webview/pure/plain-view-html';
 
 const root = join(__dirname, '..', '..');

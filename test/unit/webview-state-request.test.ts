@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { createStateRequester, type Timers } from '../../webview/state-request';
+import { createStateRequester, type Timers } from '../../webview/app/state-request';
 
 /** A clock the test advances by hand. */
 function manualClock(): Timers & { advance(milliseconds: number): void } {

@@ -19,7 +19,7 @@ const BUNDLE = `${ARTIFACTS}/webview.js`;
 /** Builds the webview bundle with the options scripts/build.mjs uses. */
 export async function buildBundle(): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await esbuild.build({ entryPoints: ['webview/main.ts'], bundle: true, platform: 'browser', format: 'iife', target: 'es2022', outfile: BUNDLE, minify: true, logLevel: 'warning', plugins: webviewPlugins });
+  await esbuild.build({ entryPoints: ['webview/app/main.ts'], bundle: true, platform: 'browser', format: 'iife', target: 'es2022', outfile: BUNDLE, minify: true, logLevel: 'warning', plugins: webviewPlugins });
 }
 
 /** Serves the harness shell, the bundle and the stylesheet on a local port. */

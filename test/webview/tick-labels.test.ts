@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { valueAxis } from '../../webview/charts/common';
-import type { Theme } from '../../webview/palette';
+import type { Theme } from '../../webview/charts/palette';
 
 const theme = { mutedForeground: '#999', border: '#444', gridLine: '#333', fontSize: 13 } as Theme;
 

@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ExperimentResults } from '../../src/shared/results';
 import { trainingOption } from '../../webview/charts/training';
-import { trainingOf } from '../../webview/sections';
-import type { Theme } from '../../webview/palette';
+import { trainingOf } from '../../webview/charts/sections';
+import type { Theme } from '../../webview/charts/palette';
 import { fixture } from './browser';
 
 const theme = { series: ['#f14c4c', '#3794ff', '#cca700', '#89d185'], plateau: 'rgba(204, 167, 0, 0.16)', event: '#d18616', foreground: '#ccc', mutedForeground: '#999', border: '#444', gridLine: '#333', fontSize: 13 } as Theme;

@@ -1,6 +1,6 @@
 /** Option pieces every chart shares, coloured and sized from the VS Code theme. */
-import type { Theme } from '../palette';
-import { formatNumber } from '../format';
+import type { Theme } from './palette';
+import { formatNumber } from './format';
 
 // ECharts' option types are very wide; the charts build plain objects and ECharts validates them.
 export type Option = Record<string, unknown>;

@@ -3,9 +3,9 @@
  * and iso-lines from d3-contour drawn as one ECharts custom series, a colour-scale legend
  * (visualMap), then optimizer trajectories and critical points on top.
  */
-import type { CriticalPointKind, CriticalPointResult } from '../result-types';
-import type { Theme } from '../palette';
-import { formatNumber, formatPoint } from '../format';
+import type { CriticalPointKind, CriticalPointResult } from './result-types';
+import type { Theme } from './palette';
+import { formatNumber, formatPoint } from './format';
 import { baseOption, insideZoom, legend, valueAxis, type Option } from './common';
 import { contourBands, contourLevels, fieldRange, logOffset, type Band, type Field } from './field';
 

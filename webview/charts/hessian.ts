@@ -3,9 +3,9 @@
  * many), the SLQ spectral density on a log axis, λmax / λmin / the negative count over
  * training, and the loss along eigenvector slices.
  */
-import type { Theme } from '../palette';
-import type { HessianView, Slice, SpectrumRecord } from '../sections';
-import { formatNumber } from '../format';
+import type { Theme } from './palette';
+import type { HessianView, Slice, SpectrumRecord } from './sections';
+import { formatNumber } from './format';
 import { baseOption, insideZoom, legend, valueAxis, type Option } from './common';
 
 const STEM_LIMIT = 80;

@@ -1,7 +1,7 @@
 /** Loss-landscape specifics: axis names by direction kind, and the 1-D curve (loss and accuracy along a line). */
-import type { Theme } from '../palette';
-import type { LandscapeView } from '../sections';
-import { formatNumber } from '../format';
+import type { Theme } from './palette';
+import type { LandscapeView } from './sections';
+import { formatNumber } from './format';
 import { baseOption, insideZoom, legend, valueAxis, type Option } from './common';
 
 const percent = (fraction: number): string => `${(fraction * 100).toFixed(1)}%`;

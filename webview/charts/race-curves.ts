@@ -1,7 +1,7 @@
 /** The race over steps: each optimizer's objective value and gradient norm (log axis) against the step. */
-import type { TrajectoryResult } from '../result-types';
-import type { Theme } from '../palette';
-import { formatNumber } from '../format';
+import type { TrajectoryResult } from './result-types';
+import type { Theme } from './palette';
+import { formatNumber } from './format';
 import { baseOption, insideZoom, legend, positiveOrGap, valueAxis, type Option } from './common';
 
 /** The option of the two stacked panels: f(x_k) and ‖∇f(x_k)‖ against k. */

@@ -2,9 +2,9 @@
  * The 3-D surface (echarts-gl) with the trajectories drawn on it at their objective values,
  * rotatable and zoomable with the mouse (slides 1 and 9 of the seed).
  */
-import type { Theme } from '../palette';
-import type { CriticalPointKind, CriticalPointResult } from '../result-types';
-import { formatNumber } from '../format';
+import type { Theme } from './palette';
+import type { CriticalPointKind, CriticalPointResult } from './result-types';
+import { formatNumber } from './format';
 import { baseOption, legend, type Option } from './common';
 import { fieldRange, type Field } from './field';
 import { visiblePoints, type Overlay } from './contour';

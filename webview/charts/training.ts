@@ -3,9 +3,9 @@
  * linear axis), train/test accuracy, learning rate; plateau regions shaded and the
  * detector's events marked, with their epochs in the tooltip.
  */
-import type { Theme } from '../palette';
-import type { TrainingView } from '../sections';
-import { formatNumber } from '../format';
+import type { Theme } from './palette';
+import type { TrainingView } from './sections';
+import { formatNumber } from './format';
 import { baseOption, insideZoom, legend, positiveOrGap, valueAxis, type Option } from './common';
 import { spansDecades } from './log-axis';
 

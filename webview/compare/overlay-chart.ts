@@ -3,8 +3,8 @@
  * run, a legend that names and toggles runs, the raw curve kept faint behind its smoothed
  * line, a log or linear y axis, and per-run event marks in the run's colour.
  */
-import type { Theme } from '../palette';
-import { formatNumber, toCsv } from '../format';
+import type { Theme } from '../charts/palette';
+import { formatNumber, toCsv } from '../charts/format';
 import { baseOption, insideZoom, legend, positiveOrGap, valueAxis, type Option } from '../charts/common';
 import { smooth } from './model';
 

@@ -3,12 +3,12 @@
  * (headline numbers and config differences), training, surface race, Hessian, landscape.
  */
 import type { ComparedRun } from '../../src/host/webview/pure/protocol';
-import type { CardSpec } from '../card';
+import type { CardSpec } from '../widgets/card';
 import { contourOption, type Overlay } from '../charts/contour';
 import { fieldRange, type Field } from '../charts/field';
-import { hessianOf, landscapeOf, trainingOf } from '../sections';
+import { hessianOf, landscapeOf, trainingOf } from '../charts/sections';
 import { logLevels, type Page, type PageContext } from '../pages/common';
-import { toCsv } from '../format';
+import { toCsv } from '../charts/format';
 import { overlayCsv, overlayJson, overlayOption, type OverlayLine, type OverlayMark } from './overlay-chart';
 import { runLabels, scalesDiffer, spectralRange } from './model';
 import { logAxisSwitch } from '../charts/log-axis';

@@ -1,6 +1,6 @@
 /** The comparison's first page: each run's headline numbers, and the config fields that differ between the runs. */
 import type { ComparedRun } from '../../src/host/webview/pure/protocol';
-import { formatNumber } from '../format';
+import { formatNumber } from '../charts/format';
 import { configDifferences, headline } from './model';
 
 interface Compared {

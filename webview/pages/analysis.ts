@@ -1,10 +1,10 @@
 /** The training and Hessian pages. */
 import type { ExperimentResults } from '../../src/shared/results';
-import type { CardSpec } from '../card';
+import type { CardSpec } from '../widgets/card';
 import { trainingAxisValues, trainingOption, trainingRows } from '../charts/training';
 import { densityOption, densityShown, layersOption, spectrumAxisValues, spectrumHistoryOption, spectrumOption, spectrumValues } from '../charts/hessian';
-import { hessianOf, trainingOf } from '../sections';
-import { toCsv } from '../format';
+import { hessianOf, trainingOf } from '../charts/sections';
+import { toCsv } from '../charts/format';
 import { singleRunLogAxis, slicesCard, type Page, type PageContext } from './common';
 
 /** The training page, or undefined without a training history. */

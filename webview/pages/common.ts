@@ -1,11 +1,11 @@
 /** What every page builder shares: the page and context types, and the helpers of field charts. */
-import type { CardSpec } from '../card';
-import type { AppState } from '../state';
-import type { Theme } from '../palette';
+import type { CardSpec } from '../widgets/card';
+import type { AppState } from '../app/state';
+import type { Theme } from '../charts/palette';
 import { fieldRange, prefersLogLevels, type Field } from '../charts/field';
 import { slicesOption } from '../charts/hessian';
-import type { Slice } from '../sections';
-import { toCsv } from '../format';
+import type { Slice } from '../charts/sections';
+import { toCsv } from '../charts/format';
 import { logAxisSwitch, type LogAxisSwitch } from '../charts/log-axis';
 
 export interface Page {

@@ -1,12 +1,12 @@
 /** The loss-landscape page: 2-D contour and 3-D surface with the projected path, or the 1-D curve. */
 import type { ExperimentResults } from '../../src/shared/results';
-import type { CardSpec } from '../card';
+import type { CardSpec } from '../widgets/card';
 import { contourOption, type Overlay } from '../charts/contour';
 import { fieldValueAt, type Field } from '../charts/field';
 import { surfaceOption } from '../charts/surface3d';
 import { landscape1dOption, landscapeAxisNames } from '../charts/landscape';
-import { landscapeOf } from '../sections';
-import { formatNumber, toCsv } from '../format';
+import { landscapeOf } from '../charts/sections';
+import { formatNumber, toCsv } from '../charts/format';
 import { fieldCsv, logLevels, singleRunLogAxis, type Page, type PageContext } from './common';
 
 /** The landscape page, or undefined without a landscape section. */

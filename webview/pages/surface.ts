@@ -1,12 +1,12 @@
 /** The surface race page: contour with trajectories and critical points, the 3-D surface, the race over steps. */
 import type { ExperimentResults } from '../../src/shared/results';
-import type { TrajectoryResult } from '../result-types';
-import type { CardSpec } from '../card';
+import type { TrajectoryResult } from '../charts/result-types';
+import type { CardSpec } from '../widgets/card';
 import { contourOption, type Overlay } from '../charts/contour';
 import { fieldValueAt, type Field } from '../charts/field';
 import { surfaceOption } from '../charts/surface3d';
 import { raceCurvesOption, raceRows } from '../charts/race-curves';
-import { formatNumber, toCsv } from '../format';
+import { formatNumber, toCsv } from '../charts/format';
 import { fieldCsv, logLevels, paddedRange, type Page, type PageContext } from './common';
 
 /** Each trajectory as a path over the contour, with its gradient norm, learning rate and curvature in the tooltip. */

@@ -5,7 +5,7 @@
  * landscape, shutdown; `progress` notifications carry partial results.
  */
 import type { ExperimentConfig } from '../../config/types';
-import type { ExperimentResults, HessianHistoryEntry, HessianResult, LandscapeResult, TrainingResult } from '../../results';
+import type { ExperimentResults, HessianHistoryEntry, HessianResult, LandscapeResult, TrainingResult } from '../../shared/results';
 
 /** The protocol version this client speaks; the backend answers initialize with the one it speaks. */
 export const PROTOCOL_VERSION = 1;

@@ -7,8 +7,9 @@
  * answered within the grace period is killed. Whatever ends the run, what finished is kept.
  */
 import type { ExperimentConfig } from '../../config/types';
-import type { ExperimentResults, ProgressReport } from '../../results';
-import { emptyResults, noteOutcome, type ExperimentRunner, type RunHandle, type RunOptions, type RunOutcome } from '../../runner/types';
+import type { ExperimentResults, ProgressReport } from '../../shared/results';
+import { emptyResults } from '../../shared/empty-results';
+import { noteOutcome, type ExperimentRunner, type RunHandle, type RunOptions, type RunOutcome } from '../../runner/types';
 import { BackendExited, BackendProcess, CancellationTokenSource } from './client';
 import { describeFailure } from './errors';
 import { missingPackageReason } from './package-dir';

@@ -1,4 +1,4 @@
-import type { ExperimentResults, ProgressReport } from '../../results';
+import type { ExperimentResults, ProgressReport } from '../../shared/results';
 import type { Cancellation } from '../cancellation';
 import type { PlaneRunner } from '../landscape/grid';
 

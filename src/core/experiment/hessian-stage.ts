@@ -1,4 +1,4 @@
-import type { HessianResult, ProgressReport } from '../../results';
+import type { HessianResult, ProgressReport } from '../../shared/results';
 import type { Cancellation } from '../cancellation';
 import { analyzeHessian, type ParameterBlock } from '../hessian/analyze';
 import { HessianCancelled } from '../hessian/operator';

@@ -5,7 +5,8 @@
  * passes plain options to the race, the training, the Hessian analysis and the landscape, and
  * assembles their results. The config must already be validated (config/validate).
  */
-import type { ExperimentResults } from '../../results';
+import { emptyResults } from '../../shared/empty-results';
+import type { ExperimentResults } from '../../shared/results';
 import { selectRows } from '../data/dataset';
 import { layerBlocks } from '../hessian/layer-blocks';
 import { hessianTrainingHooks } from '../hessian/training-hooks';
@@ -30,7 +31,7 @@ export { ExperimentFailed, type ExperimentContext } from './context';
  * carries the reasons and the results of every part that finished.
  */
 export async function runExperiment(config: ExperimentConfig, context: ExperimentContext): Promise<ExperimentResults> {
-  const results: ExperimentResults = { format: 1, name: config.name, seed: config.seed ?? 0, createdAt: new Date().toISOString(), timings: {}, warnings: [] };
+  const results = emptyResults(config);
   const failures: string[] = [];
   const seed = config.seed ?? 0;
   const { signal } = context;

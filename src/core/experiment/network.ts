@@ -1,4 +1,4 @@
-import type { ProgressReport, TrainingResult } from '../../results';
+import type { ProgressReport, TrainingResult } from '../../shared/results';
 import { buildNetworkObjective, type NetworkProblem } from '../nn/build';
 import type { ModelConfig, TrainingConfig } from '../nn/config';
 import type { DataConfig } from '../data/load';

@@ -1,5 +1,5 @@
 import type { HessianAnalysisOptions } from './options';
-import type { HessianEigenpairResult, HessianResult } from '../../results';
+import type { HessianEigenpairResult, HessianResult } from '../../shared/results';
 import type { Objective } from '../objective';
 import { norm2 } from '../linalg/vector';
 import { classifySpectrum, DEFAULT_CLASSIFICATION_TOLERANCE } from './classify';

@@ -1,23 +1,7 @@
-import type { CriticalPointKind } from '../../results';
+import type { CriticalPointKind, HessianClassification } from '../../shared/results';
 
 /** Default relative tolerance: |λ| ≤ tolerance·max|λ| counts as zero. */
 export const DEFAULT_CLASSIFICATION_TOLERANCE = 1e-6;
-
-/** What the Hessian's eigenvalues say about a point. */
-export interface SpectrumClassification {
-  kind: CriticalPointKind;
-  /** Number of eigenvalues below −threshold (a saddle's index); a lower bound when `complete` is false. */
-  index: number;
-  /** Eigenvalues within ±threshold, counted as zero (only what was computed). */
-  zeroCount: number;
-  /** |λmin/λmax| (Li et al. 2018's map of non-convexity); 0 when λmax is 0. */
-  negativeRatio: number;
-  /** threshold = relativeTolerance·max|λ|. */
-  threshold: number;
-  relativeTolerance: number;
-  /** True when the whole spectrum was known; false when only its ends were (Lanczos). */
-  complete: boolean;
-}
 
 /**
  * Classifies a critical point from its Hessian's eigenvalues: eigenvalues within
@@ -34,7 +18,7 @@ export function classifyEigenvalues(eigenvalues: ArrayLike<number>, relativeTole
  * lies between them, so a zero there cannot be seen and the index is a lower bound), with
  * |λmin/λmax|. Threshold = max(relativeTolerance·max|λ|, 1e-12).
  */
-export function classifySpectrum(eigenvalues: ArrayLike<number>, relativeTolerance = DEFAULT_CLASSIFICATION_TOLERANCE, complete = true): SpectrumClassification {
+export function classifySpectrum(eigenvalues: ArrayLike<number>, relativeTolerance = DEFAULT_CLASSIFICATION_TOLERANCE, complete = true): HessianClassification {
   let largest = 0;
   let minimum = Infinity;
   let maximum = -Infinity;

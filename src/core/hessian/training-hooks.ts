@@ -1,4 +1,4 @@
-import type { HessianHistoryEntry, HessianResult, TrainingEvent } from '../../results';
+import type { HessianHistoryEntry, HessianResult, TrainingEvent } from '../../shared/results';
 import type { Cancellation } from '../cancellation';
 import type { Objective } from '../objective';
 import { analyzeHessian } from './analyze';

@@ -1,11 +1,11 @@
-import type { LandscapeResult, ProgressReport } from '../../results';
+import type { LandscapeResult, ProgressReport } from '../../shared/results';
 import type { Cancellation } from '../cancellation';
 import { lanczosExtremes } from '../hessian/lanczos';
 import { hessianOperator } from '../hessian/operator';
 import { Random } from '../random';
 import { interpolationDirection, randomPlane } from './directions';
 import { computePlaneGrid, linspace, serialPlaneRunner, type PlaneGridValues, type PlaneRunner } from './grid';
-import { planeEvaluator } from './problem';
+import { planeEvaluator } from './evaluator';
 import type { LandscapeOptions } from './options';
 import { trajectoryPca } from './pca';
 import { projectTrajectory, type ProjectedTrajectory } from './projection';

@@ -1,5 +1,13 @@
+/**
+ * The loss on a plane's grid, a row segment at a time: `planeEvaluator` picks the evaluator of a
+ * plane spec's problem (LandscapeProblem, types.ts): the MLP's fast path (mlp-plane.ts) or any
+ * Objective's full evaluations (objectivePlaneEvaluator).
+ */
 import type { Cancellation } from '../cancellation';
 import type { Objective } from '../objective';
+import type { SurfaceName } from '../surfaces/catalog';
+import { surfaceFromConfig } from '../surfaces/race';
+import { mlpPlaneEvaluator } from './mlp-plane';
 import type { PlaneSpec, RowSegment, SegmentValues } from './types';
 
 /** Evaluates the loss (and accuracy) at the points of a plane's grid, one row segment at a time. */
@@ -30,4 +38,15 @@ export function objectivePlaneEvaluator(objective: Objective, spec: PlaneSpec): 
       return { row: segment.row, columns: segment.columns, loss };
     },
   };
+}
+
+/** The evaluator of a plane spec's problem: the fast first-layer-linear path for MLPs, full evaluations otherwise. */
+export function planeEvaluator(spec: PlaneSpec): PlaneEvaluator {
+  const problem = spec.problem;
+  switch (problem.kind) {
+    case 'mlp':
+      return mlpPlaneEvaluator(problem, spec);
+    case 'surface':
+      return objectivePlaneEvaluator(surfaceFromConfig({ name: problem.name as SurfaceName | undefined, expression: problem.expression, parameters: problem.parameters }), spec);
+  }
 }

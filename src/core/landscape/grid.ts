@@ -1,5 +1,5 @@
 import type { Cancellation } from '../cancellation';
-import { planeEvaluator } from './problem';
+import { planeEvaluator } from './evaluator';
 import type { PlaneSpec, RowSegment, SegmentValues } from './types';
 
 /** Evaluates segments of a plane's grid, streaming each finished one; the pool's runner splits them across workers. */

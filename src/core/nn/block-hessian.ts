@@ -12,13 +12,17 @@ import type { Batch, Mlp } from './mlp';
 
 /** Per-layer scratch of the block R-operator: rows × count × size, sample-major (direction j of sample r at (r·count + j)·size). */
 class BlockBuffers {
-  rz: Float64Array;
-  ra: Float64Array;
+  /** R{zₗ} along each direction (LayerBuffers.rZ, mlp.ts, for a block of directions). */
+  rZ: Float64Array;
+  /** R{aₗ} = fₗ′(zₗ) ⊙ R{zₗ}. */
+  rA: Float64Array;
+  /** R{∂loss/∂aₗ}. */
   rDeltaA: Float64Array;
+  /** R{∂loss/∂zₗ}. */
   rDeltaZ: Float64Array;
   constructor(size: number) {
-    this.rz = allocateMatrix(size);
-    this.ra = allocateMatrix(size);
+    this.rZ = allocateMatrix(size);
+    this.rA = allocateMatrix(size);
     this.rDeltaA = allocateMatrix(size);
     this.rDeltaZ = allocateMatrix(size);
   }
@@ -92,17 +96,17 @@ export class BlockHessianProduct {
       const slice = slices[l];
       if (slice.entries > 0 && !slice.sparse) {
         this.gatherWeights(directions, count, layer, false);
-        gemmNT(rows, count * size, fan, previous, 0, this.gathered, 0, block.rz, 0, false);
+        gemmNT(rows, count * size, fan, previous, 0, this.gathered, 0, block.rZ, 0, false);
       } else {
-        block.rz.fill(0, 0, stacked * size);
-        if (slice.entries > 0) sparseForward(slice, previous, rows, count, size, fan, block.rz);
+        block.rZ.fill(0, 0, stacked * size);
+        if (slice.entries > 0) sparseForward(slice, previous, rows, count, size, fan, block.rZ);
       }
-      if (layer.biasOffset >= 0 && moves[l]) addDirectionBias(block.rz, directions, rows, count, size, dim, layer.biasOffset);
-      if (fromBelow) gemmNT(stacked, size, fan, this.blocks[l - 1].ra, 0, parameters, layer.weightOffset, block.rz, 0, true);
+      if (layer.biasOffset >= 0 && moves[l]) addDirectionBias(block.rZ, directions, rows, count, size, dim, layer.biasOffset);
+      if (fromBelow) gemmNT(stacked, size, fan, this.blocks[l - 1].rA, 0, parameters, layer.weightOffset, block.rZ, 0, true);
       const cells = rows * size;
-      this.network.activations[l].derivative(buffers.z, buffers.a, buffers.d1, cells);
-      this.network.activations[l].secondDerivative(buffers.z, buffers.a, buffers.d2, cells);
-      scaleStacked(block.ra, buffers.d1, block.rz, rows, count, size);
+      this.network.activations[l].derivative(buffers.z, buffers.a, buffers.slope, cells);
+      this.network.activations[l].secondDerivative(buffers.z, buffers.a, buffers.curvature, cells);
+      scaleStacked(block.rA, buffers.slope, block.rZ, rows, count, size);
     }
     const last = layers.length - 1;
     const top = this.network.buffers[last];
@@ -113,7 +117,7 @@ export class BlockHessianProduct {
       repeatRows(output, this.tiledOutput, rows, count, outputs);
       repeatRows(targets, this.tiledTargets, rows, count, outputs);
     }
-    this.network.loss.hessianTimes(this.tiledOutput, this.tiledTargets, this.blocks[last].ra, stacked, outputs, total, this.blocks[last].rDeltaA);
+    this.network.loss.hessianTimes(this.tiledOutput, this.tiledTargets, this.blocks[last].rA, stacked, outputs, total, this.blocks[last].rDeltaA);
     for (let l = last; l >= 0; l--) {
       const layer = layers[l];
       const buffers = this.network.buffers[l];
@@ -122,15 +126,15 @@ export class BlockHessianProduct {
       const fan = layer.inputs;
       // δz = δa ⊙ f′(z) (shared), and δa ⊙ f″(z) once per layer in the scratch rDeltaZ of the single-direction path.
       for (let i = 0; i < rows * size; i++) {
-        buffers.deltaZ[i] = buffers.deltaA[i] * buffers.d1[i];
-        buffers.rDeltaZ[i] = buffers.deltaA[i] * buffers.d2[i];
+        buffers.deltaZ[i] = buffers.deltaA[i] * buffers.slope[i];
+        buffers.rDeltaZ[i] = buffers.deltaA[i] * buffers.curvature[i];
       }
-      stackedDeltaZ(block.rDeltaZ, block.rDeltaA, buffers.d1, buffers.rDeltaZ, block.rz, rows, count, size);
+      stackedDeltaZ(block.rDeltaZ, block.rDeltaA, buffers.slope, buffers.rDeltaZ, block.rZ, rows, count, size);
       const previous = l === 0 ? inputs : this.network.buffers[l - 1].a;
       const fromBelow = l > 0 && active[l - 1];
       // R{∂L/∂Wⱼ} = R{δz}ⱼᵀ·a_prev (+ δzᵀ·R{a_prev}ⱼ): products[(j·size + o)·fan + i] and extraProducts[o·count·fan + j·fan + i].
       gemm(count * size, fan, rows, transposed(block.rDeltaZ, count * size), previous, 0, this.products, 0, false);
-      if (fromBelow) gemm(size, count * fan, rows, transposed(buffers.deltaZ, size), this.blocks[l - 1].ra, 0, this.extraProducts, 0, false);
+      if (fromBelow) gemm(size, count * fan, rows, transposed(buffers.deltaZ, size), this.blocks[l - 1].rA, 0, this.extraProducts, 0, false);
       scatterWeightProducts(out, this.products, fromBelow ? this.extraProducts : undefined, count, size, fan, dim, layer.weightOffset, accumulate);
       if (layer.biasOffset >= 0) stackedColumnSums(block.rDeltaZ, rows, count, size, this.biasSums, out, dim, layer.biasOffset, accumulate);
       if (l > 0) {
@@ -208,14 +212,14 @@ function anyNonzero(directions: Float64Array, count: number, dim: number, offset
   return false;
 }
 
-/** rz[r, j, o] += Vⱼ[o, i]·a_prev[r, i] over the nonzero entries of the slice. */
-function sparseForward(slice: WeightSlice, previous: Float64Array, rows: number, count: number, size: number, fan: number, rz: Float64Array): void {
+/** rZ[r, j, o] += Vⱼ[o, i]·a_prev[r, i] over the nonzero entries of the slice. */
+function sparseForward(slice: WeightSlice, previous: Float64Array, rows: number, count: number, size: number, fan: number, rZ: Float64Array): void {
   for (let e = 0; e < slice.entries; e++) {
     const v = slice.value[e];
     const i = slice.input[e];
     let at = slice.direction[e] * size + slice.output[e];
     const step = count * size;
-    for (let r = 0; r < rows; r++, at += step) rz[at] += v * previous[r * fan + i];
+    for (let r = 0; r < rows; r++, at += step) rZ[at] += v * previous[r * fan + i];
   }
 }
 
@@ -230,14 +234,14 @@ function sparseBackward(slice: WeightSlice, deltaZ: Float64Array, rows: number, 
   }
 }
 
-/** rz[r, j, o] += (V_bⱼ)[o], over the nonzero bias entries of each direction. */
-function addDirectionBias(rz: Float64Array, directions: Float64Array, rows: number, count: number, size: number, dim: number, biasOffset: number): void {
+/** rZ[r, j, o] += (V_bⱼ)[o], over the nonzero bias entries of each direction. */
+function addDirectionBias(rZ: Float64Array, directions: Float64Array, rows: number, count: number, size: number, dim: number, biasOffset: number): void {
   const step = count * size;
   for (let j = 0; j < count; j++) {
     for (let o = 0; o < size; o++) {
       const v = directions[j * dim + biasOffset + o];
       if (v === 0) continue;
-      for (let at = j * size + o; at < rows * step; at += step) rz[at] += v;
+      for (let at = j * size + o; at < rows * step; at += step) rZ[at] += v;
     }
   }
 }
@@ -254,12 +258,12 @@ function scaleStacked(out: Float64Array, d: Float64Array, x: Float64Array, rows:
 }
 
 /** R{δz}[r, j, o] = R{δa}[r, j, o]·f′(z)[r, o] + (δa ⊙ f″(z))[r, o]·R{z}[r, j, o]; curvature holds δa ⊙ f″(z). */
-function stackedDeltaZ(rDeltaZ: Float64Array, rDeltaA: Float64Array, d1: Float64Array, curvature: Float64Array, rz: Float64Array, rows: number, count: number, size: number): void {
+function stackedDeltaZ(rDeltaZ: Float64Array, rDeltaA: Float64Array, slope: Float64Array, curvature: Float64Array, rZ: Float64Array, rows: number, count: number, size: number): void {
   for (let r = 0; r < rows; r++) {
     const row = r * size;
     for (let j = 0; j < count; j++) {
       const at = (r * count + j) * size;
-      for (let o = 0; o < size; o++) rDeltaZ[at + o] = rDeltaA[at + o] * d1[row + o] + curvature[row + o] * rz[at + o];
+      for (let o = 0; o < size; o++) rDeltaZ[at + o] = rDeltaA[at + o] * slope[row + o] + curvature[row + o] * rZ[at + o];
     }
   }
 }

@@ -12,27 +12,40 @@ export interface Batch {
   rows: number;
 }
 
-/** Per-layer scratch for `rows` samples: pre-activations, activations, derivatives and deltas, plus their R-operator twins. */
+/**
+ * Per-layer scratch for `rows` samples, rows × outputs each: the forward pass, the backward pass
+ * and their R-operator twins (R{x} = ∂x/∂θ · v, the derivative along the direction v).
+ */
 export class LayerBuffers {
+  /** zₗ = aₗ₋₁Wₗᵀ + bₗ, the pre-activations. */
   z: Float64Array;
+  /** aₗ = fₗ(zₗ), the activations. */
   a: Float64Array;
-  d1: Float64Array;
-  d2: Float64Array;
+  /** fₗ′(zₗ), the activation's slope at each pre-activation. */
+  slope: Float64Array;
+  /** fₗ″(zₗ), the activation's curvature at each pre-activation (the R-operator's backward pass needs it). */
+  curvature: Float64Array;
+  /** ∂loss/∂aₗ. */
   deltaA: Float64Array;
+  /** ∂loss/∂zₗ = ∂loss/∂aₗ ⊙ fₗ′(zₗ). */
   deltaZ: Float64Array;
-  rz: Float64Array;
-  ra: Float64Array;
+  /** R{zₗ}, the pre-activations' derivative along v. */
+  rZ: Float64Array;
+  /** R{aₗ} = fₗ′(zₗ) ⊙ R{zₗ}. */
+  rA: Float64Array;
+  /** R{∂loss/∂aₗ}. */
   rDeltaA: Float64Array;
+  /** R{∂loss/∂zₗ}. */
   rDeltaZ: Float64Array;
   constructor(size: number) {
     this.z = allocateMatrix(size);
     this.a = allocateMatrix(size);
-    this.d1 = allocateMatrix(size);
-    this.d2 = allocateMatrix(size);
+    this.slope = allocateMatrix(size);
+    this.curvature = allocateMatrix(size);
     this.deltaA = allocateMatrix(size);
     this.deltaZ = allocateMatrix(size);
-    this.rz = allocateMatrix(size);
-    this.ra = allocateMatrix(size);
+    this.rZ = allocateMatrix(size);
+    this.rA = allocateMatrix(size);
     this.rDeltaA = allocateMatrix(size);
     this.rDeltaZ = allocateMatrix(size);
   }
@@ -127,8 +140,8 @@ export class Mlp {
       const layer = this.layout.layers[l];
       const buffers = this.buffers[l];
       const count = rows * layer.outputs;
-      this.activations[l].derivative(buffers.z, buffers.a, buffers.d1, count);
-      for (let i = 0; i < count; i++) buffers.deltaZ[i] = buffers.deltaA[i] * buffers.d1[i];
+      this.activations[l].derivative(buffers.z, buffers.a, buffers.slope, count);
+      for (let i = 0; i < count; i++) buffers.deltaZ[i] = buffers.deltaA[i] * buffers.slope[i];
       const previous = l === 0 ? inputs : this.buffers[l - 1].a;
       gemm(layer.outputs, layer.inputs, rows, transposed(buffers.deltaZ, layer.outputs), previous, 0, gradient, layer.weightOffset, accumulate);
       if (layer.biasOffset >= 0) columnSums(buffers.deltaZ, rows, layer.outputs, gradient, layer.biasOffset, accumulate);
@@ -150,27 +163,27 @@ export class Mlp {
       const buffers = this.buffers[l];
       const previous = l === 0 ? inputs : this.buffers[l - 1].a;
       const count = rows * layer.outputs;
-      this.affine(direction, layer.weightOffset, layer.biasOffset, previous, rows, layer.inputs, layer.outputs, buffers.rz);
-      if (l > 0) gemmNT(rows, layer.outputs, layer.inputs, this.buffers[l - 1].ra, 0, parameters, layer.weightOffset, buffers.rz, 0, true);
-      this.activations[l].derivative(buffers.z, buffers.a, buffers.d1, count);
-      this.activations[l].secondDerivative(buffers.z, buffers.a, buffers.d2, count);
-      for (let i = 0; i < count; i++) buffers.ra[i] = buffers.d1[i] * buffers.rz[i];
+      this.affine(direction, layer.weightOffset, layer.biasOffset, previous, rows, layer.inputs, layer.outputs, buffers.rZ);
+      if (l > 0) gemmNT(rows, layer.outputs, layer.inputs, this.buffers[l - 1].rA, 0, parameters, layer.weightOffset, buffers.rZ, 0, true);
+      this.activations[l].derivative(buffers.z, buffers.a, buffers.slope, count);
+      this.activations[l].secondDerivative(buffers.z, buffers.a, buffers.curvature, count);
+      for (let i = 0; i < count; i++) buffers.rA[i] = buffers.slope[i] * buffers.rZ[i];
     });
     const last = layers.length - 1;
     const top = this.buffers[last];
     this.loss.evaluate(output, targets, rows, this.outputs, total, top.deltaA);
-    this.loss.hessianTimes(output, targets, top.ra, rows, this.outputs, total, top.rDeltaA);
+    this.loss.hessianTimes(output, targets, top.rA, rows, this.outputs, total, top.rDeltaA);
     for (let l = last; l >= 0; l--) {
       const layer = layers[l];
       const buffers = this.buffers[l];
       const count = rows * layer.outputs;
       for (let i = 0; i < count; i++) {
-        buffers.deltaZ[i] = buffers.deltaA[i] * buffers.d1[i];
-        buffers.rDeltaZ[i] = buffers.rDeltaA[i] * buffers.d1[i] + buffers.deltaA[i] * buffers.d2[i] * buffers.rz[i];
+        buffers.deltaZ[i] = buffers.deltaA[i] * buffers.slope[i];
+        buffers.rDeltaZ[i] = buffers.rDeltaA[i] * buffers.slope[i] + buffers.deltaA[i] * buffers.curvature[i] * buffers.rZ[i];
       }
       const previous = l === 0 ? inputs : this.buffers[l - 1].a;
       gemm(layer.outputs, layer.inputs, rows, transposed(buffers.rDeltaZ, layer.outputs), previous, 0, out, layer.weightOffset, accumulate);
-      if (l > 0) gemm(layer.outputs, layer.inputs, rows, transposed(buffers.deltaZ, layer.outputs), this.buffers[l - 1].ra, 0, out, layer.weightOffset, true);
+      if (l > 0) gemm(layer.outputs, layer.inputs, rows, transposed(buffers.deltaZ, layer.outputs), this.buffers[l - 1].rA, 0, out, layer.weightOffset, true);
       if (layer.biasOffset >= 0) columnSums(buffers.rDeltaZ, rows, layer.outputs, out, layer.biasOffset, accumulate);
       if (l > 0) {
         const below = this.buffers[l - 1];

@@ -1,5 +1,5 @@
 import type { Objective } from '../objective';
-import type { GridResult } from '../../results';
+import type { GridResult } from '../../shared/results';
 
 /** f on an n×n grid over the domain: values[j·n + i] = f(xᵢ, yⱼ), xᵢ = x_min + i·(x_max − x_min)/(n − 1); null where f is not finite (the plot masks it). */
 export function evaluateGrid(objective: Objective, domain: [[number, number], [number, number]], resolution: number): GridResult {

@@ -5,7 +5,7 @@ import { findCriticalPoints } from '../critical-points';
 import { resolveOptimizerSpec, type OptimizerName, type Schedule } from '../optimizers';
 import { runTrajectory } from '../trajectory';
 import type { Cancellation } from '../cancellation';
-import type { CriticalPointResult, ProgressReport, SurfaceResult, TrajectoryResult } from '../../results';
+import type { CriticalPointResult, ProgressReport, SurfaceResult, TrajectoryResult } from '../../shared/results';
 
 /** A 2-D surface: a built-in by name (with its parameters) or an expression over a domain. */
 export interface SurfaceSpec {

@@ -8,12 +8,14 @@ import { parse as parseJsonc } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import type { ExperimentConfig } from '../../config/types';
 import type { ComparedRun, HostToWebview, RunSummary, ViewSnapshot } from '../webview/pure/protocol';
-import type { ExperimentResults } from '../../results';
-import { listRunsAsync, PartialSaveError, readRunRecordAsync, writeRunFolder, type RunRecord, type RunToSave } from '../../results-store';
-import type { OpenedRunFolder } from '../../run-folder-messages';
+import type { ExperimentResults } from '../../shared/results';
+import { listRunsAsync, PartialSaveError, readRunRecordAsync, writeRunFolder, type RunRecord, type RunToSave } from '../../store/results-store';
+import type { OpenedRunFolder } from '../../store/run-folder-messages';
 import { latestThrottle } from './pure/latest-throttle';
 import { log } from '../log';
-import { EngineRunner, emptyResults, type ExperimentRunner, type RunOutcome } from '../../runner';
+import { emptyResults } from '../../shared/empty-results';
+import { runnerFor, type ExperimentRunner, type RunOutcome } from '../../runner';
+import { EngineRunner } from '../../backends/engine';
 import type { Backend } from '../../config/prepare';
 import { TorchRunner, backendPackageDir } from '../../backends/pytorch';
 import { findVsCodeInterpreter } from '../editor/python-interpreter';
@@ -239,11 +241,15 @@ export class RunController implements vscode.Disposable {
     });
   }
 
-  /** The runner of the backend prepare chose: the PyTorch backend for model.pytorch, else the engine's worker pool. */
+  /** The runner of the backend prepare chose (runner/choose.ts): the PyTorch backend for model.pytorch, else the engine's worker pool. */
   private runnerFor(backend: Backend, workers: number): ExperimentRunner {
-    if (backend === 'pytorch') return this.torch;
-    this.engine.setWorkers(workers);
-    return this.engine;
+    return runnerFor(backend, {
+      pytorch: () => this.torch,
+      engine: () => {
+        this.engine.setWorkers(workers);
+        return this.engine;
+      },
+    });
   }
 
   /** Saves the run's folder (on the worker thread), shows it, tells the views; returns the folder. */

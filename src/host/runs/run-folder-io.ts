@@ -1,14 +1,14 @@
 /**
- * The host's side of the run-folder worker (src/run-folder-worker.ts): saves and opens run folders
+ * The host's side of the run-folder worker (src/store/run-folder-worker.ts): saves and opens run folders
  * on that thread, so the host's event loop never waits for JSON.stringify of a whole run, for
  * JSON.parse of results.json or for the file writes. The worker starts on the first request and
  * is replaced when it dies. When the worker cannot run (its bundle missing, a crash), the request
  * is done on this thread instead, after a log line: slower for the host, but the run is saved.
  */
 import { Worker } from 'node:worker_threads';
-import { PartialSaveError, type RunToSave } from '../../results-store';
-import type { OpenedRunFolder, RunFolderReply, RunFolderRequest } from '../../run-folder-messages';
-import { answerRunFolderRequest } from '../../run-folder-requests';
+import { PartialSaveError, type RunToSave } from '../../store/results-store';
+import type { OpenedRunFolder, RunFolderReply, RunFolderRequest } from '../../store/run-folder-messages';
+import { answerRunFolderRequest } from '../../store/run-folder-requests';
 
 type Pending = { resolve: (value: RunFolderReply) => void; reject: (error: Error) => void };
 type RequestBody = RunFolderRequest extends infer R ? (R extends RunFolderRequest ? Omit<R, 'id'> : never) : never;

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { renameRun } from '../../results-store';
+import { renameRun } from '../../store/results-store';
 import { log } from '../log';
 import { isRunId } from '../webview/pure/message-validation';
 import type { RunController } from './run-controller';

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { applyEdits, modify, parse as parseJsonc } from 'jsonc-parser';
 import { prepare, prepareConfig, type PrepareOptions, type ReadyConfig } from '../../../config/prepare';
 import type { ConfigIssue, ExperimentConfig } from '../../../config/types';
-import type { OpenedRunFolder } from '../../../run-folder-messages';
+import type { OpenedRunFolder } from '../../../store/run-folder-messages';
 
 /** What a run starts from: the text saved as the run's config, and the part of it to run when a command derived one. */
 export interface RunText {

@@ -3,11 +3,11 @@
  * every result kind readable as tables before (and without) the charts. The webview bundle may
  * hide #plain-results once it draws. No `vscode` here.
  */
-import type { RunSummary } from '../../../results';
-import type { ExperimentResults } from '../../../results';
-import { formatNumber } from '../../../format-number';
+import type { RunSummary } from '../../../shared/results';
+import type { ExperimentResults } from '../../../shared/results';
+import { formatNumber } from '../../../shared/format-number';
 
-export { formatNumber } from '../../../format-number';
+export { formatNumber } from '../../../shared/format-number';
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {

@@ -1,11 +1,11 @@
 /**
  * Every message between the extension host and its two webviews (the results panel and the
  * side view), as discriminated unions shared by both sides. The webview's tsconfig sees this
- * file and the pure data types of src/results.ts only; nothing here imports `vscode`.
+ * file and the pure data types of src/shared/results.ts only; nothing here imports `vscode`.
  */
-import type { ExperimentResults, RunSummary } from '../../../results';
+import type { ExperimentResults, RunSummary } from '../../../shared/results';
 
-export type { ExperimentResults, RunSummary } from '../../../results';
+export type { ExperimentResults, RunSummary } from '../../../shared/results';
 
 /** A run of a comparison: its summary, results and the config it ran (parsed; undefined when unreadable). */
 export interface ComparedRun {

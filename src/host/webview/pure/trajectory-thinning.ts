@@ -4,7 +4,7 @@
  * host's thread, drawn as one polyline). Long trajectories go to the views every k-th step, the
  * final point always kept, with a warning that says so. Pure: no `vscode`.
  */
-import type { ExperimentResults, TrajectoryResult } from '../../../results';
+import type { ExperimentResults, TrajectoryResult } from '../../../shared/results';
 
 /** Most points per trajectory a view receives. */
 export const VIEW_POINTS = 5000;

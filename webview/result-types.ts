@@ -1,2 +1,0 @@
-/** Result types the charts use: those of results.json (src/results.ts). */
-export type { CriticalPointKind, CriticalPointResult, TrajectoryResult } from '../src/shared/results';

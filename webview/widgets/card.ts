@@ -1,0 +1,290 @@
+/**
+ * One chart on the page: a titled card with export buttons, the ECharts instance (canvas
+ * renderer), a hover readout line, and resizing that follows the card's box. Updating a card
+ * replaces every component of the chart but those with the same id (series, zoom), so streamed
+ * results and replay steps redraw without flicker and nothing of an earlier option lingers.
+ */
+import { echarts, type EChartsType } from '../charts/echarts-setup';
+import type { Option } from '../charts/common';
+import type { LogAxisSwitch } from '../charts/log-axis';
+
+export interface CardSpec {
+  id: string;
+  title: string;
+  /** 3-D (WebGL) charts export SVG as an embedded PNG. */
+  webgl?: boolean;
+  /** CSS class of the chart box's shape: 'square' (contours), 'tall' (stacked panels), or the default wide box; square and tall charts lay out again on resize. */
+  shape?: 'square' | 'tall' | 'wide';
+  /** The chart's option for its current pixel size (equal-aspect plots lay out from it). */
+  option: (size: { width: number; height: number }) => Option;
+  csv: () => string;
+  json: () => unknown;
+  /** A click inside the plot area, in data coordinates (the contour's new start point). */
+  onPlotClick?: (point: [number, number]) => void;
+  /** The readout text for the pointer at data coordinates (value under the cursor), or undefined outside. */
+  readout?: (point: [number, number]) => string | undefined;
+  /** What the readout line says while the pointer is elsewhere (how to use the chart). */
+  hint?: string;
+  /** Called when the user toggles a legend entry. */
+  onLegend?: (selected: Record<string, boolean>) => void;
+  /** Log/linear switches of the y axes (one per panel of small multiples): current state and what a click does. */
+  logScales?: LogAxisSwitch[];
+}
+
+/** Series that never change with the replay step. */
+const STATIC_SERIES = new Set(['bands', 'surface']);
+
+export type ExportFormat = 'png' | 'svg' | 'csv' | 'json';
+
+/** A data item with every value present and finite (a gap, null or NaN, holds none). */
+function holdsValue(item: unknown): boolean {
+  const value = item !== null && typeof item === 'object' && !Array.isArray(item) && 'value' in item ? (item as { value: unknown }).value : item;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.length > 0 && value.every((entry) => typeof entry === 'string' || (typeof entry === 'number' && Number.isFinite(entry)));
+  return value !== null && value !== undefined;
+}
+
+interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The chart's plot areas: the rectangle of each grid, or the whole chart without one (3-D). */
+function plotAreas(chart: EChartsType): Rect[] {
+  // The model is not in ECharts' public typings; its grids' rectangles are where series draw.
+  const model = (chart as unknown as { getModel?: () => { getComponent(type: string, index: number): { coordinateSystem?: { getRect?: () => Rect } } | undefined } }).getModel?.();
+  const rects: Rect[] = [];
+  for (let index = 0; model; index++) {
+    const grid = model.getComponent('grid', index);
+    if (!grid) break;
+    const rect = grid.coordinateSystem?.getRect?.();
+    if (rect) rects.push(rect);
+  }
+  return rects.length > 0 ? rects : [{ x: 0, y: 0, width: chart.getWidth(), height: chart.getHeight() }];
+}
+
+export class Card {
+  readonly element: HTMLElement;
+  readonly chart: EChartsType;
+  private spec: CardSpec;
+  private readonly readoutElement: HTMLElement;
+  private readonly titleElement: HTMLElement;
+  private readonly scaleButtons = new Map<string, HTMLElement>();
+  private readonly actions: HTMLElement;
+  private readonly box: HTMLElement;
+  /** The option keys (component types) the chart was last drawn with. */
+  private drawnKeys: string[] = [];
+  private readonly resizeObserver: ResizeObserver;
+  private pressedAt: [number, number] | undefined;
+
+  constructor(spec: CardSpec, onExport: (card: Card, format: ExportFormat) => void) {
+    this.spec = spec;
+    this.element = document.createElement('section');
+    this.element.className = 'card';
+    this.element.dataset.chart = spec.id;
+    const header = document.createElement('header');
+    const title = document.createElement('h3');
+    title.textContent = spec.title;
+    this.titleElement = title;
+    const actions = document.createElement('div');
+    actions.className = 'actions';
+    this.actions = actions;
+    for (const format of ['png', 'svg', 'csv', 'json'] as const) {
+      const button = document.createElement('vscode-button');
+      button.setAttribute('secondary', '');
+      button.dataset.export = format;
+      button.title = `Save this chart as ${format.toUpperCase()}`;
+      button.textContent = format.toUpperCase();
+      button.addEventListener('click', () => onExport(this, format));
+      actions.append(button);
+    }
+    header.append(title, actions);
+    const box = document.createElement('div');
+    box.className = `chart ${spec.shape ?? 'wide'}`;
+    box.setAttribute('role', 'img');
+    box.setAttribute('aria-label', spec.title);
+    this.box = box;
+    this.readoutElement = document.createElement('div');
+    this.readoutElement.className = 'readout';
+    this.readoutElement.textContent = spec.hint ?? '\u00a0';
+    this.element.append(header, box, this.readoutElement);
+    this.chart = echarts.init(box, undefined, { renderer: 'canvas' });
+    this.resizeObserver = new ResizeObserver(() => {
+      const before = [this.chart.getWidth(), this.chart.getHeight()];
+      this.chart.resize();
+      this.describePlot();
+      // A plot with equal axis scales lays out again for its new size.
+      if (this.spec.shape !== 'wide' && this.spec.shape !== undefined && (before[0] !== this.chart.getWidth() || before[1] !== this.chart.getHeight())) this.update(this.spec);
+    });
+    this.resizeObserver.observe(box);
+    this.listen();
+  }
+
+  get id(): string {
+    return this.spec.id;
+  }
+
+  get webgl(): boolean {
+    return this.spec.webgl === true;
+  }
+
+  csv(): string {
+    return this.spec.csv();
+  }
+
+  json(): unknown {
+    return this.spec.json();
+  }
+
+  /**
+   * Redraws from the spec. `fresh` starts from an empty chart (a theme change, another run
+   * shown); otherwise every component of the chart is replaced but those the new option names
+   * by the same id (series, zoom), so a chart that held other series, grids or axes (another
+   * run's, fewer panels) keeps nothing of them.
+   */
+  update(spec: CardSpec, fresh = false): void {
+    const scales = (card: CardSpec): string => JSON.stringify((card.logScales ?? []).map((scale) => scale.log));
+    const scaleChanged = scales(spec) !== scales(this.spec);
+    this.spec = spec;
+    this.titleElement.textContent = spec.title;
+    this.syncScaleButtons(spec.logScales ?? []);
+    for (const scale of spec.logScales ?? []) {
+      const button = this.scaleButtons.get(scale.key);
+      if (!button) continue;
+      const axis = scale.label ? `${scale.label} axis` : 'y axis';
+      button.textContent = `${scale.label ? `${scale.label}: ` : ''}${scale.log ? 'Log' : 'Linear'}`;
+      button.title = scale.unavailable ? `The ${axis} is linear: ${scale.unavailable}` : `The ${axis} is ${scale.log ? 'logarithmic' : 'linear'}; click for ${scale.log ? 'linear' : 'logarithmic'}`;
+      button.dataset.scale = scale.log ? 'log' : 'linear';
+      button.toggleAttribute('disabled', scale.unavailable !== undefined);
+    }
+    // An axis changing type is rebuilt from scratch.
+    if (scaleChanged) fresh = true;
+    // ECharts' aria description (title, chart type, series names) replaces the box's aria-label, so screen readers hear the legend.
+    const option: Option = { ...spec.option({ width: this.chart.getWidth(), height: this.chart.getHeight() }), aria: { enabled: true, decal: { show: false } } };
+    const keys = Object.keys(option).filter((key) => option[key] !== undefined && option[key] !== null);
+    // ECharts merges components without an id by index: grids, axes and titles of the last
+    // option would keep properties (or whole components) the new one does not have, and
+    // series would point at axes that no longer mean what they did. Components of a type in
+    // either option are replaced unless matched by id; types the new option lacks are removed.
+    if (fresh) this.chart.setOption(option, { notMerge: true });
+    else this.chart.setOption(option, { replaceMerge: [...new Set([...this.drawnKeys, ...keys])] });
+    this.drawnKeys = keys;
+    this.clearError();
+    this.describeDrawn();
+  }
+
+  /** Shows why the chart is missing, in the readout line. */
+  showError(message: string): void {
+    this.readoutElement.textContent = message;
+    this.readoutElement.classList.add('error');
+    this.box.dataset.points = '0';
+  }
+
+  /** The readout line back to its hint once the chart draws again. */
+  private clearError(): void {
+    if (!this.readoutElement.classList.contains('error')) return;
+    this.readoutElement.classList.remove('error');
+    this.readoutElement.textContent = this.spec.hint ?? '\u00a0';
+  }
+
+  /**
+   * What the chart holds, read back from the ECharts instance, on the chart box for anyone
+   * inspecting the page (the webview and end-to-end suites check every chart with it):
+   * data-y-axes the y axes' types ('value', 'log'), data-points the data points its series
+   * hold with every value finite, data-plot the plot areas ("x,y,width,height" in CSS pixels
+   * of the box, ';' between grids; the whole box for charts without a grid), data-zoom the
+   * zoom window.
+   */
+  private describeDrawn(): void {
+    const drawn = this.chart.getOption() as { yAxis?: { type?: string }[]; series?: { data?: unknown[] }[] };
+    this.box.dataset.yAxes = (drawn.yAxis ?? []).map((axis) => axis.type ?? 'value').join(',');
+    this.box.dataset.points = String((drawn.series ?? []).reduce((count, series) => count + (series.data ?? []).filter(holdsValue).length, 0));
+    this.describePlot();
+    this.describeZoom((drawn as { dataZoom?: { start?: number; end?: number }[] }).dataZoom?.[0]);
+  }
+
+  /** data-zoom: the first zoom's window in percent of the data ("0-100" unzoomed). */
+  private describeZoom(zoom: { start?: number; end?: number } | undefined): void {
+    this.box.dataset.zoom = zoom ? `${Math.round(zoom.start ?? 0)}-${Math.round(zoom.end ?? 100)}` : '';
+  }
+
+  /** data-plot, again after each resize (a chart first drawn on a hidden tab has no size). */
+  private describePlot(): void {
+    this.box.dataset.plot = plotAreas(this.chart)
+      .map((rect) => [rect.x, rect.y, rect.width, rect.height].map((value) => Math.round(value)).join(','))
+      .join(';');
+  }
+
+  /** The log/linear buttons follow the spec's switches (another run may have other panels). */
+  private syncScaleButtons(scales: LogAxisSwitch[]): void {
+    const keys = scales.map((scale) => scale.key);
+    if (keys.join('\n') === [...this.scaleButtons.keys()].join('\n')) return;
+    for (const button of this.scaleButtons.values()) button.remove();
+    this.scaleButtons.clear();
+    const first = this.actions.firstChild;
+    for (const key of keys) {
+      const button = document.createElement('vscode-button');
+      button.setAttribute('secondary', '');
+      button.dataset.scale = '';
+      button.dataset.scaleKey = key;
+      button.addEventListener('click', () => {
+        const current = this.spec.logScales?.find((entry) => entry.key === key);
+        if (current && !current.unavailable) current.onToggle(!current.log);
+      });
+      this.actions.insertBefore(button, first);
+      this.scaleButtons.set(key, button);
+    }
+  }
+
+  /** Redraws only what a replay step changes: every series but the static ones (contour bands, 3-D surface), merged by id. */
+  replay(spec: CardSpec): void {
+    this.spec = spec;
+    const option = spec.option({ width: this.chart.getWidth(), height: this.chart.getHeight() });
+    const series = (option.series as { id?: string }[] | undefined) ?? [];
+    this.chart.setOption({ series: series.filter((entry) => !STATIC_SERIES.has(entry.id ?? '')) });
+  }
+
+  dispose(): void {
+    this.resizeObserver.disconnect();
+    this.chart.dispose();
+    this.element.remove();
+  }
+
+  private dataPoint(offsetX: number, offsetY: number): [number, number] | undefined {
+    if (!this.chart.containPixel({ gridIndex: 0 }, [offsetX, offsetY])) return undefined;
+    const point = this.chart.convertFromPixel({ gridIndex: 0 }, [offsetX, offsetY]) as number[];
+    return Number.isFinite(point[0]) && Number.isFinite(point[1]) ? [point[0], point[1]] : undefined;
+  }
+
+  private listen(): void {
+    const zr = this.chart.getZr();
+    zr.on('mousedown', (event) => {
+      this.pressedAt = [event.offsetX, event.offsetY];
+    });
+    zr.on('click', (event) => {
+      const pressed = this.pressedAt;
+      this.pressedAt = undefined;
+      // A drag (pan) ends with a click event too: only a click that did not move sets a point.
+      if (!this.spec.onPlotClick || (pressed && Math.hypot(event.offsetX - pressed[0], event.offsetY - pressed[1]) > 4)) return;
+      const point = this.dataPoint(event.offsetX, event.offsetY);
+      if (point) this.spec.onPlotClick(point);
+    });
+    zr.on('mousemove', (event) => {
+      if (!this.spec.readout) return;
+      const point = this.dataPoint(event.offsetX, event.offsetY);
+      this.readoutElement.textContent = (point && this.spec.readout(point)) || this.spec.hint || '\u00a0';
+    });
+    zr.on('globalout', () => {
+      if (this.spec.readout) this.readoutElement.textContent = this.spec.hint ?? '\u00a0';
+    });
+    this.chart.on('datazoom', (event) => {
+      const zoom = event as { start?: number; end?: number; batch?: { start?: number; end?: number }[] };
+      this.describeZoom(zoom.batch?.[0] ?? zoom);
+    });
+    this.chart.on('legendselectchanged', (event) => {
+      this.spec.onLegend?.((event as { selected: Record<string, boolean> }).selected);
+    });
+  }
+}
