@@ -88,12 +88,16 @@ describe('changing the shown run', () => {
     const compared = [a, b].map((run, index) => ({ summary: run.summary, results: run.results, config: configs[index === 0 ? 'training-sum-of-squares' : 'training-spirals'] }));
     await hostPost(page, { type: 'comparison', runs: compared });
     assert.match(await page.locator('#comparison h2').innerText(), /Comparing 2 runs/);
+    // The heading is the comparison's: the run shown before (A) is not named above it as if shown.
+    assert.equal(await page.locator('#status h2').count(), 0, 'no run heading while comparing');
+    assert.equal(await page.locator('h2').count(), 1);
     await page.screenshot({ path: `${ARTIFACTS}/run-change-compare.png` });
     await page.locator('#end-comparison').click();
     assert.deepEqual((await posted(page)).at(-1), { type: 'compareRuns', ids: [] });
     await hostPost(page, { type: 'comparison', runs: [] });
     assert.equal(await page.locator('#comparison').isHidden(), true);
     assert.equal(await trainingPanels(page), 3, 'A drawn again after the comparison');
+    assert.equal(await page.locator('#status h2').innerText(), a.summary.name, 'A named again after the comparison');
     await page.screenshot({ path: `${ARTIFACTS}/run-change-compare-ended.png` });
     assert.deepEqual(errors, []);
     await page.close();

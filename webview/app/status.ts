@@ -9,11 +9,18 @@ export function renderStatus(element: HTMLElement, state: AppState, cancel: () =
     element.hidden = true;
     return;
   }
+  const status = state.run?.status ?? (state.final ? 'completed' : 'running');
+  // While runs are compared the heading is the comparison's; the run shown before is named here
+  // only while it still runs (its progress and Cancel stay in reach), and not as a heading.
+  if (state.comparison && status !== 'running') {
+    element.hidden = true;
+    return;
+  }
   element.hidden = false;
-  const title = document.createElement('h2');
+  const title = document.createElement(state.comparison ? 'span' : 'h2');
+  title.className = 'run-name';
   title.textContent = results?.name ?? state.run?.name ?? 'Run';
   element.append(title);
-  const status = state.run?.status ?? (state.final ? 'completed' : 'running');
   const badge = document.createElement('span');
   badge.className = `badge ${status}`;
   badge.textContent = state.run?.reason ? `${status}: ${state.run.reason}` : status;

@@ -47,15 +47,19 @@ export function overlayOption(input: OverlayInput, theme: Theme): Option {
   const runs = [...new Set(input.lines.map((line) => line.run))];
   const value = (y: number | undefined): number | null => (log ? positiveOrGap(y) : y !== undefined && Number.isFinite(y) ? y : null);
   const series: Option[] = [];
+  // The faint raw curves go after every line: a legend entry takes its swatch from the first
+  // series of its name, which must be the run's full-strength line, not its faded raw curve.
+  const raw: Option[] = [];
   input.lines.forEach((line, index) => {
     const base = { type: 'line', name: line.run, showSymbol: line.xs.length <= 2, symbolSize: 4, emphasis: { disabled: true }, connectNulls: false };
     const style = { color: line.colour, type: line.dashed ? 'dashed' : 'solid' };
     if (smoothing > 0) {
-      series.push({ ...base, id: `raw-${index}`, data: line.xs.map((x, k) => [x, value(line.ys[k])]), lineStyle: { ...style, width: 1.2, opacity: 0.25 }, itemStyle: { color: line.colour, opacity: 0.25 }, tooltip: { show: false }, silent: true, z: 1 });
+      raw.push({ ...base, id: `raw-${index}`, data: line.xs.map((x, k) => [x, value(line.ys[k])]), lineStyle: { ...style, width: 1.2, opacity: 0.25 }, itemStyle: { color: line.colour, opacity: 0.25 }, tooltip: { show: false }, silent: true, z: 1 });
     }
     const drawn = smoothing > 0 ? smooth(line.ys, smoothing) : line.ys;
     series.push({ ...base, id: `line-${index}`, data: line.xs.map((x, k) => [x, value(drawn[k])]), lineStyle: { ...style, width: 2 }, itemStyle: { color: line.colour }, z: 2 });
   });
+  series.push(...raw);
   const marksByRun = new Map<string, OverlayMark[]>();
   for (const mark of input.marks ?? []) marksByRun.set(mark.run, [...(marksByRun.get(mark.run) ?? []), mark]);
   for (const [run, marks] of marksByRun) {
