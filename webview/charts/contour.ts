@@ -39,6 +39,8 @@ export interface ContourInput {
   size: { width: number; height: number };
   /** The colour scale's range, when several plots share one (a comparison); else the field's own. */
   valueRange?: { min: number; max: number };
+  /** What the colours show, written on the colour bar ("loss"; "f(x, y)" when not given). */
+  valueName?: string;
 }
 
 const CRITICAL_SYMBOLS: Record<CriticalPointResult['kind'], string> = { minimum: 'circle', saddle: 'diamond', maximum: 'triangle', degenerate: 'rect' };
@@ -155,6 +157,8 @@ function bandSeries(input: ContourInput, theme: Theme): { series: Option; visual
     inRange: { color: theme.ramp },
     outOfRange: { color: theme.background },
     formatter: (colour: number) => formatNumber(valueOfColour(colour), 3),
+    // The quantity's name at the high end of the bar (ECharts' text: [high end, low end]).
+    text: [`${input.valueName ?? 'f(x, y)'}${input.logLevels ? ' (log colours)' : ''}`, ''],
     textStyle: { color: theme.foreground, fontSize: theme.fontSize - 1 },
     ...(input.narrow
       ? { orient: 'horizontal', left: 'center', bottom: 4, itemHeight: 160, itemWidth: 12 }

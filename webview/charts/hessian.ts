@@ -145,7 +145,7 @@ export function spectrumHistoryOption(history: SpectrumRecord[], theme: Theme, s
     xAxis: valueAxis(theme, 'epoch', { min: 0, max: 'dataMax', scale: false }),
     yAxis: [
       valueAxis(theme, 'eigenvalue', { nameGap: 48 }, history.flatMap((record) => [record.top, record.bottom])),
-      valueAxis(theme, 'negative', { minInterval: 1, splitLine: { show: false }, nameGap: 36 }, history.map((record) => record.negativeCount)),
+      valueAxis(theme, 'negative count', { minInterval: 1, splitLine: { show: false }, nameGap: 36 }, history.map((record) => record.negativeCount)),
     ],
     series: [line('λmax', (record) => record.top, theme.series[1], 0), line('λmin', (record) => record.bottom, theme.critical.saddle, 0), line('negative count', (record) => record.negativeCount, theme.series[2], 1)],
   };

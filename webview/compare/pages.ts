@@ -151,7 +151,7 @@ function landscapePage(runs: Compared[], context: PageContext): Page | undefined
         id,
         title: `${entry.label}: loss landscape`,
         shape: 'square',
-        option: (size) => contourOption({ field, xName: 'α', yName: 'β', logLevels: logLevels(context, field), levelCount: 24, overlays, step: Number.MAX_SAFE_INTEGER, legendSelected: context.state.view.legend[id], narrow: context.narrow, size, valueRange }, context.theme),
+        option: (size) => contourOption({ field, xName: 'α', yName: 'β', logLevels: logLevels(context, field), levelCount: 24, overlays, step: Number.MAX_SAFE_INTEGER, legendSelected: context.state.view.legend[id], narrow: context.narrow, size, valueRange, valueName: 'loss' }, context.theme),
         csv: () => toCsv(['run', 'alpha', 'beta', 'loss'], field.ys.flatMap((beta, j) => field.xs.map((alpha, i) => [entry.label, alpha, beta, field.values[j * field.xs.length + i]]))),
         json: () => ({ run: entry.label, landscape }),
         onLegend: (selected) => context.onLegend(id, selected),

@@ -30,7 +30,7 @@ export function landscapePage(results: ExperimentResults, context: PageContext):
       title: `Loss landscape${partial}`,
       shape: 'square',
       option: (size) =>
-        contourOption({ field, xName, yName, logLevels: logLevels(context, field), levelCount: 24, overlays, step: Number.MAX_SAFE_INTEGER, legendSelected: context.state.view.legend.landscape, narrow: context.narrow, size }, context.theme),
+        contourOption({ field, xName, yName, logLevels: logLevels(context, field), levelCount: 24, overlays, step: Number.MAX_SAFE_INTEGER, legendSelected: context.state.view.legend.landscape, narrow: context.narrow, size, valueName: 'loss' }, context.theme),
       csv: () => fieldCsv(field, ['alpha', 'beta', 'loss']),
       json,
       readout: ([alpha, beta]) => {
