@@ -103,6 +103,33 @@ describe('changing the shown run', () => {
     await page.close();
   });
 
+  it('ticking a run with Space keeps the keyboard\'s place in the run list, through a redraw from the host too', async () => {
+    const { page, errors } = await openWebview(harness.browser, harness.origin, 1300, 1000);
+    const a = savedRun('training-sum-of-squares', '2026-01-01T00:00:00Z');
+    const b = savedRun('training-spirals', '2026-01-01T00:01:00Z');
+    const history = [b.summary, a.summary];
+    // The chart check clicks through the tabs (moving the focus), so the redraw that must keep the
+    // focus is posted without it; the first state is checked as everywhere.
+    const show = async (check: boolean): Promise<void> =>
+      hostPost(page, { type: 'state', requestId: await lastRequestId(page), history, currentId: b.summary.id, run: b.summary, results: b.results, final: true, smoothing: 0.6 }, { check });
+    await show(true);
+    await page.locator('#history > summary').click();
+    const box = (run: RunSummary) => page.locator(`#history li[data-run="${run.id}"] input[type="checkbox"]`);
+    await box(a.summary).focus();
+    await page.keyboard.press('Space');
+    assert.equal(await box(a.summary).isChecked(), true);
+    assert.equal(await page.locator(`#history li[data-run="${a.summary.id}"] input[type="checkbox"]:focus`).count(), 1, 'the ticked box keeps the focus');
+    // The host answers with its state (the list is drawn again): the focus stays.
+    await show(false);
+    await page.waitForTimeout(200);
+    assert.equal(await page.locator(`#history li[data-run="${a.summary.id}"] input[type="checkbox"]:focus`).count(), 1, 'still focused after the host redraws the list');
+    // The next Tab goes on from there (A's link), not from the top of the panel.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.locator(`#history li[data-run="${a.summary.id}"] a.run-link:focus`).count(), 1, 'Tab moves on within the same run');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it('keeps the user\'s zoom through streamed results of one run, and starts the next run unzoomed', async () => {
     const { page, errors } = await openWebview(harness.browser, harness.origin, 1200, 1000);
     const results = fixture('training-spirals') as { training: { history: unknown[] } };

@@ -99,7 +99,26 @@ export class RunList {
     this.compareButton.toggleAttribute('disabled', ticked.length < 2);
     this.deleteButton.textContent = `Delete (${ticked.length})`;
     this.deleteButton.toggleAttribute('disabled', ticked.length === 0);
+    // Redrawing the list must not lose the keyboard's place: the control that had focus (a
+    // run's box ticked with Space, its link, its menu) gets it back in the redrawn item.
+    const focused = this.focusedControl();
     this.list.replaceChildren(...shown.map((run) => this.item(run, run.id === currentId && compared.length === 0, compared.includes(run.id), ticked.includes(run.id))));
+    if (focused) {
+      const item = [...this.list.querySelectorAll<HTMLElement>('li[data-run]')].find((entry) => entry.dataset.run === focused.run);
+      const control = item ? focusableIn(item)[focused.index] : undefined;
+      control?.focus();
+    }
+  }
+
+  /** The run and the position among its item's focusable controls of what has focus in the list, if anything does. */
+  private focusedControl(): { run: string; index: number } | undefined {
+    const active = document.activeElement;
+    if (!(active instanceof HTMLElement) || !this.list.contains(active)) return undefined;
+    const item = active.closest<HTMLElement>('li[data-run]');
+    const run = item?.dataset.run;
+    if (!item || run === undefined) return undefined;
+    const index = focusableIn(item).indexOf(active);
+    return index < 0 ? undefined : { run, index };
   }
 
   private item(run: RunSummary, current: boolean, inComparison: boolean, ticked: boolean): HTMLLIElement {
@@ -202,4 +221,9 @@ function menuEntry(menu: HTMLDetailsElement): (text: string, action: () => void)
     element.dataset.action = text.replace(/[…\s]+/g, '-').toLowerCase().replace(/-$/, '');
     return element;
   };
+}
+
+/** The controls of a run's item that take focus, in document order. */
+function focusableIn(item: HTMLElement): HTMLElement[] {
+  return [...item.querySelectorAll<HTMLElement>('input, a[href], button, vscode-button, [tabindex]')];
 }
