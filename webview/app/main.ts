@@ -134,6 +134,11 @@ function context(): PageContext {
       save();
       render(false);
     },
+    onToggle: (chartId, key, pressed) => {
+      state.view.toggles[`${chartId}:${key}`] = pressed;
+      save();
+      render(false);
+    },
   };
 }
 

@@ -24,6 +24,8 @@ export interface ViewState {
   filter: string;
   /** Per chart: log (true) or linear (false) y axis, where the user chose. */
   logAxes: Record<string, boolean>;
+  /** On/off view options per chart, keyed "chartId:key" (ignore outliers, relative x), where the user chose. */
+  toggles: Record<string, boolean>;
 }
 
 export interface AppState {
@@ -43,7 +45,7 @@ export interface AppState {
 
 /** The view state restored from VS Code, or a fresh one when it is missing or from an older shape. */
 export function initialViewState(restored: unknown): ViewState {
-  const fresh: ViewState = { legend: {}, ticked: [], filter: '', logAxes: {} };
+  const fresh: ViewState = { legend: {}, ticked: [], filter: '', logAxes: {}, toggles: {} };
   if (typeof restored !== 'object' || restored === null) return fresh;
   const candidate = restored as Partial<ViewState>;
   return {
@@ -56,6 +58,7 @@ export function initialViewState(restored: unknown): ViewState {
     ticked: stringList(candidate.ticked) ?? [],
     filter: typeof candidate.filter === 'string' ? candidate.filter : '',
     logAxes: typeof candidate.logAxes === 'object' && candidate.logAxes !== null ? candidate.logAxes : {},
+    toggles: typeof candidate.toggles === 'object' && candidate.toggles !== null ? candidate.toggles : {},
   };
 }
 

@@ -34,6 +34,13 @@ export interface PageContext {
   onLegend: (chartId: string, selected: Record<string, boolean>) => void;
   /** A chart's y axis switched between log and linear. */
   onLogAxis: (chartId: string, log: boolean) => void;
+  /** A chart's on/off view option (CardToggle) switched; the view state keeps it under "chartId:key". */
+  onToggle: (chartId: string, key: string, pressed: boolean) => void;
+}
+
+/** A chart's on/off view option as the user left it, else `fallback`. */
+export function toggled(context: PageContext, chartId: string, key: string, fallback = false): boolean {
+  return context.state.view.toggles[`${chartId}:${key}`] ?? fallback;
 }
 
 /** Logarithmic contour levels: the user's choice, else what the field's shape asks for. */

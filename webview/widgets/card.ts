@@ -29,6 +29,20 @@ export interface CardSpec {
   onLegend?: (selected: Record<string, boolean>) => void;
   /** Log/linear switches of the y axes (one per panel of small multiples): current state and what a click does. */
   logScales?: LogAxisSwitch[];
+  /** On/off view options of this chart (ignore outliers in the y range, relative x), each a pressed/unpressed button. */
+  toggles?: CardToggle[];
+}
+
+/** An on/off view option of one chart, shown as a toggle button (aria-pressed) in the card's header. */
+export interface CardToggle {
+  /** Stable key within the chart (the view state remembers it per chart and key). */
+  key: string;
+  /** The button's text, e.g. "Ignore outliers". */
+  label: string;
+  pressed: boolean;
+  /** What the option does (the button's tooltip). */
+  title: string;
+  onToggle: (pressed: boolean) => void;
 }
 
 /** Series that never change with the replay step. */
@@ -72,6 +86,7 @@ export class Card {
   private readonly readoutElement: HTMLElement;
   private readonly titleElement: HTMLElement;
   private readonly scaleButtons = new Map<string, HTMLElement>();
+  private readonly toggleButtons = new Map<string, HTMLElement>();
   private readonly actions: HTMLElement;
   private readonly box: HTMLElement;
   /** The option keys (component types) the chart was last drawn with. */
@@ -159,6 +174,7 @@ export class Card {
       button.dataset.scale = scale.log ? 'log' : 'linear';
       button.toggleAttribute('disabled', scale.unavailable !== undefined);
     }
+    this.syncToggleButtons(spec.toggles ?? []);
     // An axis changing type is rebuilt from scratch.
     if (scaleChanged) fresh = true;
     // ECharts' aria description (title, chart type, series names) replaces the box's aria-label, so screen readers hear the legend.
@@ -235,6 +251,35 @@ export class Card {
       });
       this.actions.insertBefore(button, first);
       this.scaleButtons.set(key, button);
+    }
+  }
+
+  /** One aria-pressed button per on/off view option of the spec, created once per set of keys, updated on each draw. */
+  private syncToggleButtons(toggles: CardToggle[]): void {
+    const keys = toggles.map((toggle) => toggle.key);
+    if (keys.join('\n') !== [...this.toggleButtons.keys()].join('\n')) {
+      for (const button of this.toggleButtons.values()) button.remove();
+      this.toggleButtons.clear();
+      const first = this.actions.firstChild;
+      for (const key of keys) {
+        const button = document.createElement('vscode-button');
+        button.setAttribute('secondary', '');
+        button.dataset.toggle = key;
+        button.addEventListener('click', () => {
+          const current = this.spec.toggles?.find((entry) => entry.key === key);
+          if (current) current.onToggle(!current.pressed);
+        });
+        this.actions.insertBefore(button, first);
+        this.toggleButtons.set(key, button);
+      }
+    }
+    for (const toggle of toggles) {
+      const button = this.toggleButtons.get(toggle.key);
+      if (!button) continue;
+      button.textContent = toggle.label;
+      button.title = toggle.title;
+      button.setAttribute('aria-pressed', String(toggle.pressed));
+      button.classList.toggle('pressed', toggle.pressed);
     }
   }
 
