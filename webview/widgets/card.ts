@@ -31,6 +31,17 @@ export interface CardSpec {
   logScales?: LogAxisSwitch[];
   /** On/off view options of this chart (ignore outliers in the y range, relative x), each a pressed/unpressed button. */
   toggles?: CardToggle[];
+  /** One-shot commands of this chart (camera presets, reset), each a button in the card's header. */
+  commands?: CardCommand[];
+}
+
+/** A one-shot command of one chart, shown as a button in the card's header; it acts on the card's own chart. */
+export interface CardCommand {
+  key: string;
+  label: string;
+  /** What the command does (the button's tooltip). */
+  title: string;
+  run: (chart: EChartsType) => void;
 }
 
 /** An on/off view option of one chart, shown as a toggle button (aria-pressed) in the card's header. */
@@ -87,6 +98,7 @@ export class Card {
   private readonly titleElement: HTMLElement;
   private readonly scaleButtons = new Map<string, HTMLElement>();
   private readonly toggleButtons = new Map<string, HTMLElement>();
+  private readonly commandButtons = new Map<string, HTMLElement>();
   private readonly actions: HTMLElement;
   private readonly box: HTMLElement;
   /** The option keys (component types) the chart was last drawn with. */
@@ -175,6 +187,7 @@ export class Card {
       button.toggleAttribute('disabled', scale.unavailable !== undefined);
     }
     this.syncToggleButtons(spec.toggles ?? []);
+    this.syncCommandButtons(spec.commands ?? []);
     // An axis changing type is rebuilt from scratch.
     if (scaleChanged) fresh = true;
     // ECharts' aria description (title, chart type, series names) replaces the box's aria-label, so screen readers hear the legend.
@@ -251,6 +264,30 @@ export class Card {
       });
       this.actions.insertBefore(button, first);
       this.scaleButtons.set(key, button);
+    }
+  }
+
+  /** One button per command of the spec, created once per set of keys; a click runs the current spec's command. */
+  private syncCommandButtons(commands: CardCommand[]): void {
+    const keys = commands.map((command) => command.key);
+    if (keys.join('\n') !== [...this.commandButtons.keys()].join('\n')) {
+      for (const button of this.commandButtons.values()) button.remove();
+      this.commandButtons.clear();
+      const first = this.actions.firstChild;
+      for (const key of keys) {
+        const button = document.createElement('vscode-button');
+        button.setAttribute('secondary', '');
+        button.dataset.command = key;
+        button.addEventListener('click', () => this.spec.commands?.find((entry) => entry.key === key)?.run(this.chart));
+        this.actions.insertBefore(button, first);
+        this.commandButtons.set(key, button);
+      }
+    }
+    for (const command of commands) {
+      const button = this.commandButtons.get(command.key);
+      if (!button) continue;
+      button.textContent = command.label;
+      button.title = command.title;
     }
   }
 
