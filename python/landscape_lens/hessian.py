@@ -3,9 +3,10 @@
 The same stages, defaults and result shape (src/shared/results.ts HessianResult) as the engine's
 src/core/hessian/analyze.ts: the dense spectrum when the model has at most maxDimension
 parameters (default 3000) and neither top nor bottom is asked; else the top/bottom eigenpairs
-by Lanczos (or PyHessian's power iteration) with residuals; the classification; Hutchinson's
-trace; the SLQ density; slices of the loss along the extreme eigenvectors; the same per module
-block. The result fills in as each stage finishes, so a cancellation keeps what finished.
+by Lanczos (or PyHessian's power iteration) with residuals; the classification; the trace by
+Hutchinson or Hutch++; the SLQ density; slices of the loss along the extreme eigenvectors; the
+same per module block. The result fills in as each stage finishes, so a cancellation keeps what
+finished.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import torch
 from .errors import ConfigError, UserCodeError
 from .eigensolvers import Eigenpair, lanczos_extremes, shifted_power_iteration
 from .hvp import Cancelled, MatrixOperator, Operator, RestrictedOperator, check, dense_matrix, hessian_operator
-from .spectrum import DEFAULT_CLASSIFICATION_TOLERANCE, classify_spectrum, hutchinson_trace, spectral_density
+from .spectrum import DEFAULT_CLASSIFICATION_TOLERANCE, TRACE_METHODS, classify_spectrum, hutchinson_trace, hutchpp_trace, spectral_density
 
 DEFAULT_DENSE_LIMIT = 3000
 DEFAULT_FINITE_DIFFERENCE_STEP = 1e-5
@@ -203,13 +204,24 @@ def _lanczos_warnings(analysis: _Analysis, result, asked: Optional[float]) -> No
 
 
 def _trace_and_density_stage(analysis: _Analysis, finish: Callable[[], None]) -> None:
-    """Hutchinson's trace (with Σλ when the spectrum is known) and the SLQ density, as asked."""
+    """The trace by Hutchinson or Hutch++ (with Σλ when the spectrum is known) and the SLQ density, as asked."""
     settings, target = analysis.settings, analysis.target
     trace = settings.get("trace")
     if trace:
         options = trace if isinstance(trace, dict) else {}
-        estimate = hutchinson_trace(analysis.operator, options.get("probes", 100), options.get("relativeError"), analysis.seed, analysis.cancelled, lambda f, m: analysis.step(0.7 + 0.1 * f, "trace"), runner=analysis.runner)
-        target["trace"] = {"estimate": estimate["trace"], "standardError": estimate["standardError"], "probes": estimate["probes"]}
+        method = options.get("method", "hutchinson")
+        report = lambda f, m: analysis.step(0.7 + 0.1 * f, "trace")  # noqa: E731
+        if method == "hutch++":
+            if analysis.runner is not None:
+                # Hutch++'s products depend on one another (the remainder's probes are projected off the sketch's basis).
+                _warn_once(analysis.warnings, "analyses.hessian.trace: Hutch++ runs in the backend process, not on the cluster's workers (its remainder "
+                           'probes depend on the sketch); use "method": "hutchinson" to spread the trace\'s probes over the cluster')
+            estimate = hutchpp_trace(analysis.operator, options.get("probes", 100), options.get("relativeError"), analysis.seed, analysis.cancelled, report)
+        else:
+            estimate = hutchinson_trace(analysis.operator, options.get("probes", 100), options.get("relativeError"), analysis.seed, analysis.cancelled, report, runner=analysis.runner)
+        target["trace"] = {"method": estimate["method"], "estimate": estimate["trace"], "standardError": estimate["standardError"], "probes": estimate["probes"]}
+        if "sketch" in estimate:
+            target["trace"]["sketch"] = estimate["sketch"]
         if "eigenvalues" in target:
             target["trace"]["exact"] = sum(target["eigenvalues"])
         finish()
@@ -383,6 +395,14 @@ def check_settings(settings: dict) -> None:
     method = settings.get("method")
     if method is not None and method not in ("exact", "finite-difference"):
         raise ConfigError(f'analyses.hessian.method "{method}" is not known: use "exact" or "finite-difference"', "/analyses/hessian/method")
+    trace = settings.get("trace")
+    if isinstance(trace, dict):
+        trace_method = trace.get("method")
+        if trace_method is not None and trace_method not in TRACE_METHODS:
+            raise ConfigError(f'analyses.hessian.trace.method "{trace_method}" is not known: use "hutchinson" or "hutch++"', "/analyses/hessian/trace/method")
+        probes = trace.get("probes")
+        if probes is not None and (not isinstance(probes, int) or isinstance(probes, bool) or probes < 2):
+            raise ConfigError(f"analyses.hessian.trace.probes must be a whole number ≥ 2 (Hessian-vector products), not {probes!r}", "/analyses/hessian/trace/probes")
 
 
 def history_entry(epoch: int, reason: str, analysis: dict) -> dict:

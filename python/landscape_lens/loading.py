@@ -13,6 +13,7 @@ import inspect
 import json
 import os
 import pickle
+import random
 import struct
 import sys
 import zipfile
@@ -21,12 +22,16 @@ from typing import Any, Callable, Optional
 import numpy as np
 import torch
 
+from .checkpoint_layouts import CONTAINER_KEYS, describe_container, find_state_dict, fit_keys
 from .errors import ConfigError, EnvironmentProblem, UserFiles, classify
 from .losses import LOSS_NAMES, LossFunction, builtin_loss
 from .problem import Problem
 from .tuning import set_threads
 
 DTYPES = {"float64": torch.float64, "float32": torch.float32}
+RANDOM_LAYERS = (torch.nn.modules.dropout._DropoutNd,)
+"""Layers whose training-mode forward draws random numbers (Dropout, Dropout2d, AlphaDropout, …),
+named in the run's log when model.mode is "train"."""
 
 
 class Loader:
@@ -77,22 +82,109 @@ class Loader:
         if not file_part.endswith(".py") or not function_name.isidentifier():
             raise ConfigError(f'{label}: expected "file.py:function", got "{reference}"', field)
         module = self.import_file(self.path(file_part), field)
-        fn = getattr(module, function_name, None)
-        if fn is None or not callable(fn):
+        # Any module-level callable will do: a def, a class, a functools.partial, a lambda, an
+        # imported function; the name only has to be bound at the top of the file.
+        if not hasattr(module, function_name):
             defined = sorted(n for n, v in vars(module).items() if inspect.isfunction(v) and v.__module__ == module.__name__)
             hint = f"; functions defined there: {', '.join(defined)}" if defined else ""
             raise ConfigError(f"{label}: {file_part} defines no function {function_name}{hint}", field)
+        fn = getattr(module, function_name)
+        if not callable(fn):
+            kind = type(fn).__name__
+            raise ConfigError(f"{label}: {function_name} in {file_part} is {'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind}, not callable: name a function, a class or another callable "
+                              f"(def {function_name}(): …, or {function_name} = functools.partial(…))", field)
         return fn, reference
 
     def state_dict_file(self, path: str, field: str) -> dict[str, torch.Tensor]:
         """A checkpoint this config names, loaded by load_state_dict_file with the config's trust."""
         return load_state_dict_file(path, field, self.trust_checkpoint)
 
-    def call(self, fn: Callable[..., Any], reference: str, *args: Any) -> Any:
+    def call(self, fn: Callable[..., Any], reference: str, *args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args)
+            return fn(*args, **kwargs)
         except BaseException as exc:
             raise classify(exc, self.user_files, f"calling {reference}") from exc
+
+    def call_factory(self, fn: Callable[..., Any], reference: str, section: str, kwargs: dict[str, Any], seed: int) -> Any:
+        """A factory of the config (section "model" or "data") called with its kwargs, once they are
+        known to fit its signature, after seed_everything(seed): the same config builds the same
+        model and data on every machine."""
+        check_arguments(fn, reference, section, kwargs)
+        seed_everything(seed)
+        return self.call(fn, reference, **kwargs)
+
+
+# ---- factories ------------------------------------------------------------------------------------
+FACTORY_FIELDS = {"model": "pytorch", "data": "factory"}
+"""The field of each section that names its factory (model.pytorch, data.factory)."""
+
+DATA_SEED_OFFSET = 3
+"""The data factory runs seeded with seed + 3, the model factory with seed: their random draws do
+not share one stream (seed + 1 is the split's, seed + 2 training's)."""
+
+
+def factory_kwargs(section_config: dict[str, Any], section: str) -> dict[str, Any]:
+    """model.kwargs / data.kwargs: a JSON object whose entries are passed as keyword arguments."""
+    kwargs = section_config.get("kwargs")
+    if kwargs is None:
+        return {}
+    if not isinstance(kwargs, dict):
+        raise ConfigError(f'{section}.kwargs: expected an object of keyword arguments, e.g. {{"width": 64}}, got {json.dumps(kwargs)}', f"/{section}/kwargs")
+    return dict(kwargs)
+
+
+def _example(names: list[str]) -> str:
+    return ", ".join(f'"{name}": …' for name in names)
+
+
+def check_arguments(fn: Callable[..., Any], reference: str, section: str, kwargs: dict[str, Any]) -> None:
+    """Refuses, before the call, kwargs that do not fit the factory's signature: required arguments
+    missing (named, with the field that passes them), unknown names (with the ones it takes), and
+    arguments it takes only by position. A callable without a readable signature (some built-ins)
+    is left to the call."""
+    field = FACTORY_FIELDS[section]
+    name = reference.rsplit(":", 1)[-1]
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return
+    try:
+        signature.bind(**kwargs)
+        return
+    except TypeError:
+        pass
+    parameters = signature.parameters
+    shown = f"{section}.{field} {name}{signature}"
+    kinds = inspect.Parameter
+    if not any(p.kind == kinds.VAR_KEYWORD for p in parameters.values()):
+        unknown = [k for k in kwargs if k not in parameters or parameters[k].kind in (kinds.VAR_POSITIONAL,)]
+        if unknown:
+            takes = [p.name for p in parameters.values() if p.kind in (kinds.POSITIONAL_OR_KEYWORD, kinds.KEYWORD_ONLY)]
+            raise ConfigError(f"{section}.kwargs: {shown} takes no argument {', '.join(unknown)}"
+                              f"{'; it takes ' + ', '.join(takes) if takes else '; it takes no keyword arguments'}: fix the names in \"{section}\": {{\"kwargs\": …}}",
+                              f"/{section}/kwargs", unknown=unknown)
+    positional = [p.name for p in parameters.values() if p.kind == kinds.POSITIONAL_ONLY and p.default is p.empty]
+    if positional:
+        raise ConfigError(f"{shown} takes {', '.join(positional)} by position only, which a config cannot pass: give them defaults, "
+                          f"or name a function that takes keyword arguments (e.g. {name}_for_config = lambda {', '.join(positional)}: {name}({', '.join(positional)}))",
+                          f"/{section}/{field}")
+    missing = [p.name for p in parameters.values() if p.kind in (kinds.POSITIONAL_OR_KEYWORD, kinds.KEYWORD_ONLY) and p.default is p.empty and p.name not in kwargs]
+    if missing:
+        raise ConfigError(f"{shown} needs {', '.join(missing)}: pass {'them' if len(missing) > 1 else 'it'} in \"{section}\": {{\"kwargs\": {{{_example(missing)}}}}}",
+                          f"/{section}/kwargs" if kwargs else f"/{section}/{field}", missing=missing)
+
+
+def seed_everything(seed: int) -> None:
+    """Seeds torch (CPU and every CUDA device), numpy's global generator and Python's random, as a
+    factory that draws random numbers without a generator of its own reads them."""
+    torch.manual_seed(seed)
+    np.random.seed(seed % 2**32)
+    random.seed(seed)
+
+
+def log(message: str) -> None:
+    """A line of the run's log (the backend's stderr: the output channel, or the CLI's stderr)."""
+    print(message, file=sys.stderr, flush=True)
 
 
 # ---- device, dtype, threads -----------------------------------------------------------------------
@@ -423,10 +515,11 @@ def _torch_checkpoint(path: str, label: str, field: str, trust: bool) -> Any:
 
 
 def load_state_dict_file(path: str, field: str, trust: bool = False) -> dict[str, torch.Tensor]:
-    """A state_dict from .pt/.pth (torch.save; a dict under "state_dict"/"model_state_dict") or
-    .safetensors (header checked; the safetensors package when importable, else parsed by hand).
-    A whole pickled module, or anything else that needs full unpickling, only with trust
-    ("model": {"trustCheckpoint": true})."""
+    """A state_dict from .pt/.pth/.ckpt (torch.save; inside a checkpoint's container as
+    checkpoint_layouts.find_state_dict finds it: Lightning's "state_dict", "model_state_dict",
+    "model", …, said in the run's log) or .safetensors (header checked; the safetensors package when
+    importable, else parsed by hand). A whole pickled module, or anything else that needs full
+    unpickling, only with trust ("model": {"trustCheckpoint": true})."""
     label = field[1:].replace("/", ".")
     if not os.path.isfile(path):
         raise ConfigError(f"{label}: {path} does not exist (paths are relative to the config's folder)", field)
@@ -441,16 +534,13 @@ def load_state_dict_file(path: str, field: str, trust: bool = False) -> dict[str
         raise ConfigError(f"{label}: {path} is not a valid .safetensors file: {exc}", field, file=path) from exc
     except Exception as exc:
         raise ConfigError(f"{label}: cannot read {path}: {type(exc).__name__}: {exc}", field, file=path) from exc
-    if isinstance(loaded, torch.nn.Module):
-        loaded = loaded.state_dict()
-    if isinstance(loaded, dict):
-        for key in ("state_dict", "model_state_dict"):
-            if key in loaded and isinstance(loaded[key], dict):
-                loaded = loaded[key]
-                break
-    if not isinstance(loaded, dict) or not all(isinstance(v, torch.Tensor) for v in loaded.values()):
-        raise ConfigError(f"{label}: {path} holds a {type(loaded).__name__}, not a state_dict of tensors (save model.state_dict(), or a dict with a \"state_dict\" key)", field)
-    return dict(loaded)
+    state, where = find_state_dict(loaded)
+    if state is None:
+        raise ConfigError(f"{label}: {path} holds {describe_container(loaded)}, not a state_dict of tensors, and none under "
+                          f"{', '.join(repr(k) for k in CONTAINER_KEYS)}: save model.state_dict() (or a dict holding it under \"state_dict\")", field, file=path)
+    if where is not None:
+        log(f"{label}: {os.path.basename(path)}: {where}")
+    return state
 
 
 def trusts_checkpoints(config: dict[str, Any]) -> bool:
@@ -465,12 +555,15 @@ def _listing(keys: list[str], limit: int = 12) -> str:
 
 
 def check_state_dict(model: torch.nn.Module, state: dict[str, torch.Tensor], strict: bool, path: str, field: str) -> dict[str, torch.Tensor]:
-    """The state_dict with DataParallel's "module." prefix dropped when the model has none; missing
-    or unexpected keys (strict) and shape mismatches (always) are config errors naming them."""
+    """The state_dict with its keys fitted to the model's (checkpoint_layouts.fit_keys: a prefix
+    such as Lightning's "model.", DataParallel's "module." or torch.compile's "_orig_mod." stripped
+    or added when that fills more of the model; said in the run's log); missing or unexpected keys
+    (strict) and shape mismatches (always) are config errors naming them."""
     expected = model.state_dict()
-    if state and all(k.startswith("module.") for k in state) and not any(k.startswith("module.") for k in expected):
-        state = {k[len("module."):]: v for k, v in state.items()}
     label = field[1:].replace("/", ".")
+    state, renamed = fit_keys(state, expected)
+    if renamed is not None:
+        log(f"{label}: {os.path.basename(path)}: {renamed}")
     missing = [k for k in expected if k not in state]
     unexpected = [k for k in state if k not in expected]
     if strict and (missing or unexpected):
@@ -628,8 +721,9 @@ def load_problem(config: dict[str, Any], base_dir: str, user_files: Optional[Use
     seed = int(config.get("seed", 0) or 0)
 
     model_fn, model_ref = loader.function(model_config["pytorch"], "/model/pytorch")
-    torch.manual_seed(seed)
-    model = loader.call(model_fn, model_ref)
+    model_kwargs = factory_kwargs(model_config, "model")
+    data_kwargs = factory_kwargs(data_config, "data")
+    model = loader.call_factory(model_fn, model_ref, "model", model_kwargs, seed)
     if not isinstance(model, torch.nn.Module):
         raise ConfigError(f"model.pytorch {model_ref} returned a {type(model).__name__}, not a torch.nn.Module", "/model/pytorch")
     dtype_name = model_config.get("dtype")
@@ -649,13 +743,18 @@ def load_problem(config: dict[str, Any], base_dir: str, user_files: Optional[Use
     mode = model_config.get("mode", "eval")
     if mode not in ("eval", "train"):
         raise ConfigError(f'model.mode "{mode}": use "eval" (BatchNorm and Dropout in evaluation mode) or "train"', "/model/mode")
+    if mode == "train":
+        random_layers = sorted({type(m).__name__ for m in model.modules() if isinstance(m, RANDOM_LAYERS)})
+        drawn = f"{', '.join(random_layers)} with masks" if random_layers else "the forward's random draws (F.dropout)"
+        log(f'model.mode "train": {drawn} fixed per evaluation batch, seeded by seed {seed}, so every analysis sees one function '
+            f"(the same point gives the same loss); training steps draw new masks; BatchNorm uses each batch's statistics")
     loss = make_loss(loader, model_config.get("loss", "mse"))
 
     samples = data_config.get("samples")
     if samples is not None and (not isinstance(samples, int) or isinstance(samples, bool) or samples < 1):
         raise ConfigError(f"data.samples {samples!r}: use a whole number ≥ 1 (the first N rows are kept)", "/data/samples")
     data_fn, data_ref = loader.function(data_config["factory"], "/data/factory")
-    inputs, targets = dataset_tensors(loader.call(data_fn, data_ref), data_ref, samples)
+    inputs, targets = dataset_tensors(loader.call_factory(data_fn, data_ref, "data", data_kwargs, seed + DATA_SEED_OFFSET), data_ref, samples)
     if samples is not None:
         inputs, targets = inputs[:samples], targets[:samples]
     check_finite(inputs, targets, data_ref)
@@ -669,12 +768,10 @@ def load_problem(config: dict[str, Any], base_dir: str, user_files: Optional[Use
     batch_size = data_config.get("batchSize")
     try:
         problem = Problem(model, loss, (place(train_x), place(train_y)),
-                          (place(test[0]), place(test[1])) if test is not None else None, batch_size, mode)
-        # One evaluation now, so a model that does not fit the data, or a loss that is not a
-        # scalar, fails at initialize rather than mid-analysis.
-        x0, y0 = next(problem.batches("train"))
-        with torch.no_grad():
-            problem.batch_loss(x0[: min(2, x0.shape[0])] if mode == "eval" else x0, y0[: min(2, y0.shape[0])] if mode == "eval" else y0)
+                          (place(test[0]), place(test[1])) if test is not None else None, batch_size, mode, seed=seed)
+        # Problem's first probe (the forward and backward of one batch) ran in its constructor, so
+        # a model that does not fit the data, or a loss that is not a scalar, fails at initialize
+        # rather than mid-analysis.
     except ConfigError:
         raise
     except Exception as exc:

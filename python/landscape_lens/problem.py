@@ -3,15 +3,117 @@
 A Problem holds the whole data set on the device and evaluates it in batches of at most
 ``batch_size`` rows (memory), while every loss it reports is over the whole set:
 for a mean loss, Σ batch_mean · batch_rows / rows; for a summed loss ("sse"), Σ batch_sum.
+
+In model mode "train", Dropout draws a new mask at every forward, so the loss would be a different
+function at every evaluation (every Hessian-vector product of a Lanczos run, every landscape point).
+FixedMasks makes it one function: each forward of the model runs with torch's random generators
+seeded from the config's seed and the batch, so a batch meets the same mask at every evaluation,
+whatever the weights and whichever code evaluates it (a Hessian product, a landscape point, a
+cluster worker).
 """
 
 from __future__ import annotations
 
-from typing import Callable, Iterator, Optional
+import hashlib
+from typing import Any, Callable, Iterator, Optional
 
 import torch
 
 from .losses import LossFunction, builtin_loss
+
+
+def _keep_sequences_padded(model: torch.nn.Module) -> None:
+    """Turns off the nested-tensor fast path of every TransformerEncoder in the model. Without
+    gradients an eval-mode encoder given a padding mask runs on nested tensors: its output holds
+    zeros at the padded positions (and on torch 1.13 is trimmed to the batch's longest row), where
+    with gradients it holds the computed values at full length. The landscape and every
+    evaluation run without gradients, the gradient and the Hessian with them: with the fast path
+    they would see two different functions, and a model pooling with its mask would fail on a
+    batch of padded rows only."""
+    for module in model.modules():
+        if isinstance(module, torch.nn.TransformerEncoder):
+            module.enable_nested_tensor = False
+            if hasattr(module, "use_nested_tensor"):  # newer torch reads this copy
+                module.use_nested_tensor = False
+
+
+FINGERPRINT_ELEMENTS = 4096
+"""Entries of a batch's input read to tell batches apart (evenly spaced over the whole batch)."""
+
+
+def _first_tensor(value: Any) -> Optional[torch.Tensor]:
+    if isinstance(value, torch.Tensor):
+        return value
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            found = _first_tensor(item)
+            if found is not None:
+                return found
+    return None
+
+
+def batch_fingerprint(inputs: Any) -> int:
+    """A number that tells batches apart: a hash of the first input tensor's shape and of up to
+    FINGERPRINT_ELEMENTS of its entries, evenly spaced, read in logical order (the same in any
+    memory layout, channels-last included, and on any device)."""
+    tensor = _first_tensor(inputs)
+    digest = hashlib.blake2b(digest_size=8)
+    if tensor is not None:
+        digest.update(repr(tuple(tensor.shape)).encode())
+        flat = tensor.detach().reshape(-1)
+        if flat.numel() > 0:
+            step = max(1, -(-flat.numel() // FINGERPRINT_ELEMENTS))
+            sample = flat[::step].to("cpu")
+            if sample.is_complex():
+                sample = torch.view_as_real(sample)
+            digest.update(sample.to(torch.float64).numpy().tobytes())
+    return int.from_bytes(digest.digest(), "little")
+
+
+class FixedMasks:
+    """Hooks on a model that run each forward in training mode under torch's random generators
+    seeded with (seed · 1000003 + the batch's fingerprint) mod 2⁶³, and put the generators back
+    afterwards: Dropout draws one mask per batch, the same at every evaluation, and the random
+    numbers the rest of the program draws are those it would draw without the hooks. `fresh` turns
+    the seeding off (training steps draw new masks, as a torch training loop does)."""
+
+    def __init__(self, model: torch.nn.Module, seed: int, device: torch.device) -> None:
+        self.seed = int(seed)
+        self.fresh = False
+        self._cuda = [device.index if device.index is not None else torch.cuda.current_device()] if device.type == "cuda" else []
+        self._saved: Optional[tuple[torch.Tensor, list[torch.Tensor]]] = None
+        self._handles = [model.register_forward_pre_hook(self._before), model.register_forward_hook(self._after)]
+
+    def seed_for(self, inputs: Any) -> int:
+        """The seed a batch's forward runs under."""
+        return (self.seed * 1_000_003 + batch_fingerprint(inputs)) % 2**63
+
+    def _before(self, module: torch.nn.Module, inputs: Any) -> None:
+        self.recover()  # a forward that raised (its after-hook never ran) leaves the generators seeded
+        if self.fresh or not module.training:
+            return
+        self._saved = (torch.get_rng_state(), [torch.cuda.get_rng_state(d) for d in self._cuda])
+        torch.manual_seed(self.seed_for(inputs))
+
+    def _after(self, module: torch.nn.Module, inputs: Any, output: Any) -> None:
+        self.recover()
+
+    def recover(self) -> None:
+        """Puts the generators back as they were before the last seeded forward."""
+        if self._saved is None:
+            return
+        cpu, cuda = self._saved
+        self._saved = None
+        torch.set_rng_state(cpu)
+        for device, state in zip(self._cuda, cuda):
+            torch.cuda.set_rng_state(state, device)
+
+    def remove(self) -> None:
+        self.recover()
+        for handle in self._handles:
+            handle.remove()
 
 
 class Problem:
@@ -29,6 +131,7 @@ class Problem:
             with more than one output).
         sum_loss: True when the loss sums over rows ("sse") instead of averaging.
         batch_size: rows per evaluation batch (None: the whole set at once).
+        masks: in mode "train", the FixedMasks on the model (seeded by ``seed``); None in "eval".
     """
 
     def __init__(
@@ -39,6 +142,7 @@ class Problem:
         test: Optional[tuple[torch.Tensor, torch.Tensor]] = None,
         batch_size: Optional[int] = None,
         mode: str = "eval",
+        seed: int = 0,
     ) -> None:
         self.model = model
         self.mode = mode
@@ -52,6 +156,7 @@ class Problem:
         self.names = [n for n, _ in named]
         self.params = [p for _, p in named]
         self.device = self.params[0].device
+        self.masks = FixedMasks(model, seed, self.device) if mode == "train" else None
         self.dtype = self.params[0].dtype
         self.dimension = sum(p.numel() for p in self.params)
         self.loss_fn = loss_fn
@@ -60,6 +165,7 @@ class Problem:
         self.batch_size = batch_size if batch_size and batch_size > 0 else None
         self._data = {"train": train, "test": test if test is not None and test[0].shape[0] > 0 else None}
         targets = train[1]
+        _keep_sequences_padded(model)
         outputs = self._output_width()
         self.output_width = outputs
         self.labels = not torch.is_floating_point(targets)
@@ -115,6 +221,20 @@ class Problem:
     def batch_weight(self, batch_rows: int, split: str = "train") -> float:
         """Factor turning a batch's loss into its share of the whole-set loss: rows_b/rows, or 1 for sse."""
         return 1.0 if self.sum_loss else batch_rows / self.rows(split)
+
+    # ---- random layers in training mode --------------------------------------------------------
+    @property
+    def fresh_masks(self) -> bool:
+        """True while forwards draw new Dropout masks (training steps); False while every batch
+        keeps its fixed mask (every analysis). Always True outside mode "train", where the
+        analyses run Dropout in evaluation mode."""
+        return self.masks is None or self.masks.fresh
+
+    @fresh_masks.setter
+    def fresh_masks(self, fresh: bool) -> None:
+        if self.masks is not None:
+            self.masks.recover()
+            self.masks.fresh = bool(fresh)
 
     # ---- losses --------------------------------------------------------------------------------
     def criterion(self, output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -245,12 +365,22 @@ class Problem:
         return torch.cat(parts)
 
     def _output_width(self) -> int:
-        x, _ = self.data("train")
-        was_training = self.model.training
-        self.model.eval()
+        """The output's width per row, from the first probe of the model: the real forward and
+        backward of the loss on one real batch (the first of batches("train")), with gradients on
+        and in the model's mode, as the analyses run it. A probe on fewer rows, or without
+        gradients, could take other paths than the analyses (torch 1.13's TransformerEncoder in
+        eval mode takes its nested-tensor fast path without gradients and trims the sequence to
+        the batch's longest row). The probe leaves nothing behind: buffers (BatchNorm's running
+        statistics in train mode) are put back and the parameters' .grad is not touched."""
+        x, y = next(self.batches("train"))
+        buffers = [(buffer, buffer.detach().clone()) for buffer in self.model.buffers()]
         try:
-            with torch.no_grad():
-                out = self.model(x[:2])
+            with torch.enable_grad():
+                out = self.model(x)
+                loss = self.criterion(out, y)
+                torch.autograd.grad(loss, self.params, allow_unused=True)
         finally:
-            self.model.train(was_training)
+            with torch.no_grad():
+                for buffer, saved in buffers:
+                    buffer.copy_(saved)
         return int(out.reshape(out.shape[0], -1).shape[1]) if out.dim() > 1 else 1

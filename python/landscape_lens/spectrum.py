@@ -1,5 +1,5 @@
-"""Spectral summaries from Hessian-vector products: Hutchinson's trace, the stochastic Lanczos
-quadrature density, and the classification of a point from eigenvalues. Mirrors the engine's
+"""Spectral summaries from Hessian-vector products: Hutchinson's and Hutch++'s trace, the stochastic
+Lanczos quadrature density, and the classification of a point from eigenvalues. Mirrors the engine's
 src/core/hessian/trace.ts, density.ts and classify.ts, conventions included.
 """
 
@@ -44,7 +44,7 @@ def hutchinson_trace(operator: Operator, probes: int = 100, relative_error: Opti
 
         samples = runner.quadratic_forms(operator, states, enough, cancelled, progress)
         estimate, error = mean_and_standard_error(samples)
-        return {"trace": estimate, "standardError": error, "probes": len(samples), "samples": samples}
+        return {"trace": estimate, "standardError": error, "probes": len(samples), "samples": samples, "method": "hutchinson"}
     samples: list[float] = []
     estimate, error = 0.0, math.inf
     while len(samples) < probes:
@@ -56,7 +56,65 @@ def hutchinson_trace(operator: Operator, probes: int = 100, relative_error: Opti
             progress(len(samples) / probes, f"trace: probe {len(samples)} of {probes}")
         if relative_error is not None and len(samples) >= 10 and error <= relative_error * abs(estimate):
             break
-    return {"trace": estimate, "standardError": error, "probes": len(samples), "samples": samples}
+    return {"trace": estimate, "standardError": error, "probes": len(samples), "samples": samples, "method": "hutchinson"}
+
+
+TRACE_METHODS = ("hutchinson", "hutch++")
+
+
+def hutchpp_sketch_size(products: int, dim: int) -> int:
+    """Hutch++'s sketch k for a budget of m products: a third each (k = ⌊m/3⌋), but at most
+    ⌊(m − 2)/2⌋ so that at least two remainder probes give a standard error, and at most n."""
+    return max(0, min(products // 3, (products - 2) // 2, dim))
+
+
+def hutchpp_trace(operator: Operator, products: int = 100, relative_error: Optional[float] = None, seed: int = 0, cancelled=None, progress=None) -> dict:
+    """Hutch++ (Meyer, Musco, Musco & Woodruff 2021) on Hutchinson's budget of m Hessian-vector
+    products: k products Y = H·S for a Rademacher sketch S (n×k) and Q = orth(Y); k products for
+    the exact tr(QᵀHQ); Hutchinson with the other r = m − 2k Rademacher vectors projected off Q,
+    gᵢ' = (I − QQᵀ)gᵢ, for the rest: tr(H) ≈ tr(QᵀHQ) + (1/r) Σ gᵢ'ᵀHgᵢ'. Unbiased whatever Q is;
+    where a few eigenvalues dominate, Q holds them and the remainder, whose variance is all the
+    estimate's, is small. The standard error is the remainder's (the first part is exact given Q);
+    relative_error stops the remainder as it stops Hutchinson. Q of n columns (k = n) is the whole
+    space: the trace is exact, with no remainder and a standard error of 0. Keeps 2k vectors of the
+    parameters' size at most (HS and Q; S is never stored). Every vector is drawn from one generator seeded with
+    `seed`, the sketch's first."""
+    generator = seeded(seed)
+    n, device, dtype = operator.dim, operator.device, operator.dtype
+    k = hutchpp_sketch_size(products, n)
+    rest = products - 2 * k if k < n else 0
+    total = 2 * k + rest
+
+    def report(done: int, message: str) -> None:
+        if progress is not None:
+            progress(done / max(total, 1), f"trace (Hutch++): {message}")
+
+    sketch = torch.empty(n, k, device=device, dtype=dtype)
+    for j in range(k):
+        check(cancelled)
+        sketch[:, j] = operator.apply(rademacher(n, generator, device, dtype))
+        report(j + 1, f"sketch product {j + 1} of {k}")
+    basis = torch.linalg.qr(sketch).Q if k > 0 else sketch  # Householder QR: orthonormal columns even where HS is rank-deficient
+    del sketch
+    exact = 0.0
+    for j in range(k):
+        check(cancelled)
+        q = basis[:, j].contiguous()
+        exact += float(torch.dot(q, operator.apply(q)))
+        report(k + j + 1, f"exact part, product {j + 1} of {k}")
+    samples: list[float] = []
+    remainder, error = 0.0, (0.0 if rest == 0 else math.inf)
+    while len(samples) < rest:
+        check(cancelled)
+        g = rademacher(n, generator, device, dtype)
+        if k > 0:
+            g = g - basis @ (basis.T @ g)
+        samples.append(float(torch.dot(g, operator.apply(g))))
+        remainder, error = mean_and_standard_error(samples)
+        report(2 * k + len(samples), f"remainder probe {len(samples)} of {rest}")
+        if relative_error is not None and len(samples) >= 10 and error <= relative_error * abs(exact + remainder):
+            break
+    return {"trace": exact + remainder, "standardError": error, "probes": 2 * k + len(samples), "samples": samples, "method": "hutch++", "sketch": k, "exactPart": exact}
 
 
 def lanczos_quadrature(operator: Operator, start: torch.Tensor, steps: int, cancelled=None, progress=None) -> tuple[list[float], list[float]]:

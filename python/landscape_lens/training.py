@@ -113,9 +113,11 @@ class _Run:
 
     def _train_mode(self) -> None:
         self.problem.model.train()
+        self.problem.fresh_masks = True  # steps draw new Dropout masks, as a torch training loop does
 
     def _analysis_mode(self) -> None:
         self.problem.model.train(getattr(self.problem, "mode", "eval") == "train")
+        self.problem.fresh_masks = False
 
     def _flat_grad(self) -> torch.Tensor:
         return torch.cat([(p.grad if p.grad is not None else torch.zeros_like(p)).reshape(-1) for p in self.problem.params])

@@ -126,7 +126,9 @@ function hessianLines(hessian: HessianResult, indent: string): string[] {
   const trace = hessian.trace;
   if (trace) {
     const exact = typeof trace.exact === 'number' ? `; exact Σλ ${formatValue(trace.exact, 4)}` : '';
-    lines.push(`${indent}  trace (Hutchinson, ${count(trace.probes)} probes): ${formatValue(trace.estimate, 4)} ± ${formatValue(trace.standardError, 2)}${exact}`);
+    // Hutch++ spends its products on a sketch, the exact part and the remainder: named as products, with the sketch's size.
+    const method = trace.method === 'hutch++' ? `Hutch++, ${count(trace.probes)} products, sketch ${count(trace.sketch)}` : `Hutchinson, ${count(trace.probes)} probes`;
+    lines.push(`${indent}  trace (${method}): ${formatValue(trace.estimate, 4)} ± ${formatValue(trace.standardError, 2)}${exact}`);
   }
   const density = hessian.density;
   if (density) {

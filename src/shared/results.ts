@@ -199,8 +199,13 @@ export interface HessianResult {
    * what float32 products reach (√ε, 3.5e-4), the warnings saying so.
    */
   solver?: { name: 'lanczos' | 'power'; products: number; restarts?: number; converged: boolean; tolerance?: number };
-  /** Hutchinson's estimate with its standard error; `exact` = Σλ when the full spectrum is known. */
-  trace?: { estimate: number; standardError: number; probes: number; exact?: number };
+  /**
+   * The trace's estimate with its standard error (Hutch++: the remainder's); `exact` = Σλ when the
+   * full spectrum is known. method: the estimator (absent in results written before Hutch++: Hutchinson's);
+   * probes: the Hessian-vector products spent; sketch: Hutch++'s k (k products for the sketch, k
+   * for the exact tr(QᵀHQ), probes − 2k for the remainder).
+   */
+  trace?: { method?: 'hutchinson' | 'hutch++'; estimate: number; standardError: number; probes: number; sketch?: number; exact?: number };
   /** Stochastic Lanczos quadrature density (Ghorbani et al. 2019), with its smoothing convention. */
   density?: {
     grid: number[];

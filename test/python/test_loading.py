@@ -268,7 +268,7 @@ class UserErrorsTest(unittest.TestCase):
         with self.assertRaises(ConfigError) as caught:
             load_problem(mlp_config(loss="loss.py:per_row"), self.folder.path)
         self.assertEqual(caught.exception.data["field"], "/model/loss")
-        self.assertIn("loss.py:per_row returned (2,)", caught.exception.message)
+        self.assertIn("loss.py:per_row returned (40,)", caught.exception.message)
         self.assertIn("scalar", caught.exception.message)
 
     def test_custom_loss_is_used(self):

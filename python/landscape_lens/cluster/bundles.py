@@ -73,6 +73,7 @@ def model_bundle(problem: Any, loader: Any, config: dict[str, Any], threads: int
     torch.save(state, buffer)
     spec = {
         "model": relative_reference(model_config.get("pytorch")),
+        "kwargs": model_config.get("kwargs") or {},
         "loss": relative_reference(model_config.get("loss", "mse")),
         "dtype": str(problem.dtype).replace("torch.", ""),
         "mode": problem.mode,

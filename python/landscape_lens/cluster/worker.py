@@ -63,8 +63,7 @@ def _worker_problem(model: dict[str, Any], data: dict[str, Any], purpose: str) -
             set_threads(int(spec["threads"]))
         loader = Loader(folder)
         factory, reference = loader.function(spec["model"], "/model/pytorch")
-        torch.manual_seed(spec["seed"])
-        module = loader.call(factory, reference)
+        module = loader.call_factory(factory, reference, "model", spec.get("kwargs") or {}, spec["seed"])
         state = load_weights_only(io.BytesIO(model["state"]))
         device, dtype = _worker_device(spec["device"]), DTYPES[spec["dtype"]]
         module = module.to(device=device, dtype=dtype)  # before loading: float64 weights must not pass through float32
@@ -74,7 +73,7 @@ def _worker_problem(model: dict[str, Any], data: dict[str, Any], purpose: str) -
             x = x.to(device)
             return x.to(dtype) if torch.is_floating_point(x) else x
 
-        problem = Problem(module, make_loss(loader, spec["loss"]), (place(data["inputs"]), place(data["targets"])), None, spec["batchSize"], spec["mode"])
+        problem = Problem(module, make_loss(loader, spec["loss"]), (place(data["inputs"]), place(data["targets"])), None, spec["batchSize"], spec["mode"], seed=spec["seed"])
         return _remember(_PROBLEMS, key, problem)
 
 

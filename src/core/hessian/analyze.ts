@@ -11,7 +11,7 @@ import { DEFAULT_FINITE_DIFFERENCE_STEP, hessianOperator, matrixOperator, type H
 import { powerIteration } from './power-iteration';
 import { restrictObjective } from './restrict';
 import { lossAlongDirection } from './slice';
-import { hutchinsonTrace } from './trace';
+import { traceEstimate } from './trace';
 
 /** A named range of parameters (one layer's weight and bias). */
 export interface ParameterBlock {
@@ -46,7 +46,7 @@ interface Analysis {
 
 /**
  * Everything analyses.hessian asks for at one point x: the dense spectrum (small models), the
- * top/bottom eigenpairs (Lanczos or power iteration), Hutchinson's trace, the SLQ density, the
+ * top/bottom eigenpairs (Lanczos or power iteration), the trace (Hutchinson or Hutch++), the SLQ density, the
  * classification, slices along the extreme eigenvectors and the same per layer block. The
  * result is filled in place as each part finishes, so a cancellation keeps what finished.
  */
@@ -129,13 +129,13 @@ function extremesStage(analysis: Analysis, top: number, bottom: number, full: bo
   return merged;
 }
 
-/** Hutchinson's trace (with Σλ when the spectrum is known) and the SLQ density, as asked. */
+/** The trace by Hutchinson or Hutch++ (with Σλ when the spectrum is known) and the SLQ density, as asked. */
 function traceAndDensityStage(analysis: Analysis, finish: () => void): void {
   const { settings, target, operator, seed, options } = analysis;
   if (settings.trace) {
-    const traceSettings = settings.trace === true ? {} : settings.trace;
-    const estimate = hutchinsonTrace(operator, { ...traceSettings, seed, signal: options.signal, onProgress: (f) => analysis.step(0.7 + 0.1 * f, 'trace') });
-    target.trace = { estimate: estimate.trace, standardError: estimate.standardError, probes: estimate.probes };
+    const { method, ...traceSettings } = settings.trace === true ? {} : settings.trace;
+    const estimate = traceEstimate(operator, method, { ...traceSettings, seed, signal: options.signal, onProgress: (f) => analysis.step(0.7 + 0.1 * f, 'trace') });
+    target.trace = { method: estimate.method, estimate: estimate.trace, standardError: estimate.standardError, probes: estimate.probes, ...(estimate.sketch !== undefined ? { sketch: estimate.sketch } : {}) };
     if (target.eigenvalues) target.trace.exact = target.eigenvalues.reduce((sum, value) => sum + value, 0);
     finish();
   }

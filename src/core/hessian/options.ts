@@ -15,7 +15,8 @@ export interface HessianAnalysisOptions {
   /** Relative residual tolerance of Lanczos / relative change tolerance of power iteration. */
   tolerance?: number;
   maxProducts?: number;
-  trace?: boolean | { probes?: number; relativeError?: number };
+  /** The trace: Hutchinson's (default) or Hutch++'s estimate with its standard error; probes counts Hessian-vector products. */
+  trace?: boolean | { method?: 'hutchinson' | 'hutch++'; probes?: number; relativeError?: number };
   density?: boolean | { steps?: number; probes?: number; width?: number; widthConvention?: 'variance' | 'standard-deviation'; scaleWidthByRange?: boolean; gridSize?: number };
   /** Also analyse during training every N epochs (and at detector events). */
   every?: number;
