@@ -132,6 +132,23 @@ test('kwargs on the engine\'s MLP or on engine data are warnings: nothing reads 
   assert.deepEqual(engine.filter((issue) => issue.severity === 'warning').map((issue) => issue.path).sort(), ['/data/kwargs', '/model/kwargs']);
 });
 
+test('model.batchLoss: the file must exist and define the function; model.loss beside it is a warning; the engine\'s MLP refuses it', () => {
+  const losses = 'import torch.nn.functional as F\n\n\ndef batch_loss(model, batch):\n    return F.cross_entropy(model(batch[0]), batch[1])\n';
+  const folder = folderWith({ 'model.py': model, 'data.py': data, 'losses.py': losses });
+  assert.deepEqual(errors(issuesOf(config({ batchLoss: 'losses.py:batch_loss' }), folder)), []);
+  const missing = errors(issuesOf(config({ batchLoss: 'losses.py:loss_of' }), folder));
+  assert.deepEqual(missing.map((issue) => issue.path), ['/model/batchLoss']);
+  assert.match(missing[0].message, /does not define "loss_of" at top level/);
+  assert.match(missing[0].message, /batch_loss/);
+  const absent = errors(issuesOf(config({ batchLoss: 'nowhere.py:batch_loss' }), folder));
+  assert.deepEqual(absent.map((issue) => issue.path), ['/model/batchLoss']);
+  const both = issuesOf(config({ batchLoss: 'losses.py:batch_loss', loss: 'mse' }), folder).find((issue) => issue.path === '/model/loss');
+  assert.equal(both?.severity, 'warning');
+  assert.ok(errors(issuesOf(config({ batchLoss: 'losses.py' }), folder)).some((issue) => issue.path === '/model/batchLoss'), 'the schema asks for "file.py:function"');
+  const engine = errors(issuesOf({ name: 'e', model: { layers: [2, 2], batchLoss: 'losses.py:batch_loss' }, data: { kind: 'synthetic', name: 'xor' } }, folder));
+  assert.ok(engine.some((issue) => issue.path === '/model/batchLoss' && /needs a PyTorch model/.test(issue.message)));
+});
+
 test('model.mode "train" with a model file that uses Dropout: a warning says the masks are fixed per batch', () => {
   const train = issuesOf(config({ mode: 'train' }));
   assert.deepEqual(errors(train), []);

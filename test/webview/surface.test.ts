@@ -80,7 +80,7 @@ describe('surface race webview', () => {
     await loaded.page.mouse.up();
     const after = (await posted(loaded.page)).slice(before);
     assert.equal(after.filter((message) => message.type === 'setStart').length, 0);
-    await loaded.page.locator('vscode-button', { hasText: 'Reset zoom' }).click();
+    await loaded.page.locator('.toolbar vscode-button', { hasText: 'Reset zoom' }).click();
   });
 
   it('zooms with the wheel and resets the zoom', async () => {
@@ -94,7 +94,7 @@ describe('surface race webview', () => {
     await page.waitForTimeout(300);
     const zoomed = await ink(page, chart, 'contour-zoomed.png');
     assert.notDeepEqual(zoomed.mean, whole.mean, 'the wheel zooms in');
-    await page.locator('vscode-button', { hasText: 'Reset zoom' }).click();
+    await page.locator('.toolbar vscode-button', { hasText: 'Reset zoom' }).click();
     await page.waitForTimeout(300);
     const reset = await ink(page, chart);
     assert.deepEqual(reset.mean.map(Math.round), whole.mean.map(Math.round), 'the reset shows the whole domain again');

@@ -98,6 +98,8 @@ const replay = createReplayControls({
   onResetZoom: () => {
     for (const card of cards.values()) card.chart.dispatchAction({ type: 'dataZoom', start: 0, end: 100 });
   },
+  onStart: (start) => context().onStart(start),
+  start: () => pendingStart ?? state.results?.trajectories?.[0]?.points[0],
 });
 
 function cancelRun(): void {
@@ -397,11 +399,23 @@ function receive(message: HostToWebview): void {
   }
 }
 
+// Space selects the focused tab as Enter does (the tab pattern's keys; vscode-tabs answers Enter only).
+tabs.addEventListener('keydown', (event) => {
+  if (event.key !== ' ' || !(event.target instanceof HTMLElement) || !event.target.matches('vscode-tab-header')) return;
+  event.preventDefault();
+  event.target.click();
+});
+
 tabs.addEventListener('vsc-tabs-select', (event) => {
   const index = (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
   const header = tabs.querySelectorAll('vscode-tab-header')[index] as HTMLElement | undefined;
   state.view.tab = header?.dataset.page;
   save();
+});
+
+// Escape puts a chart shown over the whole panel back in its place (the keyboard returns to its button).
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && !event.defaultPrevented && Card.restoreExpanded()) event.preventDefault();
 });
 
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {

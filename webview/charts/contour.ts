@@ -6,7 +6,7 @@
 import type { CriticalPointKind, CriticalPointResult } from './result-types';
 import type { Theme } from './palette';
 import { formatNumber, formatPoint } from './format';
-import { baseOption, insideZoom, legend, valueAxis, type Option } from './common';
+import { baseOption, insideZoom, legendLayout, textWidth, valueAxis, type Option } from './common';
 import { contourBands, contourLevels, fieldRange, logOffset, type Band, type Field } from './field';
 
 /** A path drawn over the field: an optimizer's trajectory, or a training run projected on the plane. */
@@ -167,8 +167,82 @@ function bandSeries(input: ContourInput, theme: Theme): { series: Option; visual
   return { series, visualMap };
 }
 
-function overlaySeries(input: ContourInput, theme: Theme): Option[] {
+/** A rectangle in the chart's pixels. */
+export interface PixelRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** An end-point label to place: its marker's pixel, the path's last direction there, and the text's size. */
+export interface EndLabel {
+  anchor: [number, number];
+  direction: [number, number];
+  width: number;
+  height: number;
+}
+
+function intersects(a: PixelRect, b: PixelRect, margin = 0): boolean {
+  return a.x < b.x + b.width + margin && b.x < a.x + a.width + margin && a.y < b.y + b.height + margin && b.y < a.y + a.height + margin;
+}
+
+/** The rectangle of a square marker of `size` pixels centred on a pixel. */
+export function markerRect(centre: readonly number[], size: number): PixelRect {
+  return { x: centre[0] - size / 2, y: centre[1] - size / 2, width: size, height: size };
+}
+
+/**
+ * Places end-point labels in the plot's pixels, each clear of the markers (`obstacles`: the
+ * start, every end point, critical points) and of the labels placed before it: first beyond
+ * its marker along the path's last direction, then nudged up and down in steps of a label's
+ * height, then on the opposite side. A label that fits nowhere inside `bounds` is left out
+ * (undefined): the optimizer's name stays in the legend and the tooltip.
+ */
+export function placeEndLabels(labels: EndLabel[], obstacles: PixelRect[], bounds: PixelRect, gap = 8): (PixelRect | undefined)[] {
+  const placed: PixelRect[] = [];
+  const fits = (box: PixelRect): boolean =>
+    box.x >= bounds.x && box.y >= bounds.y && box.x + box.width <= bounds.x + bounds.width && box.y + box.height <= bounds.y + bounds.height;
+  return labels.map((label) => {
+    const length = Math.hypot(label.direction[0], label.direction[1]);
+    const [dx, dy] = length > 0 ? [label.direction[0] / length, label.direction[1] / length] : [1, 0];
+    for (const side of [1, -1]) {
+      // The label's centre beyond the marker, as far along the direction as its half-extent reaches.
+      const reach = gap + (Math.abs(dx) * label.width) / 2 + (Math.abs(dy) * label.height) / 2;
+      const centre = [label.anchor[0] + side * dx * reach, label.anchor[1] + side * dy * reach];
+      // Kept inside the plot, then moved off whatever it covers.
+      const x = Math.min(Math.max(centre[0] - label.width / 2, bounds.x), bounds.x + bounds.width - label.width);
+      const baseY = Math.min(Math.max(centre[1] - label.height / 2, bounds.y), bounds.y + bounds.height - label.height);
+      for (let nudge = 0; nudge <= 12; nudge++) {
+        const shift = Math.ceil(nudge / 2) * (label.height + 2) * (nudge % 2 === 1 ? 1 : -1);
+        const box = { x, y: baseY + shift, width: label.width, height: label.height };
+        if (!fits(box)) continue;
+        if (obstacles.some((obstacle) => intersects(box, obstacle, 1)) || placed.some((other) => intersects(box, other, 2))) continue;
+        placed.push(box);
+        return box;
+      }
+    }
+    return undefined;
+  });
+}
+
+/** Data coordinates to the plot's pixels, for the plot rectangle (the axes span the field exactly). */
+function pixelMapper(field: Field, grid: PixelRect): (point: readonly number[]) => [number, number] {
+  const { xs, ys } = field;
+  const [x0, x1, y0, y1] = [xs[0], xs[xs.length - 1], ys[0], ys[ys.length - 1]];
+  return (point) => [grid.x + ((point[0] - x0) / (x1 - x0 || 1)) * grid.width, grid.y + (1 - (point[1] - y0) / (y1 - y0 || 1)) * grid.height];
+}
+
+function overlaySeries(input: ContourInput, theme: Theme, grid: PixelRect): Option[] {
   const series: Option[] = [];
+  const toPixel = pixelMapper(input.field, grid);
+  const labelSize = theme.fontSize - 1;
+  const labelHeight = Math.ceil(labelSize * 1.25) + 2;
+  const starts = input.overlays.filter((overlay) => overlay.points.length > 0 && inside(overlay.points[0], input.field)).map((overlay) => overlay.points[0]);
+  // The markers labels must leave clear: the start, every end point, the critical points.
+  const obstacles: PixelRect[] = [...(starts.length > 0 ? [markerRect(toPixel(starts[0]), 16)] : []), ...(input.criticalPoints ?? []).filter((point) => inside(point.point, input.field)).map((point) => markerRect(toPixel(point.point), 12))];
+  const ends: { index: number; text: string; endPoint: number[]; direction: [number, number] }[] = [];
+  const endSeries: Option[] = [];
   input.overlays.forEach((overlay, index) => {
     const colour = theme.series[index % theme.series.length];
     const shown = visiblePoints(overlay, input.step, input.field);
@@ -197,7 +271,19 @@ function overlaySeries(input: ContourInput, theme: Theme): Option[] {
     const lastShown = shown[shown.length - 1];
     // A path that leaves the plot ends its marker where it crosses the border.
     const endPoint = shown.length > 1 && !inside(lastShown, input.field) ? exitPoint(shown[shown.length - 2], lastShown, input.field) : lastShown;
-    series.push({
+    obstacles.push(markerRect(toPixel(endPoint), 12));
+    // Not in a narrow panel, where the labels would cover much of a small plot: the end marker's tooltip says it.
+    if (finished && overlay.status !== undefined && !input.narrow) {
+      // The path's last direction in pixels: from the last earlier point that differs from the end.
+      const end = toPixel(endPoint);
+      let direction: [number, number] = [0, 0];
+      for (let k = shown.length - 2; k >= 0 && direction[0] === 0 && direction[1] === 0; k--) {
+        const from = toPixel(shown[k]);
+        if (Math.hypot(end[0] - from[0], end[1] - from[1]) > 0.5) direction = [end[0] - from[0], end[1] - from[1]];
+      }
+      ends.push({ index: endSeries.length, text: `${overlay.label}: ${overlay.status}`, endPoint, direction });
+    }
+    endSeries.push({
       type: 'scatter',
       id: `end-${index}`,
       name: overlay.label,
@@ -205,22 +291,26 @@ function overlaySeries(input: ContourInput, theme: Theme): Option[] {
       symbol: overlay.diverged && finished ? 'triangle' : 'circle',
       symbolSize: 10,
       itemStyle: { color: colour, borderColor: theme.background, borderWidth: 1.5 },
-      label: {
-        show: finished && overlay.status !== undefined,
-        formatter: `${overlay.label}: ${overlay.status ?? ''}`,
-        // Towards the middle of the plot, so that a label near the right edge is not cut.
-        position: endPoint[0] > (input.field.xs[0] + input.field.xs[input.field.xs.length - 1]) / 2 ? 'left' : 'right',
-        color: theme.foreground,
-        fontSize: theme.fontSize - 1,
-        textBorderColor: theme.background,
-        textBorderWidth: 3,
-      },
-      labelLayout: { hideOverlap: true, moveOverlap: 'shiftY' },
+      // Placed below (placeEndLabels); hidden until then.
+      label: { show: false, formatter: `${overlay.label}: ${overlay.status ?? ''}`, position: 'inside', align: 'center', verticalAlign: 'middle', color: theme.foreground, fontSize: labelSize, textBorderColor: theme.background, textBorderWidth: 3 },
       z: 7,
-      tooltip,
+      tooltip: finished && overlay.status ? { formatter: (params: { data: number[] }) => `${tooltip.formatter(params)}\n${overlay.status}` } : tooltip,
     });
   });
-  const starts = input.overlays.filter((overlay) => overlay.points.length > 0 && inside(overlay.points[0], input.field)).map((overlay) => overlay.points[0]);
+  // The labels of finished paths, clear of the markers and of each other, each as an offset from its end point.
+  const boxes = placeEndLabels(
+    ends.map((end) => ({ anchor: toPixel(end.endPoint), direction: end.direction, width: Math.ceil(textWidth(end.text, labelSize, theme.fontFamily)) + 6, height: labelHeight })),
+    obstacles,
+    grid,
+  );
+  ends.forEach((end, k) => {
+    const box = boxes[k];
+    if (!box) return;
+    const anchor = toPixel(end.endPoint);
+    const entry = endSeries[end.index] as { label: Option };
+    entry.label = { ...entry.label, show: true, offset: [box.x + box.width / 2 - anchor[0], box.y + box.height / 2 - anchor[1]] };
+  });
+  series.push(...endSeries);
   if (starts.length > 0) {
     series.push({ type: 'scatter', id: 'start', name: 'start', data: [starts[0]], symbol: 'circle', symbolSize: 12, itemStyle: { color: 'transparent', borderColor: theme.foreground, borderWidth: 2 }, z: 8, tooltip: { formatter: () => `start ${formatPoint(starts[0])}` } });
   }
@@ -247,11 +337,11 @@ function criticalSeries(points: CriticalPointResult[], theme: Theme): Option[] {
   }));
 }
 
-/** The plot rectangle: equal scales on x and y, centred in the space the legend and colour scale leave. */
-function plotRectangle(input: ContourInput): Option {
+/** The plot rectangle: equal scales on x and y, centred in the space the legend (`legendHeight` pixels) and colour scale leave. */
+function plotRectangle(input: ContourInput, legendHeight: number): PixelRect {
   const { xs, ys } = input.field;
   const left = input.narrow ? 48 : 60;
-  const top = 40;
+  const top = legendHeight + 16;
   const right = input.narrow ? 16 : 100;
   const bottom = input.narrow ? 84 : 48;
   const availableWidth = Math.max(input.size.width - left - right, 80);
@@ -259,7 +349,7 @@ function plotRectangle(input: ContourInput): Option {
   const aspect = (xs[xs.length - 1] - xs[0]) / (ys[ys.length - 1] - ys[0]) || 1;
   const width = Math.min(availableWidth, availableHeight * aspect);
   const height = width / aspect;
-  return { left: left + (availableWidth - width) / 2, top: top + (availableHeight - height) / 2, width, height };
+  return { x: left + (availableWidth - width) / 2, y: top + (availableHeight - height) / 2, width, height };
 }
 
 /** The full option of a contour plot. */
@@ -268,16 +358,18 @@ export function contourOption(input: ContourInput, theme: Theme): Option {
   const { xs, ys } = input.field;
   const critical = criticalSeries(input.criticalPoints ?? [], theme);
   const names = [...input.overlays.map((overlay) => overlay.label), ...critical.map((series) => String(series.name))];
-  const series: Option[] = [bands, ...overlaySeries(input, theme), ...critical];
+  const legend = legendLayout(theme, names, input.size.width, input.legendSelected);
+  const grid = plotRectangle(input, legend.height);
+  const series: Option[] = [bands, ...overlaySeries(input, theme, grid), ...critical];
   if (input.pendingStart) {
     series.push({ type: 'scatter', id: 'pending', name: 'new start', data: [input.pendingStart], symbol: 'pin', symbolSize: 22, itemStyle: { color: theme.foreground }, z: 10, silent: true });
   }
   return {
     ...baseOption(theme),
-    legend: legend(theme, names, input.legendSelected),
-    grid: plotRectangle(input),
-    xAxis: valueAxis(theme, input.xName, { min: xs[0], max: xs[xs.length - 1], scale: false, splitLine: { show: false } }),
-    yAxis: valueAxis(theme, input.yName, { min: ys[0], max: ys[ys.length - 1], scale: false, splitLine: { show: false }, nameGap: 40 }),
+    legend: legend.option,
+    grid: { left: grid.x, top: grid.y, width: grid.width, height: grid.height },
+    xAxis: valueAxis(theme, input.xName, { min: xs[0], max: xs[xs.length - 1], scale: false, splitLine: { show: false } }, [xs[0], xs[xs.length - 1]]),
+    yAxis: valueAxis(theme, input.yName, { min: ys[0], max: ys[ys.length - 1], scale: false, splitLine: { show: false }, nameGap: input.narrow ? 30 : 40 }, [ys[0], ys[ys.length - 1]]),
     dataZoom: insideZoom([0], [0]),
     visualMap,
     tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'item' },

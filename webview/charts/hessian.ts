@@ -6,9 +6,19 @@
 import type { Theme } from './palette';
 import type { HessianView, Slice, SpectrumRecord } from './sections';
 import { formatNumber } from './format';
-import { baseOption, insideZoom, legend, valueAxis, type Option } from './common';
+import { baseOption, insideZoom, legendLayout, valueAxis, type Option } from './common';
 
 const STEM_LIMIT = 80;
+/** A bin this small beside the tallest (a few pixels high) gets its eigenvalues marked: isolated eigenvalues, often the top of the spectrum. */
+const ISOLATED_SHARE = 0.03;
+
+/** The eigenvalues of the histogram's bins too small to see beside its tallest, each with its bin's count. */
+export function isolatedEigenvalues(values: number[], bins: ReturnType<typeof histogram>): { value: number; count: number }[] {
+  const tallest = Math.max(...bins.counts);
+  const min = Math.min(...values);
+  const binOf = (value: number): number => Math.min(bins.counts.length - 1, Math.max(0, Math.floor((value - min) / bins.width)));
+  return values.map((value) => ({ value, count: bins.counts[binOf(value)] })).filter((entry) => entry.count > 0 && entry.count < tallest * ISOLATED_SHARE);
+}
 
 /** Equal-width bins over [min, max]: counts and bin centres. */
 export function histogram(values: number[], binCount: number): { centres: number[]; counts: number[]; width: number } {
@@ -79,10 +89,16 @@ export function spectrumOption(hessian: HessianView, theme: Theme, log = false):
   const bins = spectrumBins(values) ?? histogram(values, 1);
   // On a log axis empty bins are gaps and the rug sits at the axis' floor, half a count.
   const floor = log ? 0.5 : 0;
+  const isolated = isolatedEigenvalues(values, bins);
   return {
     ...baseOption(theme),
     title,
-    tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'item', formatter: (params: { data: { value: number[] } }) => `${params.data.value[1]} eigenvalues near ${formatNumber(params.data.value[0])}` },
+    tooltip: {
+      ...(baseOption(theme).tooltip as Option),
+      trigger: 'item',
+      formatter: (params: { seriesId?: string; data: { value: number[] } }) =>
+        params.seriesId === 'isolated' ? `λ = ${formatNumber(params.data.value[0])}: isolated, ${params.data.value[1]} in its bin` : `${params.data.value[1]} eigenvalues near ${formatNumber(params.data.value[0])}`,
+    },
     grid: { left: 64, right: 20, top: 36, bottom: 44 },
     xAxis: valueAxis(theme, 'eigenvalue', {}, values),
     yAxis: valueAxis(theme, log ? 'count (log)' : 'count', { min: floor, scale: false, nameGap: 40, ...(log ? { type: 'log' } : { minInterval: 1 }) }),
@@ -95,9 +111,22 @@ export function spectrumOption(hessian: HessianView, theme: Theme, log = false):
         id: 'rug',
         name: 'eigenvalues',
         symbol: 'rect',
-        symbolSize: [1.5, 10],
+        symbolSize: [2, 10],
         silent: true,
         data: values.map((value) => ({ value: [value, floor], itemStyle: { color: value < 0 ? negative : positive } })),
+      },
+      // Eigenvalues whose bar is a few pixels high (the spectrum's outliers): a diamond on top of
+      // their bar, in a colour no series uses, contrasting with the background.
+      {
+        type: 'scatter',
+        id: 'isolated',
+        name: 'isolated eigenvalues',
+        symbol: 'diamond',
+        symbolSize: 12,
+        clip: false,
+        z: 5,
+        itemStyle: { color: theme.outlier, borderColor: theme.background, borderWidth: 1 },
+        data: isolated.map((entry) => ({ value: [entry.value, entry.count] })),
       },
     ],
   };
@@ -123,8 +152,9 @@ export function densityOption(density: { grid: number[]; values: number[] }, the
   };
 }
 
-/** λmax and λmin (left axis) and the negative count (right axis) over training. */
-export function spectrumHistoryOption(history: SpectrumRecord[], theme: Theme, selected?: Record<string, boolean>): Option {
+/** λmax and λmin (left axis) and the negative count (right axis) over training; `width`, the chart's, lays out the legend. */
+export function spectrumHistoryOption(history: SpectrumRecord[], theme: Theme, selected?: Record<string, boolean>, width?: number): Option {
+  const legend = legendLayout(theme, ['λmax', 'λmin', 'negative count'], width, selected);
   const line = (name: string, pick: (record: SpectrumRecord) => number | undefined, colour: string, yAxisIndex: number): Option => ({
     type: 'line',
     id: `history-${name}`,
@@ -139,9 +169,9 @@ export function spectrumHistoryOption(history: SpectrumRecord[], theme: Theme, s
   });
   return {
     ...baseOption(theme),
-    legend: legend(theme, ['λmax', 'λmin', 'negative count'], selected),
+    legend: legend.option,
     tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'axis', valueFormatter: (value: number) => formatNumber(value) },
-    grid: { left: 64, right: 56, top: 40, bottom: 44 },
+    grid: { left: 64, right: 56, top: legend.height + 16, bottom: 44 },
     xAxis: valueAxis(theme, 'epoch', { min: 0, max: 'dataMax', scale: false }),
     yAxis: [
       valueAxis(theme, 'eigenvalue', { nameGap: 48 }, history.flatMap((record) => [record.top, record.bottom])),
@@ -151,13 +181,14 @@ export function spectrumHistoryOption(history: SpectrumRecord[], theme: Theme, s
   };
 }
 
-/** 1-D curves: the loss along eigenvector slices, interpolations or landscape directions. */
-export function slicesOption(slices: Slice[], xName: string, theme: Theme, selected?: Record<string, boolean>): Option {
+/** 1-D curves: the loss along eigenvector slices, interpolations or landscape directions; `width`, the chart's, lays out the legend. */
+export function slicesOption(slices: Slice[], xName: string, theme: Theme, selected?: Record<string, boolean>, width?: number): Option {
+  const legend = legendLayout(theme, slices.map((slice) => slice.label), width, selected);
   return {
     ...baseOption(theme),
-    legend: legend(theme, slices.map((slice) => slice.label), selected),
+    legend: legend.option,
     tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'axis', valueFormatter: (value: number) => formatNumber(value) },
-    grid: { left: 64, right: 20, top: 40, bottom: 44 },
+    grid: { left: 64, right: 20, top: legend.height + 16, bottom: 44 },
     xAxis: valueAxis(theme, xName, {}, slices.flatMap((slice) => slice.steps)),
     yAxis: valueAxis(theme, 'loss', { nameGap: 48 }, slices.flatMap((slice) => slice.loss)),
     dataZoom: insideZoom([0]),
@@ -175,14 +206,15 @@ export function slicesOption(slices: Slice[], xName: string, theme: Theme, selec
   };
 }
 
-/** Per-layer blocks (PyHessian issue #10): each layer's λmax and λmin side by side. */
-export function layersOption(layers: HessianView['layers'], theme: Theme, selected?: Record<string, boolean>): Option {
+/** Per-layer blocks (PyHessian issue #10): each layer's λmax and λmin side by side; `width`, the chart's, lays out the legend. */
+export function layersOption(layers: HessianView['layers'], theme: Theme, selected?: Record<string, boolean>, width?: number): Option {
   const names = layers.map((layer) => layer.name);
+  const legend = legendLayout(theme, ['λmax', 'λmin'], width, selected);
   return {
     ...baseOption(theme),
-    legend: legend(theme, ['λmax', 'λmin'], selected),
+    legend: legend.option,
     tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'axis', valueFormatter: (value: number) => formatNumber(value) },
-    grid: { left: 64, right: 20, top: 40, bottom: 56 },
+    grid: { left: 64, right: 20, top: legend.height + 16, bottom: 56 },
     xAxis: { type: 'category', data: names, axisLabel: { color: theme.mutedForeground, interval: 0, rotate: names.length > 4 ? 30 : 0 }, axisLine: { lineStyle: { color: theme.border } } },
     yAxis: valueAxis(theme, 'eigenvalue', { nameGap: 48 }, [0, ...layers.flatMap((layer) => [layer.top, layer.bottom])]),
     series: [

@@ -2,7 +2,7 @@
 import type { Theme } from './palette';
 import type { LandscapeView } from './sections';
 import { formatNumber } from './format';
-import { baseOption, insideZoom, legend, valueAxis, type Option } from './common';
+import { baseOption, insideZoom, legendLayout, valueAxis, type Option } from './common';
 
 const percent = (fraction: number): string => `${(fraction * 100).toFixed(1)}%`;
 
@@ -24,8 +24,8 @@ export function landscapeAxisNames(view: LandscapeView): [string, string] {
   }
 }
 
-/** The loss along a line (interpolation, one random direction), with the accuracy on a second axis; `log` for a logarithmic loss axis (only for positive losses). */
-export function landscape1dOption(view: LandscapeView, theme: Theme, selected?: Record<string, boolean>, log = false): Option {
+/** The loss along a line (interpolation, one random direction), with the accuracy on a second axis; `log` for a logarithmic loss axis (only for positive losses); `width`, the chart's, lays out the legend. */
+export function landscape1dOption(view: LandscapeView, theme: Theme, selected?: Record<string, boolean>, log = false, width?: number): Option {
   const [xName] = landscapeAxisNames(view);
   const series: Option[] = [
     {
@@ -64,11 +64,12 @@ export function landscape1dOption(view: LandscapeView, theme: Theme, selected?: 
     const accuracy = view.accuracy;
     series.push({ type: 'line', id: 'line-accuracy', name: 'accuracy', yAxisIndex: 1, showSymbol: false, data: view.alphas.map((alpha, index) => [alpha, Number.isFinite(accuracy[index]) ? accuracy[index] : null]), lineStyle: { width: 1.6, type: 'dashed', color: theme.series[3] }, itemStyle: { color: theme.series[3] }, emphasis: { disabled: true } });
   }
+  const legend = legendLayout(theme, ['loss', ...(path?.loss ? ['training path (projected)'] : []), ...(view.accuracy ? ['accuracy'] : [])], width, selected);
   return {
     ...baseOption(theme),
-    legend: legend(theme, ['loss', ...(path?.loss ? ['training path (projected)'] : []), ...(view.accuracy ? ['accuracy'] : [])], selected),
+    legend: legend.option,
     tooltip: { ...(baseOption(theme).tooltip as Option), trigger: 'axis', valueFormatter: (value: number) => formatNumber(value) },
-    grid: { left: 64, right: view.accuracy ? 56 : 20, top: 40, bottom: 48 },
+    grid: { left: 64, right: view.accuracy ? 56 : 20, top: legend.height + 16, bottom: 48 },
     xAxis: valueAxis(theme, xName, { min: 'dataMin', max: 'dataMax' }, view.alphas),
     yAxis: [valueAxis(theme, log ? 'loss (log)' : 'loss', { nameGap: 48, ...(log ? { type: 'log', scale: false } : {}) }, [...view.loss, ...(path?.loss ?? [])]), valueAxis(theme, 'accuracy', { min: 0, max: 1, scale: false, splitLine: { show: false }, nameGap: 40, axisLabel: { color: theme.mutedForeground, formatter: (value: number) => percent(value) } })],
     dataZoom: insideZoom([0]),

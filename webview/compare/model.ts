@@ -1,9 +1,11 @@
 /**
  * What a comparison computes from its runs, without drawing: run labels, TensorBoard's
- * smoothing, the config fields that differ between runs, and each run's headline numbers.
+ * smoothing, each run's epochs as fractions of the run, the config fields that differ between
+ * runs, and each run's headline numbers.
  */
 import type { ComparedRun } from '../../src/host/webview/pure/protocol';
 import type { ExperimentResults } from '../../src/shared/results';
+import type { OverlayLine, OverlayMark } from './overlay-chart';
 
 /** Each run's label: its name, with its folder's time when two runs share a name. */
 export function runLabels(runs: ComparedRun[]): string[] {
@@ -26,6 +28,25 @@ export function smooth(values: readonly (number | undefined)[], weight: number):
     count += 1;
     return last / (1 - weight ** count);
   });
+}
+
+/**
+ * Lines and marks over epochs redrawn against the fraction of each run done: x = epoch ÷ the
+ * run's last epoch (the largest x of its lines), so a 3-epoch run and an 80-epoch one both end
+ * at 1 (epochs count from 1: a run's first epoch lies at 1/its length). Each line keeps its
+ * epochs for the tooltip; a run whose last epoch is 0 or less stays at 0.
+ */
+export function fractionOfRun(lines: readonly OverlayLine[], marks: readonly OverlayMark[]): { lines: OverlayLine[]; marks: OverlayMark[] } {
+  const last = new Map<string, number>();
+  for (const line of lines) for (const x of line.xs) if (Number.isFinite(x)) last.set(line.run, Math.max(last.get(line.run) ?? -Infinity, x));
+  const fraction = (run: string, x: number): number => {
+    const end = last.get(run) ?? 0;
+    return end > 0 ? x / end : 0;
+  };
+  return {
+    lines: lines.map((line) => ({ ...line, xs: line.xs.map((x) => fraction(line.run, x)), epochs: line.epochs ?? line.xs })),
+    marks: marks.map((mark) => ({ ...mark, x: fraction(mark.run, mark.x) })),
+  };
 }
 
 /** Every leaf of a config as "a.b[2].c" → its JSON text. */

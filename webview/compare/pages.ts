@@ -3,14 +3,15 @@
  * (headline numbers and config differences), training, surface race, Hessian, landscape.
  */
 import type { ComparedRun } from '../../src/host/webview/pure/protocol';
-import type { CardSpec } from '../widgets/card';
+import type { CardSpec, CardToggle } from '../widgets/card';
 import { contourOption, type Overlay } from '../charts/contour';
 import { fieldRange, type Field } from '../charts/field';
 import { hessianOf, landscapeOf, trainingOf } from '../charts/sections';
-import { logLevels, type Page, type PageContext } from '../pages/common';
+import { logLevels, surfaceTitle, toggled, type Page, type PageContext } from '../pages/common';
+import { ignoreOutliersToggle } from '../pages/analysis';
 import { toCsv } from '../charts/format';
 import { overlayCsv, overlayJson, overlayOption, type OverlayLine, type OverlayMark } from './overlay-chart';
-import { runLabels, scalesDiffer, spectralRange } from './model';
+import { fractionOfRun, runLabels, scalesDiffer, spectralRange } from './model';
 import { logAxisSwitch } from '../charts/log-axis';
 import { runsTable } from './runs-table';
 import { surfaceField } from '../pages/surface';
@@ -21,19 +22,55 @@ interface Compared {
   colour: string;
 }
 
-/** A chart of overlaid lines with its log/linear switch and raw-value exports. */
-function overlayCard(id: string, title: string, lines: OverlayLine[], xName: string, yName: string, context: PageContext, extra: { smoothing?: boolean; marks?: OverlayMark[]; integerX?: boolean; shape?: CardSpec['shape'] } = {}): CardSpec {
+/** The toggle of a comparison's training chart that draws each run against the fraction of it done (epoch ÷ its last epoch), remembered per chart. */
+function relativeXToggle(context: PageContext, chartId: string): CardToggle {
+  return {
+    key: 'relative',
+    label: 'x: fraction of run',
+    pressed: toggled(context, chartId, 'relative'),
+    title: 'Draw each run against the fraction of it done (epoch ÷ its last epoch, 0 to 1), so runs of different lengths span the same axis; the tooltip names each run\'s epoch',
+    onToggle: (pressed) => context.onToggle(chartId, 'relative', pressed),
+  };
+}
+
+/**
+ * A chart of overlaid lines with its log/linear switch and raw-value exports; `robust` offers
+ * "Ignore outliers", `relative` the fraction-of-run x (epochs only). Exports keep the raw x.
+ */
+function overlayCard(id: string, title: string, lines: OverlayLine[], xName: string, yName: string, context: PageContext, extra: { smoothing?: boolean; marks?: OverlayMark[]; integerX?: boolean; shape?: CardSpec['shape']; robust?: boolean; relative?: boolean } = {}): CardSpec {
   const scale = logAxisSwitch(id, lines.flatMap((line) => line.ys), context.state.view.logAxes, context.onLogAxis);
   const log = scale.log;
+  const robust = extra.robust === true && toggled(context, id, 'robust');
+  const relative = extra.relative === true && toggled(context, id, 'relative');
+  const shown = relative ? fractionOfRun(lines, extra.marks ?? []) : { lines, marks: extra.marks };
+  const toggles = [...(extra.robust ? [ignoreOutliersToggle(context, id)] : []), ...(extra.relative ? [relativeXToggle(context, id)] : [])];
   return {
     id,
     title,
     shape: extra.shape,
-    option: () => overlayOption({ lines, xName, yName, log, smoothing: extra.smoothing ? context.state.smoothing : 0, marks: extra.marks, selected: context.state.view.legend[id], integerX: extra.integerX }, context.theme),
+    option: (size) =>
+      overlayOption(
+        {
+          lines: shown.lines,
+          xName: relative ? 'fraction of run' : xName,
+          yName,
+          log,
+          smoothing: extra.smoothing ? context.state.smoothing : 0,
+          marks: shown.marks,
+          selected: context.state.view.legend[id],
+          visible: () => context.state.view.legend[id],
+          integerX: extra.integerX && !relative,
+          fractionX: relative,
+          width: size.width,
+          robust,
+        },
+        context.theme,
+      ),
     csv: () => overlayCsv(lines, xName, yName),
     json: () => overlayJson(lines),
     onLegend: (selected) => context.onLegend(id, selected),
     logScales: [scale],
+    toggles: toggles.length > 0 ? toggles : undefined,
   };
 }
 
@@ -43,12 +80,12 @@ function trainingPage(runs: Compared[], context: PageContext): Page | undefined 
   const linesOf = (pick: (record: NonNullable<typeof trained[number]['training']>['history'][number]) => number | undefined): OverlayLine[] =>
     trained.map(({ label, colour, training }) => ({ run: label, colour, xs: training?.history.map((record) => record.epoch) ?? [], ys: training?.history.map(pick) ?? [] }));
   const marks: OverlayMark[] = trained.flatMap(({ label, colour, training }) => (training?.events ?? []).map((event) => ({ run: label, colour, x: event.epoch, label: `${event.message} (epoch ${event.epoch})` })));
-  const options = { smoothing: true, integerX: true };
+  const options = { smoothing: true, integerX: true, robust: true, relative: true };
   const cards: CardSpec[] = [overlayCard('compare-loss', 'Loss', linesOf((record) => record.loss), 'epoch', 'loss', context, { ...options, marks })];
   const accuracy = linesOf((record) => record.testAccuracy ?? record.trainAccuracy);
   if (accuracy.some((line) => line.ys.some((value) => value !== undefined))) cards.push(overlayCard('compare-accuracy', 'Accuracy (test, else train)', accuracy, 'epoch', 'accuracy', context, options));
   cards.push(overlayCard('compare-gradient', '‖gradient‖', linesOf((record) => record.gradientNorm), 'epoch', '‖gradient‖', context, options));
-  cards.push(overlayCard('compare-lr', 'Learning rate', linesOf((record) => record.learningRate), 'epoch', 'learning rate', context, { integerX: true }));
+  cards.push(overlayCard('compare-lr', 'Learning rate', linesOf((record) => record.learningRate), 'epoch', 'learning rate', context, { integerX: true, relative: true }));
   return { id: 'compare-training', title: 'Training', replay: false, cards, smoothing: true, connected: true };
 }
 
@@ -75,7 +112,7 @@ function surfacePage(runs: Compared[], context: PageContext): Page | undefined {
   });
   if (sameSurface(raced)) {
     const surface = raced[0].run.results.surface;
-    if (surface) cards.push(contourCard('compare-contour', `${surface.name}: ${surface.formula} · every run`, surfaceField(surface.grid), raced.flatMap(overlaysOf)));
+    if (surface) cards.push(contourCard('compare-contour', `${surfaceTitle(surface)} · every run`, surfaceField(surface.grid), raced.flatMap(overlaysOf)));
   } else {
     raced.forEach((entry, index) => {
       const surface = entry.run.results.surface;

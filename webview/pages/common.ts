@@ -38,6 +38,14 @@ export interface PageContext {
   onToggle: (chartId: string, key: string, pressed: boolean) => void;
 }
 
+/**
+ * A surface's heading: its name and formula ("rosenbrock: (1 - x)^2 + …"), or the formula once
+ * where the name is the formula (a surface given as an expression is named by it).
+ */
+export function surfaceTitle(surface: { name: string; formula: string }): string {
+  return surface.name === surface.formula || surface.name.trim() === '' ? surface.formula : `${surface.name}: ${surface.formula}`;
+}
+
 /** A chart's on/off view option as the user left it, else `fallback`. */
 export function toggled(context: PageContext, chartId: string, key: string, fallback = false): boolean {
   return context.state.view.toggles[`${chartId}:${key}`] ?? fallback;
@@ -75,7 +83,7 @@ export function slicesCard(id: string, title: string, slices: Slice[], xName: st
   return {
     id,
     title,
-    option: () => slicesOption(slices, xName, context.theme, context.state.view.legend[id]),
+    option: (size) => slicesOption(slices, xName, context.theme, context.state.view.legend[id], size.width),
     csv: () => toCsv(['slice', 'step', 'loss', 'accuracy'], slices.flatMap((slice) => slice.steps.map((step, k) => [slice.label, step, slice.loss[k], slice.accuracy?.[k]]))),
     json: () => slices,
     onLegend: (selected) => context.onLegend(id, selected),

@@ -3,11 +3,12 @@ import type { ExperimentResults } from '../../src/shared/results';
 import type { CardSpec } from '../widgets/card';
 import { contourOption, type Overlay } from '../charts/contour';
 import { fieldValueAt, type Field } from '../charts/field';
-import { surfaceOption } from '../charts/surface3d';
+import { surfaceHint, surfaceOption } from '../charts/surface3d';
 import { landscape1dOption, landscapeAxisNames } from '../charts/landscape';
 import { landscapeOf } from '../charts/sections';
 import { formatNumber, toCsv } from '../charts/format';
 import { fieldCsv, logLevels, singleRunLogAxis, type Page, type PageContext } from './common';
+import { cameraCommands } from './surface';
 
 /** The landscape page, or undefined without a landscape section. */
 export function landscapePage(results: ExperimentResults, context: PageContext): Page | undefined {
@@ -50,6 +51,8 @@ export function landscapePage(results: ExperimentResults, context: PageContext):
       option: () => surfaceOption({ field, xName: xName.split(' (')[0], yName: yName.split(' (')[0], zName: 'loss', overlays, step: Number.MAX_SAFE_INTEGER, legendSelected: context.state.view.legend.landscape3d }, context.theme),
       csv: () => fieldCsv(field, ['alpha', 'beta', 'loss']),
       json,
+      hint: surfaceHint(overlays, field),
+      commands: cameraCommands(),
       onLegend: (selected) => context.onLegend('landscape3d', selected),
     });
   } else {
@@ -57,7 +60,7 @@ export function landscapePage(results: ExperimentResults, context: PageContext):
     cards.push({
       id: 'landscape-1d',
       title: `${landscape.directions === 'interpolation' ? 'Loss from the initial to the final weights' : 'Loss along the direction'}${partial}`,
-      option: () => landscape1dOption(landscape, context.theme, context.state.view.legend['landscape-1d'], scale.log),
+      option: (size) => landscape1dOption(landscape, context.theme, context.state.view.legend['landscape-1d'], scale.log, size.width),
       csv: () => toCsv(['alpha', 'loss', 'accuracy'], landscape.alphas.map((alpha, index) => [alpha, landscape.loss[index], landscape.accuracy?.[index]])),
       json,
       onLegend: (selected) => context.onLegend('landscape-1d', selected),

@@ -1,13 +1,13 @@
 /** The surface race page: contour with trajectories and critical points, the 3-D surface, the race over steps. */
 import type { ExperimentResults } from '../../src/shared/results';
 import type { TrajectoryResult } from '../charts/result-types';
-import type { CardSpec } from '../widgets/card';
+import type { CardCommand, CardSpec } from '../widgets/card';
 import { contourOption, type Overlay } from '../charts/contour';
 import { fieldValueAt, type Field } from '../charts/field';
-import { surfaceOption } from '../charts/surface3d';
+import { CAMERA_PRESETS, cameraOption, surfaceHint, surfaceOption } from '../charts/surface3d';
 import { raceCurvesOption, raceRows } from '../charts/race-curves';
 import { formatNumber, toCsv } from '../charts/format';
-import { fieldCsv, logLevels, paddedRange, type Page, type PageContext } from './common';
+import { fieldCsv, logLevels, paddedRange, surfaceTitle, type Page, type PageContext } from './common';
 
 /** Each trajectory as a path over the contour, with its gradient norm, learning rate and curvature in the tooltip. */
 function overlaysOf(trajectories: TrajectoryResult[]): Overlay[] {
@@ -25,6 +25,14 @@ function overlaysOf(trajectories: TrajectoryResult[]): Overlay[] {
   }));
 }
 
+/**
+ * The camera buttons of a 3-D chart: the presets and the reset, each moving the camera of the
+ * chart as drawn (its data stay); streamed updates keep whatever view the user left.
+ */
+export function cameraCommands(): CardCommand[] {
+  return CAMERA_PRESETS.map((preset) => ({ key: preset.key, label: preset.label, title: preset.title, run: (chart) => void chart.setOption(cameraOption(preset.view)) }));
+}
+
 /** The page of a surface race, or undefined when the results hold none. */
 export function surfacePage(results: ExperimentResults, context: PageContext): Page | undefined {
   const { theme, narrow, step } = context;
@@ -38,7 +46,7 @@ export function surfacePage(results: ExperimentResults, context: PageContext): P
     const field = surfaceField(surface.grid);
     cards.push({
       id: 'contour',
-      title: `${surface.name}: ${surface.formula}`,
+      title: surfaceTitle(surface),
       shape: 'square',
       option: (size) =>
         contourOption(
@@ -63,6 +71,8 @@ export function surfacePage(results: ExperimentResults, context: PageContext): P
       option: () => surfaceOption({ field, xName: 'x', yName: 'y', zName: 'f', overlays, step, criticalPoints: results.criticalPoints, legendSelected: legend.surface3d }, theme),
       csv: () => fieldCsv(field, ['x', 'y', 'value']),
       json: () => ({ surface, trajectories }),
+      hint: surfaceHint(overlays, field),
+      commands: cameraCommands(),
       onLegend: (selected) => context.onLegend('surface3d', selected),
     });
   }
@@ -71,7 +81,7 @@ export function surfacePage(results: ExperimentResults, context: PageContext): P
       id: 'race',
       title: 'Objective and gradient norm by step',
       shape: 'tall',
-      option: () => raceCurvesOption(trajectories, step, theme, legend.race, surface ? paddedRange(surfaceField(surface.grid).values) : undefined),
+      option: (size) => raceCurvesOption(trajectories, step, theme, legend.race, surface ? paddedRange(surfaceField(surface.grid).values) : undefined, size),
       csv: () => {
         const { header, rows } = raceRows(trajectories);
         return toCsv(header, rows);

@@ -3,9 +3,12 @@
  * renderer), a hover readout line, and resizing that follows the card's box. Updating a card
  * replaces every component of the chart but those with the same id (series, zoom), so streamed
  * results and replay steps redraw without flicker and nothing of an earlier option lingers.
+ * Every card can be expanded over the whole panel (Expand / Restore, Escape); a chart zoomed by
+ * an x range (insideZoom without y axes) zooms to a range dragged across its plot, with a Reset
+ * zoom button and double-click to show the whole range again.
  */
 import { echarts, type EChartsType } from '../charts/echarts-setup';
-import type { Option } from '../charts/common';
+import { SELECT_ZOOM_ID, selectsXRange, type Option } from '../charts/common';
 import type { LogAxisSwitch } from '../charts/log-axis';
 
 export interface CardSpec {
@@ -56,6 +59,14 @@ export interface CardToggle {
   onToggle: (pressed: boolean) => void;
 }
 
+/** What the readout line of a chart zoomed by a dragged x range says while the pointer is elsewhere. */
+const SELECT_ZOOM_HINT = 'Drag across the plot to zoom to a range · wheel zooms · double-click resets';
+/** Pixels a drag must cover before it selects a range (less is a click). */
+const MIN_SELECTION_PX = 5;
+
+/** The card shown over the whole panel, if any (one at a time). */
+const expandedCards = new Set<Card>();
+
 /** Series that never change with the replay step. */
 const STATIC_SERIES = new Set(['bands', 'surface']);
 
@@ -105,6 +116,14 @@ export class Card {
   private drawnKeys: string[] = [];
   private readonly resizeObserver: ResizeObserver;
   private pressedAt: [number, number] | undefined;
+  private readonly expandButton: HTMLElement;
+  private readonly resetZoomButton: HTMLElement;
+  /** The x range being dragged out, drawn over the plot (charts zoomed by a selection). */
+  private readonly selection: HTMLElement;
+  /** The chart zooms its x axes to a dragged range (insideZoom without y axes). */
+  private selectZoom = false;
+  /** What was made inert behind the expanded card, given back on restore. */
+  private inerted: HTMLElement[] = [];
 
   constructor(spec: CardSpec, onExport: (card: Card, format: ExportFormat) => void) {
     this.spec = spec;
@@ -113,6 +132,7 @@ export class Card {
     this.element.dataset.chart = spec.id;
     const header = document.createElement('header');
     const title = document.createElement('h3');
+    title.id = `card-title-${spec.id}`;
     title.textContent = spec.title;
     this.titleElement = title;
     const actions = document.createElement('div');
@@ -122,11 +142,28 @@ export class Card {
       const button = document.createElement('vscode-button');
       button.setAttribute('secondary', '');
       button.dataset.export = format;
+      // Named with the chart's title ("PNG Training curves"), not "PNG" alone on every card.
+      button.id = `export-${spec.id}-${format}`;
+      button.setAttribute('aria-labelledby', `${button.id} ${title.id}`);
       button.title = `Save this chart as ${format.toUpperCase()}`;
       button.textContent = format.toUpperCase();
       button.addEventListener('click', () => onExport(this, format));
       actions.append(button);
     }
+    this.resetZoomButton = document.createElement('vscode-button');
+    this.resetZoomButton.setAttribute('secondary', '');
+    this.resetZoomButton.dataset.view = 'reset-zoom';
+    this.resetZoomButton.textContent = 'Reset zoom';
+    this.resetZoomButton.title = 'Show the whole x range again (or double-click the plot)';
+    this.resetZoomButton.hidden = true;
+    this.resetZoomButton.addEventListener('click', () => this.resetZoom());
+    // Every chart can take the whole panel (a narrow panel's plots are small); Escape or the same button puts it back.
+    this.expandButton = document.createElement('vscode-button');
+    this.expandButton.setAttribute('secondary', '');
+    this.expandButton.dataset.view = 'expand';
+    this.expandButton.addEventListener('click', () => (this.expanded ? this.restore() : this.expand()));
+    actions.append(this.resetZoomButton, this.expandButton);
+    this.describeExpanded();
     header.append(title, actions);
     const box = document.createElement('div');
     box.className = `chart ${spec.shape ?? 'wide'}`;
@@ -135,15 +172,19 @@ export class Card {
     this.box = box;
     this.readoutElement = document.createElement('div');
     this.readoutElement.className = 'readout';
-    this.readoutElement.textContent = spec.hint ?? '\u00a0';
+    this.readoutElement.textContent = this.hint();
     this.element.append(header, box, this.readoutElement);
     this.chart = echarts.init(box, undefined, { renderer: 'canvas' });
+    this.selection = document.createElement('div');
+    this.selection.className = 'zoom-selection';
+    this.selection.hidden = true;
+    box.append(this.selection);
     this.resizeObserver = new ResizeObserver(() => {
       const before = [this.chart.getWidth(), this.chart.getHeight()];
       this.chart.resize();
       this.describePlot();
-      // A plot with equal axis scales lays out again for its new size.
-      if (this.spec.shape !== 'wide' && this.spec.shape !== undefined && (before[0] !== this.chart.getWidth() || before[1] !== this.chart.getHeight())) this.update(this.spec);
+      // A plot with equal axis scales lays out again for its new size, and every chart for a new width (its legend's rows follow the width).
+      if (before[0] !== this.chart.getWidth() || (this.spec.shape !== 'wide' && this.spec.shape !== undefined && before[1] !== this.chart.getHeight())) this.update(this.spec);
     });
     this.resizeObserver.observe(box);
     this.listen();
@@ -174,6 +215,7 @@ export class Card {
   update(spec: CardSpec, fresh = false): void {
     const scales = (card: CardSpec): string => JSON.stringify((card.logScales ?? []).map((scale) => scale.log));
     const scaleChanged = scales(spec) !== scales(this.spec);
+    const shownHint = this.readoutElement.textContent === this.hint() && !this.readoutElement.classList.contains('error');
     this.spec = spec;
     this.titleElement.textContent = spec.title;
     this.syncScaleButtons(spec.logScales ?? []);
@@ -193,6 +235,10 @@ export class Card {
     // ECharts' aria description (title, chart type, series names) replaces the box's aria-label, so screen readers hear the legend.
     const option: Option = { ...spec.option({ width: this.chart.getWidth(), height: this.chart.getHeight() }), aria: { enabled: true, decal: { show: false } } };
     const keys = Object.keys(option).filter((key) => option[key] !== undefined && option[key] !== null);
+    this.selectZoom = selectsXRange(option);
+    this.resetZoomButton.hidden = !this.selectZoom;
+    // The hint line follows the spec and the chart's way of zooming (unless it shows a value or an error).
+    if (shownHint) this.readoutElement.textContent = this.hint();
     // ECharts merges components without an id by index: grids, axes and titles of the last
     // option would keep properties (or whole components) the new one does not have, and
     // series would point at axes that no longer mean what they did. Components of a type in
@@ -215,7 +261,7 @@ export class Card {
   private clearError(): void {
     if (!this.readoutElement.classList.contains('error')) return;
     this.readoutElement.classList.remove('error');
-    this.readoutElement.textContent = this.spec.hint ?? '\u00a0';
+    this.readoutElement.textContent = this.hint();
   }
 
   /**
@@ -231,12 +277,81 @@ export class Card {
     this.box.dataset.yAxes = (drawn.yAxis ?? []).map((axis) => axis.type ?? 'value').join(',');
     this.box.dataset.points = String((drawn.series ?? []).reduce((count, series) => count + (series.data ?? []).filter(holdsValue).length, 0));
     this.describePlot();
-    this.describeZoom((drawn as { dataZoom?: { start?: number; end?: number }[] }).dataZoom?.[0]);
+    this.describeZoom();
   }
 
-  /** data-zoom: the first zoom's window in percent of the data ("0-100" unzoomed). */
-  private describeZoom(zoom: { start?: number; end?: number } | undefined): void {
-    this.box.dataset.zoom = zoom ? `${Math.round(zoom.start ?? 0)}-${Math.round(zoom.end ?? 100)}` : '';
+  /**
+   * data-zoom: the first zoom's window in percent of the data ("0-100" unzoomed), read from the
+   * chart's model (a selected range is dispatched as values, a wheel step as percents); Reset
+   * zoom is offered while any zoom shows less than the whole range.
+   */
+  private describeZoom(): void {
+    const windows = zoomWindows(this.chart).map(([start, end]) => [Math.round(start), Math.round(end)]);
+    this.box.dataset.zoom = windows.length > 0 ? windows[0].join('-') : '';
+    this.resetZoomButton.toggleAttribute('disabled', windows.every(([start, end]) => start <= 0 && end >= 100));
+  }
+
+  /** Every zoom of the chart back to the whole range (connected charts follow). */
+  resetZoom(): void {
+    this.chart.dispatchAction({ type: 'dataZoom', start: 0, end: 100 });
+  }
+
+  get expanded(): boolean {
+    return this.element.classList.contains('expanded');
+  }
+
+  /**
+   * Shows this chart over the whole panel (the card fixed over the page, the chart resized to
+   * it; one card at a time): the rest of the page is inert meanwhile, so neither the keyboard
+   * nor the pointer reaches what the card covers. The chart keeps its zoom and legend.
+   */
+  expand(): void {
+    if (this.expanded) return;
+    for (const other of expandedCards) other.restore(false);
+    expandedCards.add(this);
+    this.element.classList.add('expanded');
+    document.body.classList.add('card-expanded');
+    for (let node: HTMLElement = this.element; node.parentElement && node !== document.body; node = node.parentElement) {
+      for (const sibling of node.parentElement.children) {
+        if (sibling === node || !(sibling instanceof HTMLElement) || sibling.inert) continue;
+        sibling.inert = true;
+        this.inerted.push(sibling);
+      }
+    }
+    this.describeExpanded();
+  }
+
+  /** Puts the expanded chart back in its place; `focus` returns the keyboard to its Expand button. */
+  restore(focus = true): void {
+    if (!this.expanded) return;
+    expandedCards.delete(this);
+    this.element.classList.remove('expanded');
+    document.body.classList.remove('card-expanded');
+    for (const element of this.inerted) element.inert = false;
+    this.inerted = [];
+    this.describeExpanded();
+    if (focus) this.expandButton.focus();
+  }
+
+  /** Puts back the chart shown over the whole panel, if one is (Escape); whether there was one. */
+  static restoreExpanded(): boolean {
+    const [card] = expandedCards;
+    card?.restore();
+    return card !== undefined;
+  }
+
+  private describeExpanded(): void {
+    const expanded = this.expanded;
+    this.expandButton.textContent = expanded ? 'Restore' : 'Expand';
+    this.expandButton.title = expanded ? 'Put the chart back in its place (Escape)' : 'Show this chart over the whole panel (Escape puts it back)';
+    this.expandButton.setAttribute('aria-pressed', String(expanded));
+    this.expandButton.setAttribute('aria-expanded', String(expanded));
+    this.element.toggleAttribute('data-expanded', expanded);
+  }
+
+  /** What the readout line says while the pointer gives no value: the spec's hint, else how a selection zooms. */
+  private hint(): string {
+    return this.spec.hint ?? (this.selectZoom ? SELECT_ZOOM_HINT : '\u00a0');
   }
 
   /** data-plot, again after each resize (a chart first drawn on a hidden tab has no size). */
@@ -329,6 +444,7 @@ export class Card {
   }
 
   dispose(): void {
+    this.restore(false);
     this.resizeObserver.disconnect();
     this.chart.dispose();
     this.element.remove();
@@ -356,17 +472,80 @@ export class Card {
     zr.on('mousemove', (event) => {
       if (!this.spec.readout) return;
       const point = this.dataPoint(event.offsetX, event.offsetY);
-      this.readoutElement.textContent = (point && this.spec.readout(point)) || this.spec.hint || '\u00a0';
+      this.readoutElement.textContent = (point && this.spec.readout(point)) || this.hint();
     });
     zr.on('globalout', () => {
-      if (this.spec.readout) this.readoutElement.textContent = this.spec.hint ?? '\u00a0';
+      if (this.spec.readout) this.readoutElement.textContent = this.hint();
     });
-    this.chart.on('datazoom', (event) => {
-      const zoom = event as { start?: number; end?: number; batch?: { start?: number; end?: number }[] };
-      this.describeZoom(zoom.batch?.[0] ?? zoom);
-    });
+    this.chart.on('datazoom', () => this.describeZoom());
     this.chart.on('legendselectchanged', (event) => {
       this.spec.onLegend?.((event as { selected: Record<string, boolean> }).selected);
     });
+    this.listenForSelection();
   }
+
+  /**
+   * On a chart zoomed by a selection, a drag across a plot draws the x range it covers and
+   * zooms every panel to it on release (the wheel still zooms, nothing pans); a double-click
+   * shows the whole range again. Pointer events of the box: ECharts keeps its own (tooltip).
+   */
+  private listenForSelection(): void {
+    this.box.addEventListener('pointerdown', (down) => {
+      if (!this.selectZoom || down.button !== 0 || !down.isPrimary) return;
+      const origin = this.box.getBoundingClientRect();
+      const x = down.clientX - origin.left;
+      const y = down.clientY - origin.top;
+      const grids = plotAreas(this.chart);
+      const gridIndex = grids.findIndex((rect) => x >= rect.x && x <= rect.x + rect.width && y >= rect.y && y <= rect.y + rect.height);
+      if (gridIndex < 0) return;
+      const grid = grids[gridIndex];
+      const within = (clientX: number): number => Math.min(Math.max(clientX - origin.left, grid.x), grid.x + grid.width);
+      let end = x;
+      const draw = (): void => {
+        Object.assign(this.selection.style, { left: `${Math.min(x, end)}px`, width: `${Math.abs(end - x)}px`, top: `${grid.y}px`, height: `${grid.height}px` });
+        this.selection.hidden = Math.abs(end - x) < MIN_SELECTION_PX;
+      };
+      const move = (event: PointerEvent): void => {
+        if (event.pointerId !== down.pointerId) return;
+        end = within(event.clientX);
+        draw();
+      };
+      const finish = (event: PointerEvent): void => {
+        if (event.pointerId !== down.pointerId) return;
+        window.removeEventListener('pointermove', move);
+        window.removeEventListener('pointerup', finish);
+        window.removeEventListener('pointercancel', finish);
+        this.selection.hidden = true;
+        if (event.type === 'pointerup' && Math.abs(end - x) >= MIN_SELECTION_PX) this.zoomToPixels(gridIndex, x, end, grid.y);
+      };
+      window.addEventListener('pointermove', move);
+      window.addEventListener('pointerup', finish);
+      window.addEventListener('pointercancel', finish);
+    });
+    this.box.addEventListener('dblclick', () => {
+      if (this.selectZoom) this.resetZoom();
+    });
+  }
+
+  /** Zooms the x axes to the values under two pixel columns of a plot (a log axis converts too). */
+  private zoomToPixels(gridIndex: number, from: number, to: number, y: number): void {
+    const value = (x: number): number => (this.chart.convertFromPixel({ gridIndex }, [x, y]) as number[])[0];
+    const [startValue, endValue] = [value(Math.min(from, to)), value(Math.max(from, to))];
+    if (!Number.isFinite(startValue) || !Number.isFinite(endValue) || startValue >= endValue) return;
+    this.chart.dispatchAction({ type: 'dataZoom', dataZoomId: SELECT_ZOOM_ID, startValue, endValue });
+  }
+}
+
+/** Each zoom's window in percent of its data, from the chart's model (not in ECharts' public typings). */
+function zoomWindows(chart: EChartsType): [number, number][] {
+  type ZoomModel = { getPercentRange?: () => number[] | undefined; option?: { start?: number; end?: number } };
+  const model = (chart as unknown as { getModel?: () => { getComponent(type: string, index: number): ZoomModel | undefined } | undefined }).getModel?.();
+  const windows: [number, number][] = [];
+  for (let index = 0; model; index++) {
+    const zoom = model.getComponent('dataZoom', index);
+    if (!zoom) break;
+    const range = zoom.getPercentRange?.() ?? [zoom.option?.start ?? 0, zoom.option?.end ?? 100];
+    windows.push([range[0] ?? 0, range[1] ?? 100]);
+  }
+  return windows;
 }

@@ -208,6 +208,17 @@ function runMenu(name: string): { menu: HTMLDetailsElement; entries: HTMLElement
   const entries = document.createElement('div');
   entries.className = 'menu';
   menu.append(opener, entries);
+  // Escape closes the menu and gives the keyboard back to its opener; Tab past the last entry
+  // (or a click elsewhere) closes it too, as a menu does.
+  menu.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || !menu.open) return;
+    event.preventDefault();
+    menu.open = false;
+    opener.focus();
+  });
+  menu.addEventListener('focusout', (event) => {
+    if (menu.open && !(event.relatedTarget instanceof Node && menu.contains(event.relatedTarget))) menu.open = false;
+  });
   return { menu, entries };
 }
 
@@ -216,6 +227,8 @@ function menuEntry(menu: HTMLDetailsElement): (text: string, action: () => void)
   return (text, action) => {
     const element = button(text, text, () => {
       menu.open = false;
+      // The entry hides with the menu: the keyboard goes back to the menu's opener.
+      menu.querySelector('summary')?.focus();
       action();
     });
     element.dataset.action = text.replace(/[…\s]+/g, '-').toLowerCase().replace(/-$/, '');
