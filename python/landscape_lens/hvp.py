@@ -55,23 +55,22 @@ class DoubleBackpropOperator(Operator):
 
     def __init__(self, problem, cancelled: Optional[Callable[[], bool]] = None) -> None:
         self._bind(problem, cancelled)
-        self._single = problem.rows("train") <= (problem.batch_size or problem.rows("train"))
+        self._single = sum(1 for _ in problem.batches("train")) == 1
         self._cached: Optional[tuple[tuple[int, ...], list[torch.Tensor]]] = None
         self._batched: Optional[bool] = None
 
     def _versions(self) -> tuple[int, ...]:
         return tuple(p._version for p in self.problem.params)
 
-    def _gradient_graph(self, x: torch.Tensor, y: torch.Tensor) -> list[torch.Tensor]:
-        value = self.problem.batch_contribution(x, y)
+    def _gradient_graph(self, batch) -> list[torch.Tensor]:
+        value = self.problem.batch_contribution(batch)
         grads = torch.autograd.grad(value, self.problem.params, create_graph=True, allow_unused=True)
         return [g if g is not None else torch.zeros_like(p) for g, p in zip(grads, self.problem.params)]
 
     def _cached_graph(self) -> list[torch.Tensor]:
         versions = self._versions()
         if self._cached is None or self._cached[0] != versions:
-            x, y = next(iter(self.problem.batches("train")))
-            self._cached = (versions, self._gradient_graph(x, y))
+            self._cached = (versions, self._gradient_graph(next(iter(self.problem.batches("train")))))
         return self._cached[1]
 
     def release(self) -> None:
@@ -100,9 +99,9 @@ class DoubleBackpropOperator(Operator):
             hv = self._second(self._cached_graph(), parts, retain=True)
             return torch.cat([h.reshape(-1) for h in hv])
         total = torch.zeros(self.dim, device=self.device, dtype=self.dtype)
-        for x, y in self.problem.batches("train"):
+        for batch in self.problem.batches("train"):
             check(self.cancelled)
-            hv = self._second(self._gradient_graph(x, y), parts, retain=False)
+            hv = self._second(self._gradient_graph(batch), parts, retain=False)
             total += torch.cat([h.reshape(-1) for h in hv])
         return total
 
@@ -124,9 +123,9 @@ class DoubleBackpropOperator(Operator):
                 blocks = [self._second(self._cached_graph(), parts, retain=True, batched=True)]
             else:
                 blocks = []
-                for x, y in self.problem.batches("train"):
+                for batch in self.problem.batches("train"):
                     check(self.cancelled)
-                    blocks.append(self._second(self._gradient_graph(x, y), parts, retain=False, batched=True))
+                    blocks.append(self._second(self._gradient_graph(batch), parts, retain=False, batched=True))
         except Cancelled:
             raise
         except Exception:  # some operators have no batching rule: fall back to one product at a time
@@ -161,8 +160,8 @@ class _BatchLoss(torch.nn.Module):
         self.model = problem.model
         self.problem = problem
 
-    def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
-        return self.problem.batch_contribution(x, y)
+    def forward(self, batch) -> torch.Tensor:  # type: ignore[override]
+        return self.problem.batch_contribution(batch)
 
 
 class ForwardOverReverseOperator(Operator):
@@ -195,11 +194,11 @@ class ForwardOverReverseOperator(Operator):
         primals = tuple(p.detach() for p in self.problem.params)
         tangents = tuple(self.problem.unflatten(v.to(self.device, self.dtype)))
         total = torch.zeros(self.dim, device=self.device, dtype=self.dtype)
-        for x, y in self.problem.batches("train"):
+        for batch in self.problem.batches("train"):
             check(self.cancelled)
 
-            def loss(*weights, x=x, y=y):
-                return self._call(self._wrapper, dict(zip(self._keys, weights)), (x, y))
+            def loss(*weights, batch=batch):
+                return self._call(self._wrapper, dict(zip(self._keys, weights)), (batch,))
 
             gradient = self._grad(loss, argnums=tuple(range(len(primals))))
             _, hv = self._jvp(gradient, primals, tangents)

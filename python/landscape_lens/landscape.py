@@ -15,6 +15,7 @@ from typing import Any, Callable, Optional
 
 import torch
 
+from . import batches
 from .directions import NORMALIZATIONS, project_trajectory, random_plane, trajectory_pca
 from .errors import ConfigError, UserCodeError
 from .forked_grid import evaluate_points, worker_count
@@ -209,11 +210,34 @@ def _pca_plane(dimensions: int, chosen_range: Optional[tuple[float, float]], pro
 
 
 # ---- sampling -----------------------------------------------------------------------------------------
-def sample_rows(problem: Problem, settings: dict[str, Any], seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+def sample_rows(problem: Problem, settings: dict[str, Any], seed: int) -> tuple[Any, Optional[torch.Tensor]]:
     """The training rows the grid is evaluated on: all of them, or analyses.landscape.samples of
-    them drawn without replacement by the generator seeded seed + 1."""
+    them drawn without replacement by the generator seeded seed + 1. Structured data: (a list of
+    batches, None); batches that cannot be joined into one (a DataLoader padding each batch to its
+    own length) are drawn whole, in the seeded order, the last one cut to the rows still wanted."""
     inputs, targets = problem.data("train")
     samples = settings.get("samples")
+    if targets is None:
+        listed = list(inputs)
+        total = problem.rows("train")
+        if samples is None or int(samples) >= total:
+            return listed, None
+        wanted = int(samples)
+        generator = torch.Generator().manual_seed(seed + 1)
+        whole = batches.cat(listed)
+        if whole is not None:
+            chosen = torch.randperm(total, generator=generator)[:wanted]
+            size = problem.batch_size or max(batches.rows(b) for b in listed)
+            return batches.split(batches.select(whole, chosen), size), None
+        kept: list[Any] = []
+        for k in torch.randperm(len(listed), generator=generator).tolist():
+            if wanted <= 0:
+                break
+            batch = listed[k]
+            count = batches.rows(batch)
+            kept.append(batch if count <= wanted else batches.select(batch, slice(0, wanted)))
+            wanted -= min(count, wanted)
+        return kept, None
     if samples is not None and int(samples) < inputs.shape[0]:
         chosen = torch.randperm(inputs.shape[0], generator=torch.Generator().manual_seed(seed + 1))[: int(samples)].to(inputs.device)
         inputs, targets = inputs[chosen], targets[chosen]
@@ -386,6 +410,7 @@ def run_landscape(problem: Problem, config: dict[str, Any], loader: Loader, prog
     def rate_note() -> str:  # the cluster's workers and points per second, when there is one
         return cluster.rate_note() if cluster is not None else ""
 
-    grid = GridProgress(kind, plane, alphas, betas, int(inputs.shape[0]), trajectory, problem.classification, progress, rate_note)
+    rows = sum(batches.rows(b) for b in inputs) if targets is None else int(inputs.shape[0])
+    grid = GridProgress(kind, plane, alphas, betas, rows, trajectory, problem.classification, progress, rate_note)
     evaluate_grid(grid, plane, problem, config, loader, inputs, targets, center, cancelled, workers, cluster)
     return grid.result(started)

@@ -8,6 +8,7 @@ goes on sys.path so its own sibling imports work.
 from __future__ import annotations
 
 import collections
+import collections.abc
 import importlib.util
 import inspect
 import json
@@ -25,6 +26,7 @@ import torch
 from .checkpoint_layouts import CONTAINER_KEYS, describe_container, find_state_dict, fit_keys
 from .errors import ConfigError, EnvironmentProblem, UserFiles, classify
 from .losses import LOSS_NAMES, LossFunction, builtin_loss
+from .batches import OutputError
 from .problem import Problem
 from .tuning import set_threads
 
@@ -610,6 +612,14 @@ DATASET_ITEM_LIMIT = 10_000_000
 reading (and stacking) them all."""
 
 
+def _is_pair_of_tensors(value: Any) -> bool:
+    return isinstance(value, (tuple, list)) and len(value) == 2 and not hasattr(value, "_fields") and _as_tensor(value[0]) is not None and _as_tensor(value[1]) is not None
+
+
+def _is_dataset(value: Any) -> bool:
+    return hasattr(value, "__getitem__") and hasattr(value, "__len__") and not isinstance(value, (str, bytes, dict, tuple, list, torch.Tensor, np.ndarray))
+
+
 def dataset_tensors(value: Any, reference: str, samples: Optional[int] = None) -> tuple[torch.Tensor, torch.Tensor]:
     """(inputs, targets) from what a data factory returned: a pair of tensors (or numpy arrays),
     or a map-style Dataset of (input, target) items, stacked: only the first `samples` items are
@@ -619,17 +629,10 @@ def dataset_tensors(value: Any, reference: str, samples: Optional[int] = None) -
         inputs, targets = _as_tensor(value[0]), _as_tensor(value[1])
         if inputs is None or targets is None:
             raise ConfigError(f"data.factory {reference} returned a pair of {type(value[0]).__name__} and {type(value[1]).__name__}: return (inputs, targets) as tensors, or a torch.utils.data.Dataset", field)
-    elif hasattr(value, "__getitem__") and hasattr(value, "__len__") and not isinstance(value, (str, bytes, dict, tuple, list)):
-        length = len(value)
-        if length == 0:
-            raise ConfigError(f"data.factory {reference} returned an empty Dataset (0 items): return the data to analyse", field)
-        if samples is None and length > DATASET_ITEM_LIMIT:
-            raise ConfigError(f"data.factory {reference} returned a Dataset of {length:,} items, above the {DATASET_ITEM_LIMIT:,} read without a limit: "
-                              f"set data.samples to the number of items to use (the first N are read)", "/data/samples", items=length)
-        count = length if samples is None else min(samples, length)
+    elif _is_dataset(value):
+        items = dataset_items(value, reference, samples)
         xs, ys = [], []
-        for i in range(count):
-            item = value[i]
+        for i, item in enumerate(items):
             if not isinstance(item, (tuple, list)) or len(item) < 2:
                 raise ConfigError(f"data.factory {reference}: item {i} of the Dataset is a {type(item).__name__}, not an (input, target) pair", field)
             x, y = _as_tensor(item[0]), _as_tensor(item[1])
@@ -645,6 +648,165 @@ def dataset_tensors(value: Any, reference: str, samples: Optional[int] = None) -
     if inputs.shape[0] == 0:
         raise ConfigError(f"data.factory {reference} returned 0 rows (inputs {tuple(inputs.shape)}, targets {tuple(targets.shape)}): return the data to analyse", field)
     return inputs, targets
+
+
+def dataset_items(value: Any, reference: str, samples: Optional[int] = None) -> list[Any]:
+    """The first `samples` items (all without data.samples) of a map-style Dataset (read by
+    index: its length costs nothing) or of an iterable one (read in order, the rest never drawn)."""
+    field = "/data/factory"
+    if _is_dataset(value):
+        length = len(value)
+        if length == 0:
+            raise ConfigError(f"data.factory {reference} returned an empty Dataset (0 items): return the data to analyse", field)
+        if samples is None and length > DATASET_ITEM_LIMIT:
+            raise ConfigError(f"data.factory {reference} returned a Dataset of {length:,} items, above the {DATASET_ITEM_LIMIT:,} read without a limit: "
+                              f"set data.samples to the number of items to use (the first N are read)", "/data/samples", items=length)
+        count = length if samples is None else min(samples, length)
+        return [value[i] for i in range(count)]
+    limit = samples if samples is not None else DATASET_ITEM_LIMIT + 1
+    items = []
+    for item in value:
+        if len(items) >= limit:
+            break
+        items.append(item)
+    if samples is None and len(items) > DATASET_ITEM_LIMIT:
+        raise ConfigError(f"data.factory {reference} returned an iterable Dataset of more than {DATASET_ITEM_LIMIT:,} items, above the number read without a limit: "
+                          f"set data.samples to the number of items to use (the first N are read)", "/data/samples")
+    if not items:
+        raise ConfigError(f"data.factory {reference} returned an iterable that yields no items: return the data to analyse", field)
+    return items
+
+
+class Structured:
+    """Structured data as a factory gave it: items to collate (a Dataset of tuples or dicts, or
+    (inputs, targets) with tuple or dict inputs, cut into rows), or a DataLoader's batches."""
+
+    def __init__(self, items: Optional[list[Any]] = None, loader_batches: Optional[list[Any]] = None) -> None:
+        self.items = items
+        self.loader_batches = loader_batches
+
+
+def _rows_of(value: Any) -> list[Any]:
+    """A batch held whole ((inputs, targets) with tuple or dict inputs) as its rows, one item each."""
+    from . import batches
+
+    count = batches.rows(value)
+    return [batches.select(value, i) for i in range(count)]
+
+
+def factory_data(value: Any, reference: str, samples: Optional[int] = None) -> Any:
+    """What a data factory returned, read: (inputs, targets) tensors when it is two tensors or a
+    Dataset of (tensor, tensor) pairs (stacked, the fast path); else a Structured of items or of a
+    DataLoader's batches. data.samples: only the first N items (or rows of a DataLoader's batches)
+    are read."""
+    field = "/data/factory"
+    if isinstance(value, torch.utils.data.DataLoader):
+        kept, seen = [], 0
+        from . import batches
+
+        for batch in value:
+            if samples is not None and seen >= samples:
+                break
+            count = batches.rows(batch)
+            if samples is not None and seen + count > samples:
+                batch = batches.select(batch, slice(0, samples - seen))
+                count = samples - seen
+            kept.append(batch)
+            seen += count
+        if not kept or seen == 0:
+            raise ConfigError(f"data.factory {reference} returned a DataLoader that yields no rows: return the data to analyse", field)
+        return Structured(loader_batches=kept)
+    if isinstance(value, (tuple, list)) and len(value) == 2 and not hasattr(value, "_fields"):
+        if _is_pair_of_tensors(value):
+            return dataset_tensors(value, reference, samples)
+        inputs, targets = value
+        if isinstance(inputs, (tuple, list, collections.abc.Mapping)) and _as_tensor(targets) is not None:
+            from . import batches
+
+            whole = (inputs, _as_tensor(targets))
+            counts = {int(t.shape[0]) for t in batches.tensors(whole) if t.dim() > 0}
+            if len(counts) != 1:
+                raise ConfigError(f"data.factory {reference} returned inputs and targets with different numbers of rows ({batches.describe(whole)}): "
+                                  "every tensor's first dimension must be the rows", field)
+            if samples is not None:
+                whole = batches.select(whole, slice(0, samples))
+            return Structured(items=_rows_of(whole))
+        return dataset_tensors(value, reference, samples)  # its message names what the pair holds
+    if _is_dataset(value) or (isinstance(value, torch.utils.data.IterableDataset) or (hasattr(value, "__iter__") and not isinstance(value, (str, bytes, dict, torch.Tensor, np.ndarray)))):
+        items = dataset_items(value, reference, samples)
+        if all(_is_pair_of_tensors(item) for item in items[:1]) and all(_is_pair_of_tensors(item) for item in items):
+            return dataset_tensors(_ItemList(items), reference, None)
+        return Structured(items=items)
+    return dataset_tensors(value, reference, samples)
+
+
+class _ItemList:
+    """Items already read, as a map-style Dataset."""
+
+    def __init__(self, items: list[Any]) -> None:
+        self.items = items
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: int) -> Any:
+        return self.items[index]
+
+
+def structured_splits(data: Structured, test_fraction: float, seed: int, batch_size: Optional[int], reference: str) -> tuple[list[Any], Optional[list[Any]]]:
+    """(training batches, test batches or None) of structured data: items split by the engine's
+    seeded permutation (as split_rows splits rows) and collated in batches of data.batchSize; a
+    DataLoader's batches as they come, whole batches held out for the test set."""
+    from . import batches
+
+    if data.loader_batches is not None:
+        listed = data.loader_batches
+        if test_fraction <= 0:
+            return listed, None
+        held = max(1, int(len(listed) * test_fraction))
+        if held >= len(listed):
+            raise ConfigError(f"data.testFraction {test_fraction} leaves no training batches out of the DataLoader's {len(listed)}: a DataLoader's test set is whole batches; "
+                              "use 0 (no test set), a smaller fraction or smaller batches", "/data/testFraction")
+        order = torch.randperm(len(listed), generator=torch.Generator().manual_seed(seed + 1)).tolist()
+        return [listed[k] for k in sorted(order[: len(listed) - held])], [listed[k] for k in sorted(order[len(listed) - held :])]
+    items = data.items or []
+    count = len(items)
+    if test_fraction > 0:
+        test_count = max(1, int(count * test_fraction))
+        if test_count >= count:
+            fix = "use a value below 1" if test_fraction >= 1 else "use 0 (no test set) or more items (data.factory, data.samples)"
+            raise ConfigError(f"data.testFraction {test_fraction} leaves no training items out of {count}: {fix}", "/data/testFraction")
+        order = torch.randperm(count, generator=torch.Generator().manual_seed(seed + 1)).tolist()
+        train_items, test_items = [items[k] for k in order[: count - test_count]], [items[k] for k in order[count - test_count :]]
+    else:
+        train_items, test_items = items, []
+    step = batch_size if batch_size and batch_size > 0 else None
+
+    def collated(chosen: list[Any]) -> list[Any]:
+        size = step or len(chosen)
+        out = []
+        for start in range(0, len(chosen), size):
+            try:
+                out.append(batches.collate(chosen[start : start + size]))
+            except (TypeError, RuntimeError) as exc:
+                raise ConfigError(f"data.factory {reference}: items {start}…{start + size - 1} cannot be collated into a batch ({exc}); items must be tensors, numbers, "
+                                  "numpy arrays, or tuples, lists and dicts of them, of one shape per field (pad sequences to one length, or return a DataLoader "
+                                  "with a collate_fn of your own)", "/data/factory") from exc
+        return out
+
+    return collated(train_items), (collated(test_items) if test_items else None)
+
+
+def check_finite_batches(listed: list[Any], reference: str) -> None:
+    """NaN or infinite values in any floating tensor of structured data: a config error naming where."""
+    from . import batches
+
+    for number, batch in enumerate(listed):
+        for tensor in batches.tensors(batch):
+            if (torch.is_floating_point(tensor) or tensor.is_complex()) and not bool(torch.isfinite(tensor).all()):
+                count = int((~torch.isfinite(tensor)).sum())
+                raise ConfigError(f"data.factory {reference}: batch {number} holds {count} non-finite value{'s' if count != 1 else ''} (NaN or infinite) in a tensor "
+                                  f"{batches.describe(tensor)} of {batches.describe(batch)}: clean the data or drop those items", "/data/factory", values=count)
 
 
 def _row_list(rows: list[int], limit: int = 10) -> str:
@@ -702,6 +864,13 @@ def make_loss(loader: Loader, name: Any) -> LossFunction:
     return builtin_loss(name)
 
 
+def make_batch_loss(loader: Loader, reference: Any) -> LossFunction:
+    """model.batchLoss: "file.py:function" taking (model, batch) and returning the batch's mean
+    loss as a scalar tensor (checked by Problem.forward)."""
+    fn, name = loader.function(reference, "/model/batchLoss")
+    return LossFunction(name, fn, summed=False)
+
+
 # ---- everything -----------------------------------------------------------------------------------
 def load_problem(config: dict[str, Any], base_dir: str, user_files: Optional[UserFiles] = None) -> tuple[Problem, Loader]:
     """The Problem a config describes: model (+ weights, dtype, device, mode), loss and data."""
@@ -753,32 +922,48 @@ def load_problem(config: dict[str, Any], base_dir: str, user_files: Optional[Use
     samples = data_config.get("samples")
     if samples is not None and (not isinstance(samples, int) or isinstance(samples, bool) or samples < 1):
         raise ConfigError(f"data.samples {samples!r}: use a whole number ≥ 1 (the first N rows are kept)", "/data/samples")
+    batch_loss = make_batch_loss(loader, model_config["batchLoss"]) if model_config.get("batchLoss") else None
     data_fn, data_ref = loader.function(data_config["factory"], "/data/factory")
-    inputs, targets = dataset_tensors(loader.call_factory(data_fn, data_ref, "data", data_kwargs, seed + DATA_SEED_OFFSET), data_ref, samples)
-    if samples is not None:
-        inputs, targets = inputs[:samples], targets[:samples]
-    check_finite(inputs, targets, data_ref)
+    read = factory_data(loader.call_factory(data_fn, data_ref, "data", data_kwargs, seed + DATA_SEED_OFFSET), data_ref, samples)
     test_fraction = data_config.get("testFraction", 0.2)
-    (train_x, train_y), test = split_rows(inputs, targets, float(test_fraction), seed)
-
-    def place(x: torch.Tensor) -> torch.Tensor:
-        x = x.to(device)
-        return x.to(dtype) if torch.is_floating_point(x) else x
-
     batch_size = data_config.get("batchSize")
+    if isinstance(read, Structured):
+        from . import batches
+
+        train_batches, test_batches = structured_splits(read, float(test_fraction), seed, batch_size, data_ref)
+        check_finite_batches(train_batches + (test_batches or []), data_ref)
+        train: Any = [batches.to(b, device, dtype) for b in train_batches]
+        held: Any = [batches.to(b, device, dtype) for b in test_batches] if test_batches else None
+        shown = f"batches {batches.describe(train_batches[0])}"
+    else:
+        inputs, targets = read
+        if samples is not None:
+            inputs, targets = inputs[:samples], targets[:samples]
+        check_finite(inputs, targets, data_ref)
+        (train_x, train_y), test = split_rows(inputs, targets, float(test_fraction), seed)
+
+        def place(x: torch.Tensor) -> torch.Tensor:
+            x = x.to(device)
+            return x.to(dtype) if torch.is_floating_point(x) else x
+
+        train = (place(train_x), place(train_y))
+        held = (place(test[0]), place(test[1])) if test is not None else None
+        shown = f"inputs {tuple(train_x.shape)}, targets {tuple(train_y.shape)}"
     try:
-        problem = Problem(model, loss, (place(train_x), place(train_y)),
-                          (place(test[0]), place(test[1])) if test is not None else None, batch_size, mode, seed=seed)
+        problem = Problem(model, loss, train, held, batch_size, mode, seed=seed, batch_loss=batch_loss, loss_given="loss" in model_config)
         # Problem's first probe (the forward and backward of one batch) ran in its constructor, so
         # a model that does not fit the data, or a loss that is not a scalar, fails at initialize
         # rather than mid-analysis.
     except ConfigError:
         raise
+    except OutputError as exc:  # our code could not read the user's batch or output
+        field = "/model/batchLoss" if batch_loss is not None else "/model/pytorch"
+        raise ConfigError(f"model.pytorch {model_ref} on the data of data.factory {data_ref} ({shown}): {exc}", field) from exc
     except Exception as exc:
         error = classify(exc, loader.user_files, "evaluating the model on the data")
         if error.kind == "internal":  # no frame of the user's: the model and the data do not fit
             raise ConfigError(f"model.pytorch {model_ref} cannot evaluate the data of data.factory {data_ref} "
-                              f"(inputs {tuple(train_x.shape)}, targets {tuple(train_y.shape)}, loss {loss.name}): {type(exc).__name__}: {exc}",
+                              f"({shown}, loss {batch_loss.name if batch_loss is not None else loss.name}): {type(exc).__name__}: {exc}",
                               "/data/factory", traceback=error.data.get("traceback")) from exc
         raise error from exc
     return problem, loader

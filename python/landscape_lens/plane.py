@@ -25,6 +25,7 @@ from typing import Any, Callable, Optional
 import torch
 import torch.nn.functional as F
 
+from . import batches as batches_of
 from .inference_graph import inference_graph
 from .problem import Problem
 
@@ -141,20 +142,31 @@ class PlaneEvaluator:
     """Evaluates θ(α, β) on given data: loss as the problem defines it over the whole set, and
     accuracy for classifications."""
 
-    def __init__(self, problem: Problem, inputs: torch.Tensor, targets: torch.Tensor, origin: torch.Tensor,
+    def __init__(self, problem: Problem, inputs: Any, targets: Optional[torch.Tensor], origin: torch.Tensor,
                  directions: list[torch.Tensor], optimize: bool = True, log: Callable[[str], None] = lambda _m: None,
                  buffer_line: Optional[dict[str, tuple[torch.Tensor, torch.Tensor]]] = None) -> None:
         """buffer_line: on an interpolation line, {buffer name: (value at α = 0, value at α = 1)} of
         the model's floating-point buffers (BatchNorm's running mean and variance), set to
-        (1 − α)·start + α·end at each point as the parameters are; restore() puts them back."""
+        (1 − α)·start + α·end at each point as the parameters are; restore() puts them back.
+
+        inputs, targets: two tensors, or (structured data) a list of batches and None. The
+        shortcuts that need one input tensor evaluated as loss(model(inputs), targets) (channels
+        last, the rewritten graph, smaller chunks, the first layer precomputed) apply to plain
+        problems only; other problems are evaluated batch by batch through Problem.forward."""
         self.problem = problem
         self.origin = origin.to(problem.device, problem.dtype)
         self.directions = [d.to(problem.device, problem.dtype) for d in directions]
         self._data = (inputs, targets)
         self.channels_last = False
-        self.chunk = problem.batch_size or int(inputs.shape[0])
-        self.batches = self._split(self.chunk)
-        self.rows = int(inputs.shape[0])
+        self.plain = problem.plain and targets is not None
+        if targets is None:
+            self.batches: list[Any] = list(inputs)
+            self.rows = sum(batches_of.rows(b) for b in self.batches)
+            self.chunk = 0
+        else:
+            self.chunk = problem.batch_size or int(inputs.shape[0])
+            self.batches = self._split(self.chunk)
+            self.rows = int(inputs.shape[0])
         self.first: Optional[FirstLayer] = None
         self.forward: Callable[[torch.Tensor], torch.Tensor] = problem.model
         self.rewrites: list[str] = []
@@ -166,7 +178,7 @@ class PlaneEvaluator:
         self._buffer_line = [(named[name], start.to(named[name]), end.to(named[name]) - start.to(named[name])) for name, (start, end) in (buffer_line or {}).items()]
         self._buffers_before = [(b, b.detach().clone()) for b, _, _ in self._buffer_line]
         self.log = log
-        if optimize:
+        if optimize and self.plain:
             self._try_channels_last()
             self._try_graph()
             self._try_chunk()
@@ -327,6 +339,8 @@ class PlaneEvaluator:
         context = first.installed() if first is not None else contextlib.nullcontext()
         if first is not None:
             first.alpha, first.beta = alpha, beta
+        if not self.plain:
+            return self._evaluate_batches()
         with _inference(), context:
             for index, (x, y) in enumerate(self.batches):
                 if first is not None:
@@ -336,6 +350,20 @@ class PlaneEvaluator:
                 total += value if problem.sum_loss else value * x.shape[0] / self.rows
                 if problem.classification:
                     correct += problem.predicted_correct(out, y)
+        return total, (correct / self.rows if problem.classification else None)
+
+    def _evaluate_batches(self) -> tuple[float, Optional[float]]:
+        """The loss and accuracy at the weights set, batch by batch through Problem.forward (any
+        batch structure, model.batchLoss, outputs with logits)."""
+        problem = self.problem
+        total, correct = 0.0, 0
+        with _inference():
+            for batch in self.batches:
+                value, out = problem.forward(batch)
+                rows = batches_of.rows(batch)
+                total += float(value) if problem.sum_loss else float(value) * rows / self.rows
+                if problem.classification:
+                    correct += problem.predicted_correct(out, batches_of.targets(batch, problem.kind))
         return total, (correct / self.rows if problem.classification else None)
 
 

@@ -14,11 +14,14 @@ cluster worker).
 
 from __future__ import annotations
 
-import hashlib
-from typing import Any, Callable, Iterator, Optional
+import contextlib
+from collections.abc import Mapping
+from typing import Any, Callable, Iterator, Optional, Union
 
 import torch
 
+from . import batches
+from .batches import CUSTOM, DICT, PAIR, Batch, OutputError
 from .losses import LossFunction, builtin_loss
 
 
@@ -37,39 +40,9 @@ def _keep_sequences_padded(model: torch.nn.Module) -> None:
                 module.use_nested_tensor = False
 
 
-FINGERPRINT_ELEMENTS = 4096
-"""Entries of a batch's input read to tell batches apart (evenly spaced over the whole batch)."""
-
-
-def _first_tensor(value: Any) -> Optional[torch.Tensor]:
-    if isinstance(value, torch.Tensor):
-        return value
-    if isinstance(value, dict):
-        value = list(value.values())
-    if isinstance(value, (list, tuple)):
-        for item in value:
-            found = _first_tensor(item)
-            if found is not None:
-                return found
-    return None
-
-
-def batch_fingerprint(inputs: Any) -> int:
-    """A number that tells batches apart: a hash of the first input tensor's shape and of up to
-    FINGERPRINT_ELEMENTS of its entries, evenly spaced, read in logical order (the same in any
-    memory layout, channels-last included, and on any device)."""
-    tensor = _first_tensor(inputs)
-    digest = hashlib.blake2b(digest_size=8)
-    if tensor is not None:
-        digest.update(repr(tuple(tensor.shape)).encode())
-        flat = tensor.detach().reshape(-1)
-        if flat.numel() > 0:
-            step = max(1, -(-flat.numel() // FINGERPRINT_ELEMENTS))
-            sample = flat[::step].to("cpu")
-            if sample.is_complex():
-                sample = torch.view_as_real(sample)
-            digest.update(sample.to(torch.float64).numpy().tobytes())
-    return int.from_bytes(digest.digest(), "little")
+batch_fingerprint = batches.fingerprint
+"""A number that tells batches apart (batches.fingerprint: every tensor's shape and sampled entries)."""
+FINGERPRINT_ELEMENTS = batches.FINGERPRINT_ELEMENTS
 
 
 class FixedMasks:
@@ -84,6 +57,9 @@ class FixedMasks:
         self.fresh = False
         self._cuda = [device.index if device.index is not None else torch.cuda.current_device()] if device.type == "cuda" else []
         self._saved: Optional[tuple[torch.Tensor, list[torch.Tensor]]] = None
+        self.key: Optional[int] = None
+        """While set, the fingerprint forwards run under (a structured batch's, hashed whole by the
+        Problem: a forward hook does not see the keyword arguments of model(**batch))."""
         self._handles = [model.register_forward_pre_hook(self._before), model.register_forward_hook(self._after)]
 
     def seed_for(self, inputs: Any) -> int:
@@ -95,7 +71,7 @@ class FixedMasks:
         if self.fresh or not module.training:
             return
         self._saved = (torch.get_rng_state(), [torch.cuda.get_rng_state(d) for d in self._cuda])
-        torch.manual_seed(self.seed_for(inputs))
+        torch.manual_seed(self.seed_for(inputs) if self.key is None else (self.seed * 1_000_003 + self.key) % 2**63)
 
     def _after(self, module: torch.nn.Module, inputs: Any, output: Any) -> None:
         self.recover()
@@ -119,6 +95,11 @@ class FixedMasks:
 class Problem:
     """A model with its loss and data, as the landscape, Hessian and training code see it.
 
+    The data of a split is either two tensors (inputs, targets), evaluated in slices of at most
+    ``batch_size`` rows, or, when the data is structured (tuple or dict inputs, dict batches, a
+    DataLoader), a list of batches of any structure (batches.py), evaluated as they are. Every
+    loss reported is over the whole split: batches weighted by their rows.
+
     Attributes:
         model: the module, on ``device`` in ``dtype``; eval() unless ``mode == "train"``.
         params: the trainable parameters, in ``model.named_parameters()`` order.
@@ -126,24 +107,32 @@ class Problem:
         device, dtype: where the parameters live and their floating type.
         dimension: total number of trainable parameter entries.
         loss_name: the config's loss name ("softmax-cross-entropy", "mse", "sigmoid-bce", "sse",
-            or "file.py:function").
+            or "file.py:function"), model.batchLoss's reference, or "output loss" (dict batches).
         classification: True when accuracy is defined (integer labels, or softmax cross-entropy
             with more than one output).
         sum_loss: True when the loss sums over rows ("sse") instead of averaging.
         batch_size: rows per evaluation batch (None: the whole set at once).
         masks: in mode "train", the FixedMasks on the model (seeded by ``seed``); None in "eval".
+        structured: True when the splits are lists of batches rather than two tensors.
+        plain: True for two tensors evaluated as loss(model(inputs), targets): the fast paths that
+            need one input tensor (the plane's first layer precomputed, chunked evaluation) apply.
     """
 
     def __init__(
         self,
         model: torch.nn.Module,
         loss_fn: LossFunction,
-        train: tuple[torch.Tensor, torch.Tensor],
-        test: Optional[tuple[torch.Tensor, torch.Tensor]] = None,
+        train: Union[tuple[torch.Tensor, torch.Tensor], list[Batch]],
+        test: Union[tuple[torch.Tensor, torch.Tensor], list[Batch], None] = None,
         batch_size: Optional[int] = None,
         mode: str = "eval",
         seed: int = 0,
+        batch_loss: Optional[LossFunction] = None,
+        loss_given: bool = True,
     ) -> None:
+        """train, test: (inputs, targets) tensors, or lists of batches. batch_loss: model.batchLoss,
+        called as batch_loss(model, batch). loss_given: False when the config named no model.loss
+        (a dict batch then reads the loss from the model's output)."""
         self.model = model
         self.mode = mode
         if mode == "train":
@@ -160,16 +149,33 @@ class Problem:
         self.dtype = self.params[0].dtype
         self.dimension = sum(p.numel() for p in self.params)
         self.loss_fn = loss_fn
-        self.loss_name = loss_fn.name
-        self.sum_loss = loss_fn.summed
+        self.custom = batch_loss
+        self.loss_given = loss_given or batch_loss is not None
+        self.structured = isinstance(train, list)
+        self.plain = not self.structured and batch_loss is None
         self.batch_size = batch_size if batch_size and batch_size > 0 else None
-        self._data = {"train": train, "test": test if test is not None and test[0].shape[0] > 0 else None}
-        targets = train[1]
+        if self.structured:
+            kept_test = test if isinstance(test, list) and test and batches.rows(test[0]) > 0 else None
+            self._data: dict[str, Any] = {"train": train, "test": kept_test}
+            self._rows = {split: sum(batches.rows(b) for b in data) for split, data in self._data.items() if data is not None}
+            if not train or self._rows["train"] == 0:
+                raise ValueError("the training data holds no rows")
+        else:
+            self._data = {"train": train, "test": test if test is not None and test[0].shape[0] > 0 else None}
+            self._rows = {split: int(pair[0].shape[0]) for split, pair in self._data.items() if pair is not None}
+        first = next(self.batches("train"))
+        self.kind = batches.form(first, batch_loss is not None)
+        if self.kind == CUSTOM:
+            self.loss_name, self.sum_loss = batch_loss.name, False
+        elif self.kind == DICT:
+            self.loss_name, self.sum_loss = "output loss", False
+        else:
+            self.loss_name, self.sum_loss = loss_fn.name, loss_fn.summed
         _keep_sequences_padded(model)
-        outputs = self._output_width()
+        outputs, target, correct = self._probe()
         self.output_width = outputs
-        self.labels = not torch.is_floating_point(targets)
-        self.classification = self.labels or (self.loss_name == "softmax-cross-entropy" and outputs > 1)
+        self.labels = target is not None and not torch.is_floating_point(target)
+        self.classification = correct and (self.labels or (self.loss_name == "softmax-cross-entropy" and outputs > 1))
 
     # ---- construction for tests and small scripts ---------------------------------------------
     @classmethod
@@ -196,23 +202,50 @@ class Problem:
         test_pair = (place(test[0]), place(test[1])) if test is not None else None
         return cls(module, fn, (place(inputs), place(targets)), test_pair, batch_size, mode)
 
+    @classmethod
+    def from_batches(
+        cls,
+        module: torch.nn.Module,
+        train: list[Batch],
+        test: Optional[list[Batch]] = None,
+        loss_name: Optional[str] = None,
+        batch_loss: Optional[Callable[[torch.nn.Module, Batch], torch.Tensor]] = None,
+        mode: str = "eval",
+        seed: int = 0,
+    ) -> "Problem":
+        """A problem on lists of batches of any structure (moved to the module's device and dtype);
+        loss_name None with dict batches reads the loss from the model's output."""
+        first = next(module.parameters())
+        device, dtype = first.device, first.dtype
+        place = [batches.to(b, device, dtype) for b in train]
+        held = [batches.to(b, device, dtype) for b in test] if test else None
+        custom = LossFunction("batchLoss", batch_loss) if batch_loss is not None else None
+        return cls(module, builtin_loss(loss_name or "mse"), place, held, None, mode, seed, batch_loss=custom, loss_given=loss_name is not None)
+
     # ---- data ----------------------------------------------------------------------------------
     def has_split(self, split: str) -> bool:
         return self._data.get(split) is not None
 
-    def data(self, split: str = "train") -> tuple[torch.Tensor, torch.Tensor]:
-        pair = self._data.get(split)
-        if pair is None:
+    def data(self, split: str = "train") -> tuple[Any, Optional[torch.Tensor]]:
+        """(inputs, targets) tensors; for structured data (the list of batches, None)."""
+        data = self._data.get(split)
+        if data is None:
             raise ValueError(f"no {split} data")
-        return pair
+        return (data, None) if self.structured else data
 
     def rows(self, split: str = "train") -> int:
-        pair = self._data.get(split)
-        return 0 if pair is None else int(pair[0].shape[0])
+        return self._rows.get(split, 0) if self._data.get(split) is not None else 0
 
-    def batches(self, split: str = "train") -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-        """(inputs, targets) slices of the split, each at most batch_size rows (views, on device)."""
-        x, y = self.data(split)
+    def batches(self, split: str = "train") -> Iterator[Batch]:
+        """The split's batches: (inputs, targets) slices of at most batch_size rows (views, on
+        device), or the structured data's batches as they are."""
+        data = self._data.get(split)
+        if data is None:
+            raise ValueError(f"no {split} data")
+        if self.structured:
+            yield from data
+            return
+        x, y = data
         n = x.shape[0]
         step = self.batch_size or n
         for start in range(0, n, step):
@@ -221,6 +254,21 @@ class Problem:
     def batch_weight(self, batch_rows: int, split: str = "train") -> float:
         """Factor turning a batch's loss into its share of the whole-set loss: rows_b/rows, or 1 for sse."""
         return 1.0 if self.sum_loss else batch_rows / self.rows(split)
+
+    def input_shape(self) -> list[int]:
+        """The shape of one row of the first input tensor (of the first training batch)."""
+        first = next(self.batches("train"))
+        inputs = first[0] if self.kind == PAIR else first
+        tensor = batches.first_tensor(inputs)
+        return list(tensor.shape[1:]) if tensor is not None else []
+
+    def largest_label(self) -> Optional[int]:
+        """The largest integer label of the training data, when it has labels."""
+        if not self.labels:
+            return None
+        found = [batches.targets(b, self.kind) for b in self.batches("train")]
+        values = [int(t.max()) for t in found if t is not None and t.numel() > 0]
+        return max(values) if values else None
 
     # ---- random layers in training mode --------------------------------------------------------
     @property
@@ -237,36 +285,76 @@ class Problem:
             self.masks.fresh = bool(fresh)
 
     # ---- losses --------------------------------------------------------------------------------
-    def criterion(self, output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        """The loss of one batch's output against its targets (a scalar tensor)."""
-        return self.loss_fn(output, target)
+    def criterion(self, output: Any, target: torch.Tensor) -> torch.Tensor:
+        """The loss of one batch's output (a tensor, or its logits) against its targets (a scalar tensor)."""
+        return self.loss_fn(batches.logits(output), target)
 
-    def batch_loss(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    @contextlib.contextmanager
+    def _keyed(self, batch: Batch) -> Iterator[None]:
+        """Forwards of a structured batch run under its fixed Dropout mask: the seed hashes every
+        tensor of the batch (the keyword arguments of model(**batch) included)."""
+        if self.masks is None or not self.structured or self.masks.fresh:
+            yield
+            return
+        self.masks.key = batches.fingerprint(batch)
+        try:
+            yield
+        finally:
+            self.masks.key = None
+
+    def forward(self, batch: Batch, model: Optional[Callable[..., Any]] = None) -> tuple[torch.Tensor, Any]:
+        """(the batch's loss as a set of its own, the model's output or None under model.batchLoss),
+        the graph kept; `model` replaces the model's forward (the plane's rewritten graph)."""
+        model = model or self.model
+        with self._keyed(batch):
+            if self.kind == CUSTOM:
+                value = self.custom(self.model, batch)  # type: ignore[misc]
+                if not isinstance(value, torch.Tensor) or value.numel() != 1:
+                    shown = tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__
+                    raise OutputError(f"model.batchLoss {self.loss_name} returned {shown}: it must return the batch's mean loss as a scalar tensor (e.g. end with .mean())")
+                return value.reshape(()), None
+            if self.kind == DICT:
+                if not isinstance(batch, Mapping):
+                    raise OutputError(f"a batch of {batches.describe(batch)} among dict batches: every batch must have the same structure")
+                if self.loss_given:
+                    raise OutputError(f"model.loss {self.loss_name} takes (output, target), but the batches are dicts ({batches.describe(batch)}) without a target: "
+                                      "leave model.loss out to read the loss from the model's output (model(**batch).loss), give items as (inputs, targets), "
+                                      "or name model.batchLoss: \"file.py:function\" taking (model, batch)")
+                output = model(**batch)
+                return batches.output_loss(output), output
+            inputs, target = batch
+            output = batches.call(model, inputs)
+            return self.loss_fn(batches.logits(output), target), output
+
+    def batch_loss(self, batch: Batch, target: Optional[torch.Tensor] = None) -> torch.Tensor:
         """Loss of one batch as a set of its own (mean; for sse the batch's sum); graph kept.
+        Takes a batch, or (for two tensors) inputs and targets.
 
         The whole-set loss is Σ batch_loss · batch_weight(rows of the batch).
         """
-        return self.loss_fn(self.model(x), y)
+        return self.forward((batch, target) if target is not None else batch)[0]
 
-    def batch_contribution(self, x: torch.Tensor, y: torch.Tensor, split: str = "train") -> torch.Tensor:
+    def batch_contribution(self, batch: Batch, target: Optional[torch.Tensor] = None, split: str = "train") -> torch.Tensor:
         """batch_loss · batch_weight: summing it over batches() gives the whole-set loss (graph kept)."""
-        return self.batch_loss(x, y) * self.batch_weight(int(x.shape[0]), split)
+        batch = (batch, target) if target is not None else batch
+        return self.batch_loss(batch) * self.batch_weight(batches.rows(batch), split)
 
     def loss(self, split: str = "train") -> float:
         """Whole-set loss of the current parameters, without gradients."""
         total = 0.0
         with torch.no_grad():
-            for x, y in self.batches(split):
-                total += float(self.loss_fn(self.model(x), y)) * self.batch_weight(int(x.shape[0]), split)
+            for batch in self.batches(split):
+                total += float(self.batch_loss(batch)) * self.batch_weight(batches.rows(batch), split)
         return total
 
-    def predicted_correct(self, output: torch.Tensor, target: torch.Tensor) -> int:
+    def predicted_correct(self, output: Any, target: torch.Tensor) -> int:
         """Rows whose prediction matches the label (argmax, or output > threshold for one output)."""
+        output = batches.logits(output)
         if output.dim() == 1:
             output = output.unsqueeze(1)
         width = output.shape[1] if output.dim() > 1 else 1
         if width == 1:
-            threshold = 0.0 if self.loss_name == "sigmoid-bce" else 0.5
+            threshold = 0.0 if self.loss_name in ("sigmoid-bce", "output loss") else 0.5
             predicted = (output.reshape(-1) > threshold).long()
         else:
             predicted = output.reshape(output.shape[0], -1).argmax(dim=1)
@@ -280,29 +368,25 @@ class Problem:
         """Share of correctly classified rows, or None when the problem is not a classification."""
         if not self.classification or not self.has_split(split):
             return None
-        correct = 0
-        with torch.no_grad():
-            for x, y in self.batches(split):
-                correct += self.predicted_correct(self.model(x), y)
-        return correct / self.rows(split)
+        return self.loss_and_accuracy(split)[1]
 
     def loss_and_accuracy(self, split: str = "train") -> tuple[float, Optional[float]]:
         """Both in one pass over the data."""
         total, correct = 0.0, 0
         with torch.no_grad():
-            for x, y in self.batches(split):
-                out = self.model(x)
-                total += float(self.loss_fn(out, y)) * self.batch_weight(int(x.shape[0]), split)
+            for batch in self.batches(split):
+                value, out = self.forward(batch)
+                total += float(value) * self.batch_weight(batches.rows(batch), split)
                 if self.classification:
-                    correct += self.predicted_correct(out, y)
+                    correct += self.predicted_correct(out, batches.targets(batch, self.kind))
         return total, (correct / self.rows(split) if self.classification else None)
 
     def loss_and_grad(self) -> tuple[float, torch.Tensor]:
         """Whole-set training loss and its flat gradient (PyTorch's named_parameters layout)."""
         grads = [torch.zeros_like(p) for p in self.params]
         total = 0.0
-        for x, y in self.batches("train"):
-            value = self.batch_contribution(x, y)
+        for batch in self.batches("train"):
+            value = self.batch_contribution(batch)
             parts = torch.autograd.grad(value, self.params, allow_unused=True)
             for g, part in zip(grads, parts):
                 if part is not None:
@@ -365,22 +449,42 @@ class Problem:
         return torch.cat(parts)
 
     def _output_width(self) -> int:
-        """The output's width per row, from the first probe of the model: the real forward and
-        backward of the loss on one real batch (the first of batches("train")), with gradients on
-        and in the model's mode, as the analyses run it. A probe on fewer rows, or without
-        gradients, could take other paths than the analyses (torch 1.13's TransformerEncoder in
-        eval mode takes its nested-tensor fast path without gradients and trims the sequence to
-        the batch's longest row). The probe leaves nothing behind: buffers (BatchNorm's running
-        statistics in train mode) are put back and the parameters' .grad is not touched."""
-        x, y = next(self.batches("train"))
+        """The output's width per row, by the first probe (below)."""
+        return self._probe()[0]
+
+    def _probe(self) -> tuple[int, Optional[torch.Tensor], bool]:
+        """The first probe of the model: the real forward and backward of the loss on one real
+        batch (the first of batches("train")), with gradients on and in the model's mode, as the
+        analyses run it. A probe on fewer rows, or without gradients, could take other paths than
+        the analyses (torch 1.13's TransformerEncoder in eval mode takes its nested-tensor fast
+        path without gradients and trims the sequence to the batch's longest row). The probe
+        leaves nothing behind: buffers (BatchNorm's running statistics in train mode) are put back
+        and the parameters' .grad is not touched.
+
+        Returns (the output's width per row, the batch's targets where it has them, whether the
+        accuracy can be read from the output and the targets)."""
+        batch = next(self.batches("train"))
         buffers = [(buffer, buffer.detach().clone()) for buffer in self.model.buffers()]
         try:
             with torch.enable_grad():
-                out = self.model(x)
-                loss = self.criterion(out, y)
-                torch.autograd.grad(loss, self.params, allow_unused=True)
+                loss, out = self.forward(batch)
+                if loss.requires_grad:
+                    torch.autograd.grad(loss, self.params, allow_unused=True)
         finally:
             with torch.no_grad():
                 for buffer, saved in buffers:
                     buffer.copy_(saved)
-        return int(out.reshape(out.shape[0], -1).shape[1]) if out.dim() > 1 else 1
+        target = batches.targets(batch, self.kind)
+        try:
+            logits = batches.logits(out) if out is not None else None
+        except OutputError:
+            if self.kind == PAIR:
+                raise
+            logits = None
+        if logits is None:
+            return 1, target, False
+        width = int(logits.reshape(logits.shape[0], -1).shape[1]) if logits.dim() > 1 else 1
+        readable = target is not None and target.dim() > 0 and logits.dim() > 0 and target.shape[0] == logits.shape[0]
+        if readable and not torch.is_floating_point(target):
+            readable = target.numel() == target.shape[0]  # one label per row (not per token)
+        return width, target, readable

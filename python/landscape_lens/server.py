@@ -119,12 +119,12 @@ def describe(problem: Problem) -> dict[str, Any]:
     """initialize's result: versions, device, dtype, parameter counts per module, data shape."""
     types = {name: type(module).__name__ for name, module in problem.model.named_modules()}
     modules = [{"name": name, "type": types.get(name, ""), "parameters": length} for name, _, length in problem.blocks()]
-    x, y = problem.data("train")
-    data: dict[str, Any] = {"trainRows": problem.rows("train"), "testRows": problem.rows("test"), "inputShape": list(x.shape[1:])}
+    data: dict[str, Any] = {"trainRows": problem.rows("train"), "testRows": problem.rows("test"), "inputShape": problem.input_shape()}
     if problem.classification:
         classes = problem.output_width if problem.output_width > 1 else 2
-        if problem.labels:
-            classes = max(classes, int(y.max()) + 1)
+        largest = problem.largest_label()
+        if largest is not None:
+            classes = max(classes, largest + 1)
         data["classes"] = classes
     return {
         "protocolVersion": PROTOCOL_VERSION,

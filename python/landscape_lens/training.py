@@ -14,10 +14,11 @@ from __future__ import annotations
 import math
 import os
 import time
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 import torch
 
+from . import batches
 from . import hessian as hessian_analysis
 from .detect import EarlyStopping, SaddleDetector, loss_range, plateau_message, plateaus
 from .eigensolvers import seeded
@@ -57,8 +58,7 @@ def describe_model(problem) -> dict:
 
 
 def describe_data(problem) -> dict:
-    x, _ = problem.data("train")
-    data = {"name": "pytorch", "trainRows": problem.rows("train"), "testRows": problem.rows("test"), "features": int(math.prod(x.shape[1:]))}
+    data = {"name": "pytorch", "trainRows": problem.rows("train"), "testRows": problem.rows("test"), "features": int(math.prod(problem.input_shape()))}
     if problem.classification:
         data["classes"] = problem.output_width if problem.output_width > 1 else 2
     return data
@@ -82,6 +82,7 @@ class _Run:
         self.full_batch = self.options["batchSize"] <= 0 or self.options["batchSize"] >= rows
         self.batch_size = rows if self.full_batch else self.options["batchSize"]
         self.steps = 0
+        self._joined: Optional[tuple] = None
         self.saddle = False
         self.result = {
             "model": describe_model(problem),
@@ -127,10 +128,10 @@ class _Run:
         problem = self.problem
         self.optimizer.zero_grad(set_to_none=False)
         self._train_mode()
-        for x, y in problem.batches("train"):
+        for batch in problem.batches("train"):
             if self.cancelled():
                 raise Cancelled()
-            problem.batch_contribution(x, y).backward()
+            problem.batch_contribution(batch).backward()
         gradient_norm = float(torch.linalg.vector_norm(self._flat_grad()))
         self.saddle = self.detector.update(gradient_norm) if self.detector else False
         rate = self.rate()
@@ -143,42 +144,62 @@ class _Run:
         """Re-evaluates the gradient of these batches at the current weights (perturbed-gd's perturbation):
         the whole-set loss (weighted) or one mini-batch's loss; for Newton methods, their dense Hessian."""
         if isinstance(self.optimizer, NewtonMethod):
-            view = self.problem if weighted else _BatchView(self.problem, *pairs[0])
+            view = self.problem if weighted else _BatchView(self.problem, pairs[0])
             return lambda: dense_matrix(DoubleBackpropOperator(view, self.cancelled))
 
         def closure():
             self.optimizer.zero_grad(set_to_none=False)
             total = 0.0
-            for x, y in pairs:
-                value = self.problem.batch_contribution(x, y) if weighted else self.problem.batch_loss(x, y)
+            for batch in pairs:
+                value = self.problem.batch_contribution(batch) if weighted else self.problem.batch_loss(batch)
                 value.backward()
                 total += float(value.detach())
             return total
 
         return closure
 
+    def _mini_batches(self) -> Iterator:
+        """The epoch's mini-batches: training.batchSize rows drawn in a shuffled order (or in order)
+        from the whole set; for structured data whose batches cannot be joined into one (a
+        DataLoader padding each batch to its own length), its batches in a shuffled order."""
+        problem = self.problem
+        rows = problem.rows("train")
+        order = torch.randperm(rows, generator=self.generator) if self.options["shuffle"] else torch.arange(rows)
+        if not problem.structured:
+            x_all, y_all = problem.data("train")
+            order = order.to(x_all.device)
+            for index in order.split(self.batch_size):
+                yield x_all[index], y_all[index]
+            return
+        if self._joined is None:
+            listed = list(problem.batches("train"))
+            self._joined = (batches.cat(listed), listed)
+        whole, listed = self._joined
+        if whole is None:
+            count = len(listed)
+            turn = torch.randperm(count, generator=self.generator) if self.options["shuffle"] else torch.arange(count)
+            for k in turn:
+                yield listed[int(k)]
+            return
+        for index in order.split(self.batch_size):
+            yield batches.select(whole, index)
+
     def mini_batch_epoch(self) -> tuple[float, float]:
         """Shuffled mini-batches; the gradient norm is that of the mean of the epoch's mini-batch gradients."""
         problem = self.problem
-        x_all, y_all = problem.data("train")
-        rows = problem.rows("train")
-        order = torch.randperm(rows, generator=self.generator) if self.options["shuffle"] else torch.arange(rows)
-        order = order.to(x_all.device)
         epoch_gradient = torch.zeros(problem.dimension, device=problem.device, dtype=problem.dtype)
         rate = 0.0
         self._train_mode()
-        for start in range(0, rows, self.batch_size):
+        for batch in self._mini_batches():
             if self.cancelled():
                 raise Cancelled()
-            index = order[start : start + self.batch_size]
-            xb, yb = x_all[index], y_all[index]
             self.optimizer.zero_grad(set_to_none=False)
-            problem.batch_loss(xb, yb).backward()
-            epoch_gradient += self._flat_grad() * problem.batch_weight(int(index.shape[0]))
+            problem.batch_loss(batch).backward()
+            epoch_gradient += self._flat_grad() * problem.batch_weight(batches.rows(batch))
             rate = self.rate()
             set_learning_rate(self.optimizer, rate)
             self.steps += 1
-            self.optimizer.step(self._closure([(xb, yb)], weighted=False))
+            self.optimizer.step(self._closure([batch], weighted=False))
         gradient_norm = float(torch.linalg.vector_norm(epoch_gradient))
         self.saddle = self.detector.update(gradient_norm) if self.detector else False
         return gradient_norm, rate
@@ -232,9 +253,9 @@ class _Run:
 class _BatchView:
     """One mini-batch as a problem of its own (for the Newton methods' Hessian of the batch loss)."""
 
-    def __init__(self, problem, x: torch.Tensor, y: torch.Tensor) -> None:
+    def __init__(self, problem, batch) -> None:
         self.problem = problem
-        self.x, self.y = x, y
+        self.batch = batch
         self.params = problem.params
         self.dimension = problem.dimension
         self.device = problem.device
@@ -242,13 +263,13 @@ class _BatchView:
         self.batch_size = None
 
     def rows(self, split: str = "train") -> int:
-        return int(self.x.shape[0])
+        return batches.rows(self.batch)
 
     def batches(self, split: str = "train"):
-        yield self.x, self.y
+        yield self.batch
 
-    def batch_contribution(self, x: torch.Tensor, y: torch.Tensor, split: str = "train") -> torch.Tensor:
-        return self.problem.batch_loss(x, y)
+    def batch_contribution(self, batch, split: str = "train") -> torch.Tensor:
+        return self.problem.batch_loss(batch)
 
     def unflatten(self, v: torch.Tensor) -> list[torch.Tensor]:
         return self.problem.unflatten(v)

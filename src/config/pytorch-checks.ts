@@ -194,7 +194,10 @@ export function pytorchIssues(config: ExperimentConfig, baseDir: string): Config
   const landscape = config.analyses?.landscape;
   if (data && data.kind !== 'pytorch' && (data as { kwargs?: unknown }).kwargs !== undefined) warning('/data/kwargs', `"kwargs" applies to data of kind "pytorch" (a Python factory) only; kind "${data.kind}" ignores it`);
   const lossIsFunction = typeof model?.loss === 'string' && model.loss.includes('.py:');
+  // model.batchLoss: "file.py:function" of (model, batch), for batches of any structure.
+  const batchLoss = (model as { batchLoss?: unknown } | undefined)?.batchLoss;
   if (!model?.pytorch) {
+    if (batchLoss !== undefined) error('/model/batchLoss', 'a batch loss ("file.py:function" of (model, batch)) needs a PyTorch model (model.pytorch); the engine\'s MLP takes model.loss');
     if (data?.kind === 'pytorch') error('/data/kind', 'data of kind "pytorch" needs a PyTorch model: add "model": {"pytorch": "model.py:make_model"}, or use another data kind with the engine\'s MLP');
     if (lossIsFunction) error('/model/loss', `a Python loss ("${model!.loss}") needs a PyTorch model (model.pytorch); the engine's MLP takes mse, softmax-cross-entropy, sigmoid-bce or sse`);
     if (training?.saveWeights && /\.pth?$/.test(training.saveWeights)) error('/training/saveWeights', 'the engine writes .json or .safetensors weights; .pt and .pth are for PyTorch models');
@@ -211,6 +214,10 @@ export function pytorchIssues(config: ExperimentConfig, baseDir: string): Config
   if (!modelReference) issues.push(...kwargsIssues(model.pytorch, (model as { kwargs?: unknown }).kwargs, baseDir, 'model'));
   if (!modelReference && model.mode === 'train') add(trainModeIssue(model.pytorch, baseDir));
   if (lossIsFunction) add(functionReferenceIssue(model.loss!, baseDir, '/model/loss'));
+  if (typeof batchLoss === 'string' && batchLoss.includes('.py:')) {
+    add(functionReferenceIssue(batchLoss, baseDir, '/model/batchLoss'));
+    if (model.loss !== undefined) warning('/model/loss', `model.batchLoss (${batchLoss}) computes each batch's loss from (model, batch), so model.loss is not used: remove one of them`);
+  }
   for (const field of ENGINE_ONLY_MODEL_FIELDS) if (model[field] !== undefined) warning(`/model/${field}`, `"${field}" describes the engine's MLP; a PyTorch model (model.pytorch) ignores it: the module your function returns is the model`);
   if (data && data.kind !== 'pytorch') error('/data/kind', `a PyTorch model reads its data from Python: use "data": {"kind": "pytorch", "factory": "data.py:make_data"} (kind "${data.kind}" is for the engine's MLP)`);
   if (data?.kind === 'pytorch' && data.factory) {

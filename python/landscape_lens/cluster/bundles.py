@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from typing import Any, Sequence
+from typing import Any, Optional, Sequence
 
 import torch
 
@@ -30,7 +30,8 @@ def user_sources(loader: Any, config: dict[str, Any]) -> dict[str, bytes]:
     """The user's Python files as {path relative to the config's folder: bytes}: the files the config
     names (model, data, loss) and the other .py files in their folders (their own imports)."""
     folders, named = set(), []
-    for reference in ((config.get("model") or {}).get("pytorch"), (config.get("data") or {}).get("factory"), (config.get("model") or {}).get("loss")):
+    model_config = config.get("model") or {}
+    for reference in (model_config.get("pytorch"), (config.get("data") or {}).get("factory"), model_config.get("loss"), model_config.get("batchLoss")):
         if isinstance(reference, str) and ":" in reference and ".py" in reference:
             path = os.path.realpath(loader.path(reference.rsplit(":", 1)[0]))
             named.append(path)
@@ -81,12 +82,23 @@ def model_bundle(problem: Any, loader: Any, config: dict[str, Any], threads: int
         "device": ((config.get("runtime") or {}).get("device") or "auto"),
         "threads": threads,
         "seed": int(config.get("seed", 0) or 0),
+        "batchLoss": relative_reference(model_config.get("batchLoss")),
+        "lossGiven": problem.loss_given,
     }
     parts = [repr(sorted(spec.items())).encode(), buffer.getvalue()] + [k.encode() + b"\0" + v for k, v in sorted(sources.items())]
     return {"hash": digest(*parts), "sources": sources, "spec": spec, "state": buffer.getvalue()}
 
 
-def data_bundle(inputs: torch.Tensor, targets: torch.Tensor) -> dict[str, Any]:
+def data_bundle(inputs: Any, targets: Optional[torch.Tensor]) -> dict[str, Any]:
+    """The data as a worker receives it: two tensors, or (structured data, targets None) the list
+    of batches as they were collated, each of any structure."""
+    if targets is None:
+        from .. import batches
+
+        listed = [batches.to(b, torch.device("cpu")) for b in inputs]
+        buffer = io.BytesIO()
+        torch.save(listed, buffer)
+        return {"hash": digest(buffer.getvalue()), "batches": listed}
     x, y = inputs.detach().cpu(), targets.detach().cpu()
     return {"hash": digest(_tensor_bytes(x), _tensor_bytes(y)), "inputs": x, "targets": y}
 

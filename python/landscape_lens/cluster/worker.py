@@ -42,7 +42,8 @@ def _worker_problem(model: dict[str, Any], data: dict[str, Any], purpose: str) -
     """The Problem a bundle describes, built once per (model hash, data hash, purpose) in this
     worker process: the landscape's evaluator may change its model's memory layout, so the
     Hessian's probes get a model of their own."""
-    from ..loading import DTYPES, Loader, load_weights_only, make_loss
+    from .. import batches
+    from ..loading import DTYPES, Loader, load_weights_only, make_batch_loss, make_loss
     from ..problem import Problem
 
     key = (model["hash"], data["hash"], purpose)
@@ -73,7 +74,10 @@ def _worker_problem(model: dict[str, Any], data: dict[str, Any], purpose: str) -
             x = x.to(device)
             return x.to(dtype) if torch.is_floating_point(x) else x
 
-        problem = Problem(module, make_loss(loader, spec["loss"]), (place(data["inputs"]), place(data["targets"])), None, spec["batchSize"], spec["mode"], seed=spec["seed"])
+        batch_loss = make_batch_loss(loader, spec["batchLoss"]) if spec.get("batchLoss") else None
+        train = [batches.to(b, device, dtype) for b in data["batches"]] if "batches" in data else (place(data["inputs"]), place(data["targets"]))
+        problem = Problem(module, make_loss(loader, spec["loss"]), train, None, spec["batchSize"], spec["mode"], seed=spec["seed"],
+                          batch_loss=batch_loss, loss_given=spec.get("lossGiven", True))
         return _remember(_PROBLEMS, key, problem)
 
 
