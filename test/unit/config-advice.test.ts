@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { denseHessianIssues, learningRateIssues, parameterCount, stableLearningRate } from '../../src/config/advice';
-import { TEMPLATES } from '../../src/host/editor/pure/templates';
+import { TEMPLATES, pytorchTemplateText } from '../../src/host/editor/pure/templates';
 import { validateConfigText } from '../../src/config/validate';
 import type { ExperimentConfig } from '../../src/config/types';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -41,6 +41,19 @@ test('templates raise no warning', () => {
     assert.ok(config);
     assert.deepEqual(learningRateIssues(config), [], template.id);
   }
+});
+
+test('the PyTorch template for a model of one tensor, several or a dict batch validates, and names the loss only where the model does not return it', () => {
+  for (const inputs of ['tensor', 'several', 'dict'] as const) {
+    const text = pytorchTemplateText({ model: 'model.py:make_model', data: 'data.py:make_data', inputs });
+    const { config, issues } = validateConfigText(text, templateFolder);
+    assert.ok(config, `${inputs}: ${issues.map((issue) => issue.message).join('; ')}`);
+    assert.deepEqual(issues.filter((issue) => issue.severity === 'error'), [], inputs);
+    const model = config.model as { loss?: string };
+    assert.equal(model.loss, inputs === 'dict' ? undefined : 'softmax-cross-entropy', inputs);
+  }
+  assert.match(pytorchTemplateText({ model: 'm.py:f', inputs: 'dict' }), /model\(\*\*batch\)[\s\S]*"batchLoss"/);
+  assert.match(pytorchTemplateText({ model: 'm.py:f', inputs: 'several' }), /model\(input_1, input_2, …\)/);
 });
 
 test('a full Hessian above the dense limit suggests Lanczos', () => {

@@ -13,6 +13,7 @@ import { contrastRatio, deltaE, themeOf, type Theme } from '../../webview/charts
 import { trainingOption } from '../../webview/charts/training';
 import { spectrumOption } from '../../webview/charts/hessian';
 import { hessianOf, trainingOf } from '../../webview/charts/sections';
+import { contourOption } from '../../webview/charts/contour';
 import { chartOf, colourIn, fixture, hostPost, lens, openWebview, webviewHarness } from './browser';
 
 /** The `--vscode-*` colours of VS Code's default theme of each kind (those of test/webview/stub.js; VS Code's for high-contrast light). */
@@ -115,6 +116,26 @@ describe('palette', () => {
       for (const bar of bars) {
         const distance = deltaE(colour, bar, theme.background);
         assert.ok(distance >= 35, `${name}: outlier ${colour} vs bar ${bar}: ΔE ${distance.toFixed(1)}`);
+      }
+    }
+  });
+
+  it('rings critical points in the text colour, apart from the trajectories whose colours their fills share, in every theme kind', () => {
+    const xs = [-1, 0, 1];
+    const field = { xs, ys: xs, values: xs.flatMap((y) => xs.map((x) => x * x - y * y)) };
+    const criticalPoints = (['minimum', 'saddle', 'maximum', 'degenerate'] as const).map((kind, index) => ({ point: [index / 4 - 0.5, 0], value: 0, eigenvalues: [-1, 1], kind, index: 1 }));
+    for (const { name, theme } of themes()) {
+      const option = contourOption({ field, xName: 'x', yName: 'y', logLevels: false, levelCount: 5, overlays: [{ label: 'sgd', points: [[0.5, 0.5], [0.1, 0.1]] }], criticalPoints, step: 1, narrow: false, size: { width: 600, height: 600 } }, theme);
+      const rings = (option.series as (DrawnSeries & { itemStyle?: { borderColor?: string; borderWidth?: number } })[]).filter((entry) => entry.id?.startsWith('critical-'));
+      assert.equal(rings.length, 4, `${name}: one series per kind of critical point`);
+      for (const ring of rings) {
+        const border = ring.itemStyle?.borderColor ?? '';
+        assert.ok((ring.itemStyle?.borderWidth ?? 0) >= 2, `${name}: ${ring.id} ring width ${ring.itemStyle?.borderWidth}`);
+        assert.ok(contrastRatio(border, theme.background) >= 3, `${name}: ${ring.id} ring ${border} on ${theme.background}`);
+        for (const colour of theme.series.slice(0, 6)) {
+          const distance = deltaE(border, colour, theme.background);
+          assert.ok(distance >= DISTINCT, `${name}: ${ring.id} ring ${border} vs series ${colour}: ΔE ${distance.toFixed(1)}`);
+        }
       }
     }
   });

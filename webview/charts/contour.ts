@@ -325,8 +325,10 @@ function criticalSeries(points: CriticalPointResult[], theme: Theme): Option[] {
     name: kind,
     data: points.filter((point) => point.kind === kind).map((point) => [point.point[0], point.point[1], point.value, ...point.eigenvalues]),
     symbol: CRITICAL_SYMBOLS[kind],
-    symbolSize: 11,
-    itemStyle: { color: theme.critical[kind], borderColor: theme.background, borderWidth: 1.5 },
+    symbolSize: 13,
+    // A ring in the text colour sets critical points apart from the trajectories, whose
+    // colours their fills share (the theme's chart colours).
+    itemStyle: { color: theme.critical[kind], borderColor: theme.foreground, borderWidth: 2 },
     z: 9,
     tooltip: {
       formatter: (params: { data: number[] }) => {

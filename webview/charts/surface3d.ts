@@ -278,7 +278,7 @@ export function surfaceOption(input: SurfaceInput, theme: Theme): Option {
     name: kind,
     symbol: kind === 'saddle' ? 'diamond' : kind === 'maximum' ? 'triangle' : 'circle',
     symbolSize: 12,
-    itemStyle: { color: theme.critical[kind], borderColor: theme.background, borderWidth: 1 },
+    itemStyle: { color: theme.critical[kind], borderColor: theme.foreground, borderWidth: 1.5 },
     data: (input.criticalPoints ?? [])
       .filter((point) => point.kind === kind)
       .map((point) => [point.point[0], point.point[1], Math.max(point.value, meshValueAt(field, point.point[0], point.point[1]) ?? point.value) + lift]),

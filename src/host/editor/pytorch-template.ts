@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { topLevelFunctions } from '../../config/pytorch-checks';
-import type { PytorchChoices } from './pure/templates';
+import type { PytorchChoices, PytorchInputs } from './pure/templates';
 
 const EXCLUDE = '**/{node_modules,.git,.venv,venv,env,__pycache__,site-packages,.landscape-lens}/**';
 
@@ -44,8 +44,19 @@ async function pickFunction(folder: vscode.Uri, files: vscode.Uri[], what: strin
   return name ? `${file.label}:${name}` : undefined;
 }
 
+/** How the model's forward takes a batch; undefined when dismissed. */
+async function pickInputs(): Promise<PytorchInputs | undefined> {
+  const items: (vscode.QuickPickItem & { inputs: PytorchInputs })[] = [
+    { label: 'One tensor', detail: 'forward(x): the data gives (inputs, targets)', inputs: 'tensor' },
+    { label: 'Several tensors', detail: 'forward(x1, x2, …): the data gives ((x1, x2, …), targets)', inputs: 'several' },
+    { label: 'A dict', detail: 'forward(**batch), e.g. input_ids, attention_mask, labels: the loss is the one the model returns', inputs: 'dict' },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: 'Landscape Lens: what does the model take?' });
+  return picked?.inputs;
+}
+
 /**
- * Asks for the model, the data factory and the weights; undefined when the user dismissed a pick.
+ * Asks for the model, how it takes a batch, the data factory and the weights; undefined when the user dismissed a pick.
  * With no .py file in the folder, the config names model.py and data.py for the user to write.
  */
 export async function pickPytorchChoices(folder: vscode.Uri): Promise<PytorchChoices | undefined> {
@@ -56,6 +67,8 @@ export async function pickPytorchChoices(folder: vscode.Uri): Promise<PytorchCho
   }
   const model = await pickFunction(folder, pythonFiles, 'the model (an nn.Module)', /model|net/i);
   if (!model) return undefined;
+  const inputs = await pickInputs();
+  if (!inputs) return undefined;
   const data = await pickFunction(folder, pythonFiles, 'the data ((inputs, targets) or a Dataset)', /data/i, 'Write data.py:make_data later');
   if (data === undefined) return undefined;
   const checkpoints = await filesIn(folder, '**/*.{pt,pth,safetensors}');
@@ -66,5 +79,5 @@ export async function pickPytorchChoices(folder: vscode.Uri): Promise<PytorchCho
     if (!picked) return undefined;
     weights = picked === none ? undefined : picked.label;
   }
-  return { model, data: data ?? undefined, weights };
+  return { model, data: data ?? undefined, weights, inputs };
 }

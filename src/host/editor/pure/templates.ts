@@ -17,11 +17,34 @@ export interface PytorchChoices {
   model: string;
   data?: string;
   weights?: string;
+  /**
+   * How the model takes a batch: one tensor (`model(x)`, the default), several (`model(*inputs)`
+   * from `((x1, x2, …), targets)`), or a dict batch (`model(**batch)`, the loss read from the
+   * model's output, as HuggingFace models return it when the batch holds `labels`).
+   */
+  inputs?: PytorchInputs;
 }
+
+export type PytorchInputs = 'tensor' | 'several' | 'dict';
 
 /** A config for the user's PyTorch model: the Hessian's extremes and trace, and a filter-normalized random plane, at the given weights. */
 export function pytorchTemplateText(choices: PytorchChoices): string {
   const weights = choices.weights ? `\n    // A state_dict saved with torch.save (.pt, .pth) or .safetensors; "strict": false allows missing keys.\n    "weights": ${JSON.stringify(choices.weights)},` : '';
+  const inputs = choices.inputs ?? 'tensor';
+  const loss =
+    inputs === 'dict'
+      ? `    // Each batch is a dict (e.g. {"input_ids", "attention_mask", "labels"}): the model is called as
+    // model(**batch) and the loss is its output's "loss". For any other loss, name a function of
+    // (model, batch) returning the batch's mean loss: "batchLoss": "losses.py:batch_loss".`
+      : `    // A loss name the engine knows, or "file.py:function" of (output, target) returning the mean loss;
+    // a dict output, or one with .logits, is read through its logits.
+    "loss": "softmax-cross-entropy"`;
+  const data =
+    inputs === 'dict'
+      ? '// Returns a torch.utils.data.Dataset of dicts (or a DataLoader): items are collated into batches.'
+      : inputs === 'several'
+        ? '// Returns ((input_1, input_2, …), targets) tensors, or a Dataset of such items: the model is called as model(input_1, input_2, …).'
+        : '// Returns (inputs, targets) tensors or a torch.utils.data.Dataset.';
   return `// Your own PyTorch model, run by your Python with torch (the setting landscapeLens.python, the
 // Python extension's interpreter, or python3 on the PATH). BatchNorm and Dropout run in eval
 // mode for every analysis ("mode": "train" to change it). Hover a field for its documentation.
@@ -29,19 +52,19 @@ export function pytorchTemplateText(choices: PytorchChoices): string {
   "name": "My PyTorch model",
   "seed": 0,
   "model": {
-    // "file.py:function": the function takes no arguments and returns an nn.Module.
+    // "file.py:function" (or a class, or any module-level callable) returning an nn.Module;
+    // "kwargs": { "width": 64 } passes keyword arguments to it.
     "pytorch": ${JSON.stringify(choices.model)},${weights}
-    // A loss name the engine knows, or "file.py:function" of (output, target) returning the mean loss.
-    "loss": "softmax-cross-entropy"
+${loss}
   },
   "data": {
     "kind": "pytorch",
-    // Returns (inputs, targets) tensors or a torch.utils.data.Dataset.
+    ${data}
     "factory": ${JSON.stringify(choices.data ?? 'data.py:make_data')},
     // The first 1000 rows (before the split); none held out for testing.
     "samples": 1000,
     "testFraction": 0,
-    // Rows per evaluation batch: bounds memory, not the loss (always the mean over the set).
+    // Rows per evaluation batch: bounds memory, not the loss (always the mean over the set, batches weighted by their rows).
     "batchSize": 500
   },
   // "auto": CUDA when available, else the CPU.
