@@ -60,7 +60,7 @@ export function surfacePage(results: ExperimentResults, context: PageContext): P
         const value = fieldValueAt(field, x, y);
         return value === undefined ? undefined : `x ${formatNumber(x)}   y ${formatNumber(y)}   f ${formatNumber(value)}   · click to restart the race here`;
       },
-      hint: 'Click the plot to restart the race from there · wheel to zoom, drag to pan',
+      hint: 'Click the plot (or type a start above) to restart the race from there · wheel to zoom, drag to pan',
       onLegend: (selected) => context.onLegend('contour', selected),
     });
     cards.push({
