@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The CLI, `landscape-lens run|validate <config>` (bundled to dist/cli.js): prepares a config as
+ * The CLI, `landscape-lens run|validate <config>` and `show <run folder>` (bundled to dist/cli.js): prepares a config as
  * the editor does (config/prepare.ts), runs it on its backend's runner (src/runner), prints
  * progress (progress.ts) and, once the run folder is saved (src/store), a summary (summary.ts).
  */
@@ -16,7 +16,8 @@ import { clusterAddressProblem } from '../config/cluster-address';
 import { runnerFor } from '../runner';
 import { EngineRunner } from '../backends/engine';
 import { CLI_FIX, TorchRunner, backendPackageDir, findInterpreter, interpreterCandidates } from '../backends/pytorch';
-import { PartialSaveError, runFolderName, writeResultsAsync, type RunRecord } from '../store/results-store';
+import { PartialSaveError, readRunResults, runFolderName, writeResultsAsync, type RunRecord } from '../store/results-store';
+import { readRunRecordChecked } from '../store/run-record';
 import type { ExperimentResults } from '../shared/results';
 
 const USAGE = `Landscape Lens: loss landscapes, saddle points and Hessian spectra from the command line.
@@ -35,6 +36,9 @@ Usage:
       Hessian probes to that Dask scheduler.
   landscape-lens validate <config.landscape.json>
       Check a config against the schema and the semantic rules; print every problem.
+  landscape-lens show <run folder> [--json]
+      Print a saved run's status and the summary \`run\` printed at its end (--json: the run
+      record, the summary's lines and the results' file as JSON).
   landscape-lens --help
       Print this text.
 
@@ -50,6 +54,7 @@ interface Arguments {
   out?: string;
   force: boolean;
   quiet: boolean;
+  json: boolean;
   workers?: number;
   python?: string;
   cluster?: string;
@@ -60,6 +65,7 @@ const OPTIONS = {
   out: { type: 'string' },
   force: { type: 'boolean' },
   quiet: { type: 'boolean' },
+  json: { type: 'boolean' },
   workers: { type: 'string' },
   python: { type: 'string' },
   cluster: { type: 'string' },
@@ -78,7 +84,14 @@ function parseArguments(argv: string[]): Arguments | 'help' {
   if (values.help) return 'help';
   const [command, file, ...extra] = positionals;
   if (!command) throw new UsageError(USAGE);
-  if (command !== 'run' && command !== 'validate') throw new UsageError(`unknown command "${command}": use "run" or "validate"\n\n${USAGE}`);
+  if (command !== 'run' && command !== 'validate' && command !== 'show') throw new UsageError(`unknown command "${command}": use "run", "validate" or "show"\n\n${USAGE}`);
+  if (command === 'show') {
+    if (!file) throw new UsageError('show needs a run folder: landscape-lens show <run folder>');
+    if (extra.length > 0) throw new UsageError(`one run folder at a time (got "${file}" and "${extra[0]}")`);
+    const runOnly = (['out', 'force', 'quiet', 'workers', 'python', 'cluster'] as const).filter((name) => values[name] !== undefined);
+    if (runOnly.length > 0) throw new UsageError(`--${runOnly[0]} applies to run only: landscape-lens show <run folder> [--json]`);
+  }
+  if (command !== 'show' && values.json) throw new UsageError(`--json applies to show only: landscape-lens show <run folder> --json`);
   if (!file) throw new UsageError(`${command} needs a config file: landscape-lens ${command} <config.landscape.json>`);
   if (extra.length > 0) throw new UsageError(`one config file at a time (got "${file}" and "${extra[0]}")`);
   if (values.out === '') throw new UsageError('--out needs a folder: --out <dir>');
@@ -88,7 +101,7 @@ function parseArguments(argv: string[]): Arguments | 'help' {
   if (values.cluster === '') throw new UsageError('--cluster needs the address of a Dask scheduler: --cluster tcp://host:8786');
   const clusterProblem = values.cluster === undefined ? undefined : clusterAddressProblem(values.cluster);
   if (clusterProblem) throw new UsageError(`--cluster: the scheduler address ${clusterProblem}`);
-  return { command, file, out: values.out, force: values.force ?? false, quiet: values.quiet ?? false, workers, python: values.python, cluster: values.cluster };
+  return { command, file, out: values.out, force: values.force ?? false, quiet: values.quiet ?? false, json: values.json ?? false, workers, python: values.python, cluster: values.cluster };
 }
 
 /** "path:line:column: severity: message" lines, as compilers print them. */
@@ -158,12 +171,44 @@ function cliTorchRunner(python: string | undefined): TorchRunner {
   return new TorchRunner({ packageDir: backendPackageDir(join(__dirname, '..')), findInterpreter: () => findInterpreter(interpreterCandidates({ explicit }), CLI_FIX) });
 }
 
+/**
+ * `show`: a saved run's record and the summary `run` printed at its end, read back from the
+ * folder. Exit 0 for a completed run, 1 for a failed, cancelled or unreadable one, 2 when the
+ * folder is not a run folder.
+ */
+function show(folder: string, json: boolean): number {
+  const read = readRunRecordChecked(folder);
+  if ('missing' in read) throw new UsageError(`${folder} is not a run folder (it has no run.json): name a folder that landscape-lens run or the editor saved, e.g. .landscape-lens/runs/<time>-<name>`);
+  if ('problem' in read) {
+    console.error(`landscape-lens: ${join(folder, 'run.json')}: ${read.problem}; the folder's other files are left as they are`);
+    return 1;
+  }
+  const record = read.record;
+  let summary: string | undefined;
+  let problem: string | undefined;
+  try {
+    summary = summarize(readRunResults(folder), folder);
+  } catch (error) {
+    problem = (error as Error).message;
+  }
+  const status = `${record.status}${record.reason ? ` (${record.reason})` : ''}`;
+  if (json) {
+    console.log(JSON.stringify({ run: record, summary: summary?.split('\n'), results: join(folder, 'results.json'), problem }, null, 2));
+  } else {
+    console.log(`${record.name}: ${status}, started ${record.startedAt}${record.finishedAt ? `, finished ${record.finishedAt}` : ''}`);
+    if (summary) console.log(summary);
+    if (problem) console.error(`landscape-lens: ${problem}`);
+  }
+  return record.status === 'completed' && !problem ? 0 : 1;
+}
+
 async function main(argv: string[]): Promise<number> {
   const args = parseArguments(argv);
   if (args === 'help') {
     console.log(USAGE);
     return 0;
   }
+  if (args.command === 'show') return show(args.file, args.json);
   const path = resolve(args.file);
   let text: string;
   try {

@@ -40,9 +40,14 @@ export function definesTopLevel(source: string, name: string): boolean {
   return false;
 }
 
-/** The function names defined at top level of a Python source, in order (for quick picks). */
+/**
+ * The callables defined at top level of a Python source, in order (for quick picks and messages):
+ * `def` and `class` names, and names bound to a lambda or a functools.partial (`make_wide =
+ * functools.partial(WideMLP, 256)`); other assignments (constants) are left out.
+ */
 export function topLevelFunctions(source: string): string[] {
-  return [...source.matchAll(/^(?:async\s+)?def\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(|^class\s+([A-Za-z_][A-Za-z0-9_]*)\s*[(:]/gm)].map((match) => match[1] ?? match[2]);
+  const definition = /^(?:async\s+)?def\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(|^class\s+([A-Za-z_][A-Za-z0-9_]*)\s*[(:]|^([A-Za-z_][A-Za-z0-9_]*)\s*(?::[^=\n]*)?=\s*(?:lambda\b|(?:functools\.)?partial\s*\()/gm;
+  return [...source.matchAll(definition)].map((match) => match[1] ?? match[2] ?? match[3]);
 }
 
 /** A parameter of a top-level `def`, as the light parse reads it. */

@@ -38,6 +38,39 @@ test('run writes results.json with the contract fields and a CSV per trajectory'
   assert.equal(csv.length, results.trajectories[0].points.length + 1);
 });
 
+test('show prints a saved run\'s status and the summary run printed; --json gives the same as JSON; a folder that is not a run exits 2', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'landscape-show-')), 'run');
+  const ran = runCli('run', 'examples/saddle-race.landscape.json', '--out', out, '--quiet');
+  assert.equal(ran.status, 0, ran.stderr);
+  const shown = runCli('show', out);
+  assert.equal(shown.status, 0, shown.stderr);
+  const [heading, ...summary] = shown.stdout.trimEnd().split('\n');
+  assert.match(heading, /^.+: completed, started \d{4}-\d\d-\d\dT.*, finished \d{4}-/);
+  assert.deepEqual(summary, ran.stdout.trimEnd().split('\n'), 'the summary run printed, line for line');
+  const json = runCli('show', out, '--json');
+  assert.equal(json.status, 0, json.stderr);
+  const parsed = JSON.parse(json.stdout) as { run: { status: string; name: string }; summary: string[]; results: string };
+  assert.equal(parsed.run.status, 'completed');
+  assert.deepEqual(parsed.summary, summary);
+  assert.equal(parsed.results, join(out, 'results.json'));
+  // A cancelled run reads back as such, exit 1; the folder is left as it was.
+  const record = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'));
+  writeFileSync(join(out, 'run.json'), JSON.stringify({ ...record, status: 'cancelled', reason: 'cancelled during the race' }));
+  const cancelled = runCli('show', out);
+  assert.equal(cancelled.status, 1);
+  assert.match(cancelled.stdout, /: cancelled \(cancelled during the race\), started/);
+  const notRun = runCli('show', join(root, 'examples'));
+  assert.equal(notRun.status, 2);
+  assert.match(notRun.stderr, /examples is not a run folder \(it has no run\.json\)/);
+  writeFileSync(join(out, 'run.json'), '{ half');
+  const broken = runCli('show', out);
+  assert.equal(broken.status, 1);
+  assert.match(broken.stderr, /run\.json: it is not JSON/);
+  assert.equal(readFileSync(join(out, 'run.json'), 'utf8'), '{ half', 'nothing of the folder is rewritten');
+  assert.equal(runCli('show', out, '--out', 'x').status, 2);
+  assert.equal(runCli('run', 'examples/saddle-race.landscape.json', '--json').status, 2);
+});
+
 test('a bad config exits 2, names the JSON path and the fix, and writes nothing', () => {
   const folder = mkdtempSync(join(tmpdir(), 'landscape-cli-bad-'));
   const config = join(folder, 'bad.landscape.json');

@@ -35,6 +35,11 @@ test('a light parse finds top-level functions and classes only', () => {
   assert.ok(definesTopLevel(files['model.py'], 'Net'));
   assert.ok(!definesTopLevel('class A:\n    def inner():\n        pass\n', 'inner'));
   assert.deepEqual(topLevelFunctions(files['loss.py']), ['not_a_loss', 'mean_loss']);
+  assert.deepEqual(
+    topLevelFunctions('import functools\ndepth = 3\nclass WideMLP(nn.Module):\n    pass\nmake_wide = functools.partial(WideMLP, 256)\nmake_small: Callable = partial(WideMLP, 5)\nmake_net = lambda: WideMLP(8)\nwidth = depth * 2\n'),
+    ['WideMLP', 'make_wide', 'make_small', 'make_net'],
+    'partials and lambdas bound at top level are offered, constants are not',
+  );
 });
 
 test('a complete PyTorch config is valid without the engine\'s fields (layers)', () => {
