@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 /**
- * The CLI, `landscape-lens run|validate <config>` and `show <run folder>` (bundled to dist/cli.js): prepares a config as
- * the editor does (config/prepare.ts), runs it on its backend's runner (src/runner), prints
- * progress (progress.ts) and, once the run folder is saved (src/store), a summary (summary.ts).
+ * The CLI, `landscape-lens run|validate <config>`, `show <run folder>` and `tail <run folder>`
+ * (bundled to dist/cli.js): prepares a config as the editor does (config/prepare.ts), runs it on
+ * its backend's runner (src/runner), prints progress (progress.ts) and, once the run folder is
+ * saved (src/store), a summary (summary.ts). While the run goes, its staging folder holds a
+ * running run.json and the growing events.jsonl (store/event-log.ts), which `show` and `tail` read.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, watch } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { tailLog, describeRecord } from './tail';
+import { EVENT_LOG, RunLog, readEventLog, summarizeEventLog } from '../store/event-log';
 import { parseArgs } from 'node:util';
 import { ProgressPrinter } from './progress';
 import { summarize } from './summary';
@@ -16,7 +20,7 @@ import { clusterAddressProblem } from '../config/cluster-address';
 import { runnerFor } from '../runner';
 import { EngineRunner } from '../backends/engine';
 import { CLI_FIX, TorchRunner, backendPackageDir, findInterpreter, interpreterCandidates } from '../backends/pytorch';
-import { PartialSaveError, readRunResults, runFolderName, writeResultsAsync, type RunRecord } from '../store/results-store';
+import { makeStagingFolder, PartialSaveError, readRunResults, runFolderName, writeResultsAsync, type RunRecord } from '../store/results-store';
 import { readRunRecordChecked } from '../store/run-record';
 import type { ExperimentResults } from '../shared/results';
 
@@ -38,7 +42,13 @@ Usage:
       Check a config against the schema and the semantic rules; print every problem.
   landscape-lens show <run folder> [--json]
       Print a saved run's status and the summary \`run\` printed at its end (--json: the run
-      record, the summary's lines and the results' file as JSON).
+      record, the summary's lines and the results' file as JSON). For a run still going or
+      killed (its <dir>.partial-<pid> folder, status running or stopped): what its events.jsonl
+      holds (epochs, detector events, Hessian analyses, trajectories' last points).
+  landscape-lens tail <run folder>
+      Follow a run's events.jsonl as it is written and print its progress, epochs and events
+      until it ends: exit 0 when it completed, 1 when it failed, was cancelled or its process is
+      gone. <run folder> may be --out's folder while the run is in <dir>.partial-<pid>.
   landscape-lens --help
       Print this text.
 
@@ -84,12 +94,13 @@ function parseArguments(argv: string[]): Arguments | 'help' {
   if (values.help) return 'help';
   const [command, file, ...extra] = positionals;
   if (!command) throw new UsageError(USAGE);
-  if (command !== 'run' && command !== 'validate' && command !== 'show') throw new UsageError(`unknown command "${command}": use "run", "validate" or "show"\n\n${USAGE}`);
-  if (command === 'show') {
-    if (!file) throw new UsageError('show needs a run folder: landscape-lens show <run folder>');
+  if (command !== 'run' && command !== 'validate' && command !== 'show' && command !== 'tail') throw new UsageError(`unknown command "${command}": use "run", "validate", "show" or "tail"\n\n${USAGE}`);
+  if (command === 'show' || command === 'tail') {
+    if (!file) throw new UsageError(`${command} needs a run folder: landscape-lens ${command} <run folder>`);
     if (extra.length > 0) throw new UsageError(`one run folder at a time (got "${file}" and "${extra[0]}")`);
     const runOnly = (['out', 'force', 'quiet', 'workers', 'python', 'cluster'] as const).filter((name) => values[name] !== undefined);
-    if (runOnly.length > 0) throw new UsageError(`--${runOnly[0]} applies to run only: landscape-lens show <run folder> [--json]`);
+    if (runOnly.length > 0) throw new UsageError(`--${runOnly[0]} applies to run only: landscape-lens ${command} <run folder>${command === 'show' ? ' [--json]' : ''}`);
+    if (command === 'tail' && values.json) throw new UsageError('--json applies to show only: landscape-lens show <run folder> --json');
   }
   if (command !== 'show' && values.json) throw new UsageError(`--json applies to show only: landscape-lens show <run folder> --json`);
   if (!file) throw new UsageError(`${command} needs a config file: landscape-lens ${command} <config.landscape.json>`);
@@ -156,8 +167,8 @@ function prepareOutputFolder(args: Arguments, baseDir: string, name: string): st
  * possible (another run saved there meanwhile), in a new folder beside it, which is named. Returns
  * where it went. `onStaging` hears the folder the files are written to until they are in place.
  */
-async function save(folder: string, run: { results: ExperimentResults; configText: string; record: RunRecord }, force: boolean, onStaging: (staging: string) => void): Promise<string> {
-  const saved = await writeResultsAsync(folder, run.results, run.configText, run.record, { force, besideWhenTaken: true, onStaging });
+async function save(folder: string, run: { results: ExperimentResults; configText: string; record: RunRecord }, force: boolean, staging: string, onStaging: (staging: string) => void): Promise<string> {
+  const saved = await writeResultsAsync(folder, run.results, run.configText, run.record, { force, besideWhenTaken: true, onStaging, staging });
   if (saved !== folder) console.error(`landscape-lens: ${folder} was taken while the run went (another run saved there); this run is saved in ${saved}`);
   return saved;
 }
@@ -177,6 +188,7 @@ function cliTorchRunner(python: string | undefined): TorchRunner {
  * folder is not a run folder.
  */
 function show(folder: string, json: boolean): number {
+  if (!existsSync(join(folder, 'run.json'))) folder = stagingOf(folder) ?? folder;
   const read = readRunRecordChecked(folder);
   if ('missing' in read) throw new UsageError(`${folder} is not a run folder (it has no run.json): name a folder that landscape-lens run or the editor saved, e.g. .landscape-lens/runs/<time>-<name>`);
   if ('problem' in read) {
@@ -184,6 +196,7 @@ function show(folder: string, json: boolean): number {
     return 1;
   }
   const record = read.record;
+  if (!existsSync(join(folder, 'results.json')) && existsSync(join(folder, EVENT_LOG))) return showLog(folder, record, json);
   let summary: string | undefined;
   let problem: string | undefined;
   try {
@@ -202,6 +215,55 @@ function show(folder: string, json: boolean): number {
   return record.status === 'completed' && !problem ? 0 : 1;
 }
 
+/**
+ * `show` on a run without results.json (going, or killed: its staging folder): its status and what
+ * its events.jsonl holds. Exit 0 while it runs, 1 once stopped.
+ */
+function showLog(folder: string, record: RunRecord, json: boolean): number {
+  const log = summarizeEventLog(readEventLog(join(folder, EVENT_LOG)).records);
+  const status = `${record.status}${record.reason ? ` (${record.reason})` : ''}`;
+  if (json) {
+    console.log(JSON.stringify({ run: record, log: join(folder, EVENT_LOG), counts: log.counts, lastEpoch: log.lastEpoch, lastProgress: log.lastProgress, events: log.events, hessians: log.hessians, trajectories: log.trajectories, end: log.end }, null, 2));
+  } else {
+    console.log(`${record.name}: ${status}, started ${record.startedAt}${record.heartbeatAt ? `, last heard from ${record.heartbeatAt}` : ''}; no results.json: what its log (${join(folder, EVENT_LOG)}) holds:`);
+    const epochs = log.counts.epoch ?? 0;
+    if (log.lastEpoch) console.log(`  training: ${epochs} epoch(s) finished; last: ${describeRecord(log.lastEpoch)}`);
+    else if (log.lastProgress) console.log(`  ${describeRecord(log.lastProgress)}`);
+    for (const record of [...log.events, ...log.hessians, ...log.trajectories]) console.log(`  ${describeRecord(record)}`);
+    if (log.end) console.log(`  ${describeRecord(log.end)}`);
+  }
+  return record.status === 'running' ? 0 : 1;
+}
+
+/** The staging folder `<folder>.partial-<pid>` of a run going (or killed) into `folder`, when there is one (the newest). */
+function stagingOf(folder: string): string | undefined {
+  const parent = dirname(resolve(folder));
+  const prefix = `${basename(resolve(folder))}.partial-`;
+  let names: string[];
+  try {
+    names = readdirSync(parent).filter((name) => name.startsWith(prefix) && existsSync(join(parent, name, 'run.json')));
+  } catch {
+    return undefined;
+  }
+  return names.length > 0 ? join(parent, names.sort().at(-1)!) : undefined;
+}
+
+/** `tail`: follows a run folder's events.jsonl (tail.ts); a folder without one is named. */
+async function tail(folder: string): Promise<number> {
+  if (!existsSync(join(folder, 'run.json'))) folder = stagingOf(folder) ?? folder;
+  const read = readRunRecordChecked(folder);
+  if ('missing' in read) throw new UsageError(`${folder} is not a run folder (it has no run.json): name the folder given to --out, or its <dir>.partial-<pid> folder while the run goes`);
+  if ('problem' in read) {
+    console.error(`landscape-lens: ${join(folder, 'run.json')}: ${read.problem}`);
+    return 1;
+  }
+  if (!existsSync(join(folder, EVENT_LOG))) {
+    console.error(`landscape-lens: ${folder} has no ${EVENT_LOG} (saved by an earlier version, as a whole): its run ${read.record.status}; landscape-lens show ${folder} prints its summary`);
+    return read.record.status === 'completed' ? 0 : 1;
+  }
+  return tailLog(join(folder, EVENT_LOG), read.record, { print: (line) => console.log(line), watch });
+}
+
 async function main(argv: string[]): Promise<number> {
   const args = parseArguments(argv);
   if (args === 'help') {
@@ -209,6 +271,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (args.command === 'show') return show(args.file, args.json);
+  if (args.command === 'tail') return tail(args.file);
   const path = resolve(args.file);
   let text: string;
   try {
@@ -231,13 +294,25 @@ async function main(argv: string[]): Promise<number> {
   }
   let folder = prepareOutputFolder(args, baseDir, config.name);
   const startedAt = new Date().toISOString();
+  // The staging folder is made now, so the run's log grows where the user sees it (and stays if the process is killed).
+  let log: RunLog | undefined;
+  let staging: string | undefined;
+  try {
+    staging = makeStagingFolder(folder);
+    log = new RunLog(staging, { name: config.name, startedAt, configPath: path });
+  } catch (error) {
+    throw new UsageError(`--out: cannot write the run's log beside ${folder} (${staging ?? `${folder}.partial-${process.pid}`}): ${(error as Error).message}: name a folder you can write to`);
+  }
   const printer = args.quiet ? undefined : new ProgressPrinter(process.stderr, { interactive: process.stderr.isTTY === true });
   // The run goes to the worker pool (dist/worker.js beside this file), as in the extension, or
   // for a PyTorch model to the backend in Python (python/ beside dist/).
   const runner = runnerFor(backend, { pytorch: () => cliTorchRunner(args.python), engine: () => new EngineRunner({ workerPath: join(__dirname, 'worker.js'), workers: args.workers }) });
   const handle = runner.start(config, {
     baseDir,
-    onProgress: (report) => printer?.progress(report.fraction, report.message),
+    onProgress: (report, resultsSoFar) => {
+      printer?.progress(report.fraction, report.message);
+      log?.observe(report, resultsSoFar);
+    },
     onLog: (line) => printer?.log(line),
   });
   // Signals: during the run the first Ctrl+C (or SIGTERM) cancels it, keeping what finished. While
@@ -246,7 +321,6 @@ async function main(argv: string[]): Promise<number> {
   // within one of those phases stops at once, naming where the files written so far are.
   let phase: 'running' | 'stopping' | 'saving' = 'running';
   let presses = 0;
-  let staging: string | undefined;
   const say = (line: string) => (printer && phase !== 'saving' ? printer.log(line) : console.error(line));
   const onSignal = () => {
     if (phase === 'running') {
@@ -261,20 +335,22 @@ async function main(argv: string[]): Promise<number> {
       say(`landscape-lens: ${doing}: please wait (press Ctrl+C ${PRESSES_TO_STOP_NOW - presses === 1 ? 'once more' : `${PRESSES_TO_STOP_NOW - presses} more times`} to stop at once${phase === 'stopping' ? ', saving nothing' : ', leaving the results incomplete'})`);
       return;
     }
-    say(phase === 'stopping' ? 'landscape-lens: stopped at once: nothing was saved' : `landscape-lens: stopped while saving: the files written so far are in ${staging ?? folder}; results.json there may be incomplete`);
+    say(phase === 'stopping' ? `landscape-lens: stopped at once: the results were not saved; the run's log is in ${staging}` : `landscape-lens: stopped while saving: the files written so far are in ${staging ?? folder}; results.json there may be incomplete`);
     process.exit(130);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const outcome = await handle.result;
+  log?.observe({ fraction: 1, message: outcome.status }, outcome.results);
+  log?.end(outcome.status, outcome.reason);
   phase = 'saving';
   presses = 0;
   printer?.finish();
   await runner.dispose();
   const { results } = outcome;
-  const record: RunRecord = { name: config.name, status: outcome.status, reason: outcome.reason, startedAt, finishedAt: new Date().toISOString(), configPath: path };
+  const record: RunRecord = { name: config.name, status: outcome.status, reason: outcome.reason, startedAt, finishedAt: new Date().toISOString(), configPath: path, ...(log ? { format: 2 } : {}) };
   try {
-    folder = await save(folder, { results, configText: text, record }, args.force, (where) => (staging = where));
+    folder = await save(folder, { results, configText: text, record }, args.force, staging, (where) => (staging = where));
   } catch (error) {
     if (!(error instanceof PartialSaveError)) throw error;
     console.log(summarize(results, error.folder));

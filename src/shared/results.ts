@@ -142,8 +142,12 @@ export interface TrainingResult {
   savedWeights?: string;
 }
 
-/** How a run ended: all done, cancelled (what finished is kept) or failed (what finished is kept). */
-export type RunStatus = 'completed' | 'cancelled' | 'failed';
+/**
+ * How a run ended: all done, cancelled (what finished is kept) or failed (what finished is kept);
+ * or, read from a run folder, stopped: its run.json still says running but the writing process is
+ * gone (killed), and what it finished is in its events.jsonl.
+ */
+export type RunStatus = 'completed' | 'cancelled' | 'failed' | 'stopped';
 
 /** A run as the history lists it; `id` is its folder's name under the results folder. */
 export interface RunSummary {

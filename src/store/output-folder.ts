@@ -17,7 +17,7 @@ export type OutputFolderState = 'absent' | 'empty' | 'run' | 'foreign';
 export class OutputFolderError extends Error {}
 
 /** The files a run folder holds (the trajectory CSVs match `trajectory-*.csv`). */
-export const RUN_FILES = ['results.json', 'run.json', 'config.landscape.json'];
+export const RUN_FILES = ['results.json', 'run.json', 'config.landscape.json', 'events.jsonl'];
 
 /** True for a name a run writes, which must not already exist in a folder of the user's. */
 export function isRunFileName(name: string): boolean {
@@ -36,7 +36,17 @@ export function outputFolderState(folder: string): OutputFolderState {
   }
   if (!isDirectory) throw new OutputFolderError(`${folder} is a file, not a folder: name a new folder for the run's files (they go inside it)`);
   if (readRunRecord(folder)) return 'run';
-  return readdirSync(folder).length === 0 ? 'empty' : 'foreign';
+  // Another run's passing files (its write probe, its saving lock) do not make a folder the
+  // user's: two runs asked for the same new folder both find it empty, and the claim decides.
+  return readdirSync(folder).filter((name) => !isPassingFile(name)).length === 0 ? 'empty' : 'foreign';
+}
+
+/** The lock a save holds while it adds a run's files beside other files (created exclusively). */
+export const SAVING_LOCK = '.landscape-lens-saving';
+
+/** The files a run writes in an output folder for a moment only: the write probe and the saving lock. */
+function isPassingFile(name: string): boolean {
+  return /^\.landscape-lens-probe-\d+$/.test(name) || name === SAVING_LOCK;
 }
 
 /** The names in a folder of the user's that a run would overwrite. */

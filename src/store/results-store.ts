@@ -19,8 +19,9 @@ import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync,
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ExperimentResults, RunSummary, TrajectoryResult } from '../shared/results';
+import { writeRunJson } from './event-log';
 import { writeJsonFileSteps, type WriteSteps } from './json-file-writer';
-import { checkOutputFolder, collidingRunFiles, makeFolders, OutputFolderError, outputFolderState, placeRun } from './output-folder';
+import { checkOutputFolder, collidingRunFiles, makeFolders, OutputFolderError, outputFolderState, placeRun, SAVING_LOCK } from './output-folder';
 import { readRunRecord, readRunRecordChecked, readRunRecordCheckedAsync, type RunRecord, type RunRecordRead } from './run-record';
 import { csvHoldsTrajectory, readTrajectoryCsv, trajectoryCsv, writeTrajectoryCsv } from './trajectory-csv';
 
@@ -37,9 +38,6 @@ export interface RunToSave {
 /** Trajectories with more points than this keep their arrays in their CSV only; results.json names the file (`csv`). */
 export const LONG_TRAJECTORY_POINTS = 100_000;
 
-/** The lock file that claims a folder of other files while a run's files are added to it. */
-export const SAVING_LOCK = '.landscape-lens-saving';
-
 /** "20261128-045012-saddle-race": the start time (UTC, sortable) then the name made file-safe. */
 export function runFolderName(name: string, startedAt = new Date()): string {
   const time = startedAt.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -52,8 +50,12 @@ export function fileSafe(name: string): string {
   return safe === '' ? 'run' : safe;
 }
 
-/** Makes the staging folder of a save into `folder`: beside it, visible, named for it and this process (`-2`… for another save of this process). */
-function makeStagingFolder(folder: string): string {
+/**
+ * Makes the staging folder of a save into `folder`: beside it, visible, named for it and this
+ * process (`-2`… for another save of this process). The CLI makes it when the run starts (its
+ * events.jsonl grows there, event-log.ts) and passes it to the save (WriteOptions.staging).
+ */
+export function makeStagingFolder(folder: string): string {
   for (let suffix = 1; ; suffix++) {
     const staging = `${folder}.partial-${process.pid}${suffix > 1 ? `-${suffix}` : ''}`;
     try {
@@ -78,6 +80,12 @@ export interface WriteOptions {
   besideWhenTaken?: boolean;
   /** Told the staging folder before anything is written to it (a caller names it if the save is cut short). */
   onStaging?: (staging: string) => void;
+  /**
+   * The staging folder made when the run started (makeStagingFolder), holding this run's running
+   * run.json and events.jsonl: the files are added to it, run.json replaced by the final record,
+   * and it is claimed as a new staging folder would be.
+   */
+  staging?: string;
 }
 
 /** Some of the run's files could not be written; the others were saved in `folder`. */
@@ -119,9 +127,9 @@ function* saveSteps(folder: string, results: ExperimentResults, configText: stri
     if (!(error instanceof OutputFolderError) || !options.besideWhenTaken) throw error;
   }
   makeFolders(dirname(target));
-  const staging = makeStagingFolder(target);
+  const staging = options.staging ?? makeStagingFolder(target);
   options.onStaging?.(staging);
-  const failures = yield* writeRunFiles(staging, results, configText, record);
+  const failures = yield* writeRunFiles(staging, results, configText, record, options.staging !== undefined);
   const saved = claim(staging, target, force, options.besideWhenTaken ?? false);
   if (failures.length > 0) throw new PartialSaveError(`saved ${saved} without ${failures.join('; ')}`, saved);
   return saved;
@@ -227,15 +235,20 @@ function moveWithoutReplacing(from: string, to: string): void {
   unlinkSync(from);
 }
 
-/** Writes each file of the run into `folder` (a new, empty one), run.json last; returns "file (why)" for each that failed, also recorded in run.json. */
-function* writeRunFiles(folder: string, results: ExperimentResults, configText: string, record?: RunRecord): Generator<void, string[], void> {
+/**
+ * Writes each file of the run into `folder` (a new, empty one; or, `replaceRecord`, the run's own
+ * staging folder, whose running run.json is replaced), run.json last; returns "file (why)" for
+ * each that failed, also recorded in run.json.
+ */
+function* writeRunFiles(folder: string, results: ExperimentResults, configText: string, record?: RunRecord, replaceRecord = false): Generator<void, string[], void> {
   const failures: string[] = [];
   function* attempt(file: string, write: () => WriteSteps | void): WriteSteps {
     try {
       const steps = write();
       if (steps) yield* steps;
     } catch (error) {
-      rmSync(join(folder, file), { force: true });
+      // (The run's own running run.json stays: once this process ends, it reads as stopped.)
+      if (!(replaceRecord && file === 'run.json')) rmSync(join(folder, file), { force: true });
       failures.push(`${file} (${(error as Error).message})`);
     }
     yield;
@@ -256,7 +269,7 @@ function* writeRunFiles(folder: string, results: ExperimentResults, configText: 
   const runRecord: RunRecord = record ?? { name: results.name, status: 'completed', startedAt: results.createdAt, finishedAt: now };
   const notSaved = failures.length > 0 ? `not saved: ${failures.join('; ')}` : undefined;
   const finalRecord: RunRecord = notSaved ? { ...runRecord, status: 'failed', reason: [runRecord.reason, notSaved].filter(Boolean).join('; ') } : runRecord;
-  yield* attempt('run.json', () => writeFileSync(join(folder, 'run.json'), JSON.stringify(finalRecord, null, 2), { flag: 'wx' }));
+  yield* attempt('run.json', () => (replaceRecord ? writeRunJson(folder, finalRecord) : writeFileSync(join(folder, 'run.json'), JSON.stringify(finalRecord, null, 2), { flag: 'wx' })));
   return failures;
 }
 
@@ -351,6 +364,10 @@ export function readRunResults(folder: string): ExperimentResults {
     if (size > LARGEST_READABLE_BYTES) throw new Error(`it is ${(size / 1e9).toFixed(1)} GB, more than can be read at once; its CSV files hold the trajectories`);
     results = JSON.parse(readFileSync(path, 'utf8')) as Partial<ExperimentResults>;
   } catch (error) {
+    // A run still being written, or one whose process stopped before its save, has its log but no results.json yet.
+    const record = (error as NodeJS.ErrnoException).code === 'ENOENT' ? readRunRecord(folder) : undefined;
+    if (record?.status === 'running') throw new Error(`${folder} is still being written (landscape-lens run, pid ${record.pid ?? '?'}): its results are saved when the run ends; \`landscape-lens tail ${folder}\` follows it meanwhile`);
+    if (record?.status === 'stopped') throw new Error(`the run in ${folder} stopped before its results were saved (${record.reason ?? 'its process is gone'}): \`landscape-lens show ${folder}\` prints what its events.jsonl holds`);
     throw new Error(`cannot read ${path}: ${(error as Error).message}`);
   }
   if (results.format !== 1 || typeof results.name !== 'string') throw new Error(`${path} is not a Landscape Lens results file (format 1)`);

@@ -7,16 +7,27 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunStatus } from '../shared/results';
+import { processAlive } from './event-log';
 
-/** What run.json holds: how the run ended and where its config came from. */
+/**
+ * What run.json holds: how the run ended (or `running` while it goes) and where its config came
+ * from. Format 2 (`format: 2`) folders also have events.jsonl; a folder without `format` is format 1.
+ */
 export interface RunRecord {
   name: string;
-  status: RunStatus;
+  status: RunStatus | 'running';
   reason?: string;
   startedAt: string;
-  finishedAt: string;
+  /** Missing while the run goes. */
+  finishedAt?: string;
   /** The config file the run came from, when there was one. */
   configPath?: string;
+  /** 2 for folders with an events.jsonl (event-log.ts); missing in format 1. */
+  format?: number;
+  /** The writing process, while `running`. */
+  pid?: number;
+  /** When the writer last refreshed run.json, while `running` (every few seconds). */
+  heartbeatAt?: string;
 }
 
 /** run.json of a run folder, or undefined when it is missing or not a run record. */
@@ -77,5 +88,7 @@ function checkRunRecord(text: string): RunRecordRead {
   if (record === null || typeof record !== 'object' || Array.isArray(record)) return { problem: 'it is not a JSON object' };
   const lacking = (['name', 'status', 'startedAt'] as const).filter((field) => typeof record[field] !== 'string');
   if (lacking.length > 0) return { problem: `its ${lacking.map((field) => `"${field}"`).join(', ')} ${lacking.length === 1 ? 'is' : 'are'} missing or not text` };
+  // A run whose writer is gone (killed before it could say how it ended) is stopped.
+  if (record.status === 'running' && typeof record.pid === 'number' && !processAlive(record.pid)) return { record: { ...(record as RunRecord), status: 'stopped', reason: record.reason ?? 'the writing process is gone' } };
   return { record: record as RunRecord };
 }

@@ -320,3 +320,108 @@ test('an analysis that fails fails the run (exit 1) and saves the parts that fin
   assert.equal(results.hessian.classification.kind, 'saddle');
   assert.equal(results.landscape, undefined);
 });
+
+/** A training config that runs for minutes (cancelled or killed by the tests that use it). */
+const LONG_TRAINING = {
+  name: 'long',
+  seed: 1,
+  model: { layers: [2, 16, 1], activation: ['tanh', 'linear'], loss: 'mse' },
+  data: { kind: 'synthetic', name: 'sum-of-squares', samples: 2000, testFraction: 0 },
+  training: { epochs: 100000, batchSize: 8, optimizer: { name: 'sgd', lr: 0.001 }, detector: false },
+};
+
+/** Waits until `check` returns something (polling every 20 ms), or fails naming `what` after `seconds`. */
+async function waitFor<T>(what: string, check: () => T | undefined, seconds = 30): Promise<T> {
+  const until = Date.now() + seconds * 1000;
+  for (;;) {
+    const found = check();
+    if (found !== undefined) return found;
+    if (Date.now() > until) throw new Error(`${what} did not happen within ${seconds} s`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+test('kill -9 mid-training keeps every finished epoch in events.jsonl; show prints them with status stopped', async () => {
+  const { folder, config } = configFolder('landscape-cli-kill-', LONG_TRAINING);
+  const out = join(folder, 'out');
+  assert.ok(existsSync(cli), 'dist/cli.js is missing: run `npm run build` first (npm test does)');
+  const child = spawn(process.execPath, [cli, 'run', config, '--out', out, '--quiet'], { cwd: root });
+  child.stdout.resume();
+  child.stderr.resume();
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const staging = `${out}.partial-${child.pid}`;
+  const log = join(staging, 'events.jsonl');
+  const epochLines = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((line) => line.includes('"kind":"epoch"')) : []);
+  try {
+    const running = await waitFor('the staging folder\'s running run.json', () => (existsSync(join(staging, 'run.json')) ? JSON.parse(readFileSync(join(staging, 'run.json'), 'utf8')) : undefined));
+    assert.equal(running.status, 'running');
+    assert.equal(running.format, 2);
+    assert.equal(running.pid, child.pid);
+    await waitFor('3 epoch records in events.jsonl', () => (epochLines().length >= 3 ? true : undefined));
+  } finally {
+    child.kill('SIGKILL');
+  }
+  await exited;
+  const text = readFileSync(log, 'utf8');
+  const epochs = text.split('\n').filter((line) => line.includes('"kind":"epoch"')).map((line) => JSON.parse(line).epoch as number);
+  assert.ok(epochs.length >= 3, `${epochs.length} epochs kept`);
+  assert.deepEqual(epochs, epochs.map((_, index) => index + 1), 'every finished epoch, in order, none missing');
+  for (const target of [staging, out]) {
+    const shown = runCli('show', target);
+    assert.equal(shown.status, 1, shown.stderr);
+    assert.match(shown.stdout, /^long: stopped \(the writing process is gone\)/);
+    assert.match(shown.stdout, new RegExp(`training: ${epochs.length} epoch\\(s\\) finished; last: epoch ${epochs.length}: loss `));
+  }
+  const json = JSON.parse(runCli('show', staging, '--json').stdout);
+  assert.equal(json.run.status, 'stopped');
+  assert.equal(json.counts.epoch, epochs.length);
+  assert.equal(json.lastEpoch.epoch, epochs.length);
+  assert.equal(JSON.parse(readFileSync(join(staging, 'run.json'), 'utf8')).status, 'running', 'show changes nothing in the folder');
+});
+
+test('tail follows a running CLI run: prints its epochs as they come and exits 0 when it completes', async () => {
+  const { folder, config } = configFolder('landscape-cli-tail-', { ...LONG_TRAINING, training: { ...LONG_TRAINING.training, epochs: 400 } });
+  const out = join(folder, 'out');
+  assert.ok(existsSync(cli), 'dist/cli.js is missing: run `npm run build` first (npm test does)');
+  const run = spawn(process.execPath, [cli, 'run', config, '--out', out, '--quiet'], { cwd: root });
+  run.stdout.resume();
+  run.stderr.resume();
+  let runEndedAt = Infinity;
+  const runExit = new Promise<number | null>((resolve) => run.on('exit', (code) => {
+    runEndedAt = Date.now();
+    resolve(code);
+  }));
+  await waitFor('the run\'s log', () => (existsSync(join(`${out}.partial-${run.pid}`, 'events.jsonl')) ? true : undefined));
+  const tail = spawn(process.execPath, [cli, 'tail', out], { cwd: root });
+  let stdout = '';
+  let firstEpochAt: number | undefined;
+  tail.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (firstEpochAt === undefined && /^epoch 1: loss /m.test(stdout)) firstEpochAt = Date.now();
+  });
+  const tailExit = new Promise<number | null>((resolve) => tail.on('exit', (code) => resolve(code)));
+  const [runCode, tailCode] = await Promise.all([runExit, tailExit]);
+  assert.equal(runCode, 0);
+  assert.equal(tailCode, 0, stdout);
+  const epochs = [...stdout.matchAll(/^epoch (\d+): loss /gm)].map((match) => Number(match[1]));
+  assert.deepEqual(epochs, Array.from({ length: 400 }, (_, index) => index + 1), 'every epoch, once, in order');
+  assert.match(stdout, /^completed$/m);
+  assert.ok(firstEpochAt !== undefined && firstEpochAt < runEndedAt, 'the first epoch was printed while the run went');
+  assert.ok(existsSync(join(out, 'events.jsonl')) && existsSync(join(out, 'results.json')), 'the log moved with the run into --out');
+  assert.equal(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).status, 'completed');
+});
+
+test('a format-1 run folder (no format, no events.jsonl) still opens with show; tail says to use show', () => {
+  const { folder } = configFolder('landscape-cli-format1-');
+  const out = join(folder, 'old');
+  mkdirSync(out);
+  // As the previous version saved it: run.json without format, no events.jsonl.
+  writeFileSync(join(out, 'run.json'), JSON.stringify({ name: 'old', status: 'completed', startedAt: '2026-12-01T00:00:00.000Z', finishedAt: '2026-12-01T00:00:01.000Z' }));
+  writeFileSync(join(out, 'results.json'), JSON.stringify({ format: 1, name: 'old', seed: 0, createdAt: '2026-12-01T00:00:00.000Z', timings: {}, warnings: [] }));
+  const shown = runCli('show', out);
+  assert.equal(shown.status, 0, shown.stderr);
+  assert.match(shown.stdout, /^old: completed, started 2026-12-01T00:00:00.000Z, finished/);
+  const tailed = runCli('tail', out);
+  assert.equal(tailed.status, 0);
+  assert.match(tailed.stderr, /has no events\.jsonl .*landscape-lens show/);
+});

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listRuns, listRunsAsync, readRunResults, writeResults } from '../../src/store/results-store';
+import { checkOutputFolder, outputFolderState } from '../../src/store/output-folder';
 import type { ExperimentResults } from '../../src/shared/results';
 import { historyHtml } from '../../src/host/webview/pure/plain-view-html';
 
@@ -36,6 +37,11 @@ function snapshot(folder: string): Map<string, string> {
 /** Names under `folder` left by a save in progress or cut short: this build's staging folders and an older build's hidden ones. */
 function leftovers(folder: string): string[] {
   return readdirSync(folder).filter((name) => /\.partial-\d+(-\d+)?$/.test(name) || name.startsWith('.tmp-'));
+}
+
+/** Staging folders under `folder` a save has begun to fill (the CLI makes its staging folder when the run starts; the save writes the config first). */
+function savesUnderWay(folder: string): string[] {
+  return leftovers(folder).filter((name) => existsSync(join(folder, name, 'config.landscape.json')));
 }
 
 function writeConfig(folder: string, config: object): string {
@@ -200,7 +206,7 @@ test('CLI: Ctrl+C to the process group while a finished run is saved asks to wai
     const exit = exited(child);
     let signalled = false;
     while (!signalled && child.exitCode === null) {
-      if (leftovers(folder).length > 0) {
+      if (savesUnderWay(folder).length > 0) {
         process.kill(-child.pid!, 'SIGINT'); // as a terminal's Ctrl+C: to the whole process group
         signalled = true;
       } else await new Promise((resolve) => setTimeout(resolve, 2));
@@ -229,7 +235,7 @@ test('CLI: a third Ctrl+C while saving stops at once, and the files written so f
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout?.resume();
     const exit = exited(child);
-    while (leftovers(folder).length === 0 && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 2));
+    while (savesUnderWay(folder).length === 0 && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 2));
     for (let press = 0; press < 3; press++) {
       child.kill('SIGINT');
       await new Promise((resolve) => setTimeout(resolve, 20)); // apart, as a person presses (signals sent at once may arrive as one)
@@ -240,6 +246,24 @@ test('CLI: a third Ctrl+C while saving stops at once, and the files written so f
     assert.equal(code, 130, stderr);
     assert.ok(staging && existsSync(staging), `the message names the folder with the files: ${stderr}`);
     assert.match(staging, /\/out\.partial-\d+$/, 'visible, beside --out, named for it');
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test('another run\'s write probe or saving lock does not make a new folder the user\'s: both runs find it empty and the claim decides', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'landscape-passing-'));
+  try {
+    writeFileSync(join(folder, '.landscape-lens-probe-4242'), 'probe');
+    assert.equal(outputFolderState(folder), 'empty', 'a folder holding only another run\'s probe');
+    assert.equal(checkOutputFolder(folder, false), 'empty');
+    writeFileSync(join(folder, '.landscape-lens-saving'), '4242\n');
+    assert.equal(outputFolderState(folder), 'empty', 'and its saving lock');
+    writeFileSync(join(folder, 'notes.md'), 'mine');
+    assert.equal(outputFolderState(folder), 'foreign', 'a file of the user\'s beside them is the user\'s folder');
+    writeFileSync(join(folder, '.landscape-lens-probe-x'), 'not a pid');
+    rmSync(join(folder, 'notes.md'));
+    assert.equal(outputFolderState(folder), 'foreign', 'a name that only looks like a probe is the user\'s');
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }

@@ -47,7 +47,7 @@ table { border-collapse: collapse; margin: 8px 0 16px; }
 caption { text-align: left; font-weight: bold; padding: 4px 0; }
 th, td { border: 1px solid var(--vscode-panel-border, #8884); padding: 2px 8px; text-align: left; font-variant-numeric: tabular-nums; }
 pre { white-space: pre-wrap; font-family: var(--vscode-editor-font-family); }
-.status-failed, .status-cancelled { color: var(--vscode-errorForeground); }
+.status-failed, .status-cancelled, .status-stopped { color: var(--vscode-errorForeground); }
 .history .current { font-weight: bold; }
 body[data-view="side"] { padding: 0 8px; }
 body[data-view="side"] table { font-size: 0.9em; }
