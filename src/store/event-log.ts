@@ -13,7 +13,7 @@
  * their fields): start, progress (at most 2 a second), epoch, event, hessian, trajectory (per
  * optimizer, at most one a second unless its status changes), end.
  */
-import { closeSync, fstatSync, openSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EpochRecord, ExperimentResults, HessianHistoryEntry, ProgressReport, TrainingEvent } from '../shared/results';
 import type { RunRecord } from './run-record';
@@ -41,13 +41,22 @@ export type EventRecord =
   | { kind: 'trajectory'; time: string; label: string; status: string; step: number; point?: number[]; value?: number | null }
   | { kind: 'end'; time: string; status: string; reason?: string };
 
-/** True while a process with this id exists (EPERM: it exists, owned by another user). */
+/** True while a process with this id exists and is not a zombie (EPERM: it exists, owned by another user). */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+  // A killed process stays in the table as a zombie until its parent reaps it (a shell that
+  // started it in the background may never): it runs nothing, so it is gone. Linux says so in
+  // /proc/<pid>/stat, whose state letter follows the command name in parentheses.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return true; // no /proc (macOS, Windows): the signal's answer stands
   }
 }
 

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EVENT_LOG, RUN_FORMAT, RunLog, readEventLog, summarizeEventLog } from '../../src/store/event-log';
+import { EVENT_LOG, RUN_FORMAT, RunLog, processAlive, readEventLog, summarizeEventLog } from '../../src/store/event-log';
 import { listRuns, makeStagingFolder, readRunRecord, readRunResults, writeResults } from '../../src/store/results-store';
 import type { ExperimentResults } from '../../src/shared/results';
 
@@ -99,6 +99,23 @@ test('a running run.json whose writer is gone reads as stopped, in readRunRecord
     assert.throws(() => readRunResults(staging), new RegExp(`is still being written \\(landscape-lens run, pid ${process.pid}\\): .*landscape-lens tail`));
   } finally {
     rmSync(runs, { recursive: true, force: true });
+  }
+});
+
+test('a killed writer that its parent has not reaped (a zombie) is gone, not running', { skip: process.platform !== 'linux' && 'zombies are read from /proc' }, async () => {
+  // sh starts sleep 0.1 in the background, prints its pid and becomes sleep 5, which never reaps it.
+  const parent = spawn('sh', ['-c', 'sleep 0.1 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
+    assert.ok(Number.isInteger(pid) && pid > 0);
+    assert.equal(processAlive(pid), true, 'alive while it sleeps');
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.match(readFileSync(`/proc/${pid}/stat`, 'utf8'), /\) Z /, 'the child is a zombie now');
+    assert.equal(processAlive(pid), false, 'a zombie is gone');
+    assert.equal(processAlive(process.pid), true);
+  } finally {
+    parent.kill('SIGKILL');
   }
 });
 
