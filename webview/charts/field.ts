@@ -70,8 +70,15 @@ export function prefersLogLevels(values: readonly number[], range: FieldRange): 
   return median - range.min < (range.max - range.min) / 10;
 }
 
-/** Bilinear interpolation of the field at (x, y); undefined outside the grid. */
-export function fieldValueAt(field: Field, x: number, y: number): number | undefined {
+/** The grid cell holding (x, y): where in it (u, v in [0, 1]) and its corner values (`at(0, 0)` … `at(1, 1)`). */
+export interface GridCell {
+  u: number;
+  v: number;
+  at: (di: 0 | 1, dj: 0 | 1) => number;
+}
+
+/** The cell of the field's grid that holds (x, y); undefined outside the grid. */
+export function gridCell(field: Field, x: number, y: number): GridCell | undefined {
   const { xs, ys, values } = field;
   const nx = xs.length;
   const ny = ys.length;
@@ -81,9 +88,14 @@ export function fieldValueAt(field: Field, x: number, y: number): number | undef
   if (!(gx >= 0 && gx <= nx - 1 && gy >= 0 && gy <= ny - 1)) return undefined;
   const i = Math.min(Math.floor(gx), nx - 2);
   const j = Math.min(Math.floor(gy), ny - 2);
-  const u = gx - i;
-  const v = gy - j;
-  const at = (di: number, dj: number): number => values[(j + dj) * nx + i + di];
+  return { u: gx - i, v: gy - j, at: (di, dj) => values[(j + dj) * nx + i + di] };
+}
+
+/** Bilinear interpolation of the field at (x, y); undefined outside the grid. */
+export function fieldValueAt(field: Field, x: number, y: number): number | undefined {
+  const cell = gridCell(field, x, y);
+  if (!cell) return undefined;
+  const { u, v, at } = cell;
   return (1 - u) * (1 - v) * at(0, 0) + u * (1 - v) * at(1, 0) + (1 - u) * v * at(0, 1) + u * v * at(1, 1);
 }
 

@@ -7,7 +7,7 @@ import type { Theme } from './palette';
 import type { CriticalPointKind, CriticalPointResult } from './result-types';
 import { formatNumber, formatPoint } from './format';
 import { baseOption, legend, tickFormatter, type Option } from './common';
-import { fieldRange, type Field } from './field';
+import { fieldRange, gridCell, type Field } from './field';
 import { visiblePoints, type Overlay } from './contour';
 
 export interface SurfaceInput {
@@ -73,18 +73,9 @@ function niceStep(span: number): number {
  * undefined outside the grid or on a hole.
  */
 export function meshValueAt(field: Field, x: number, y: number): number | undefined {
-  const { xs, ys, values } = field;
-  const nx = xs.length;
-  const ny = ys.length;
-  if (nx < 2 || ny < 2) return undefined;
-  const gx = ((x - xs[0]) / (xs[nx - 1] - xs[0])) * (nx - 1);
-  const gy = ((y - ys[0]) / (ys[ny - 1] - ys[0])) * (ny - 1);
-  if (!(gx >= 0 && gx <= nx - 1 && gy >= 0 && gy <= ny - 1)) return undefined;
-  const i = Math.min(Math.floor(gx), nx - 2);
-  const j = Math.min(Math.floor(gy), ny - 2);
-  const u = gx - i;
-  const v = gy - j;
-  const at = (di: number, dj: number): number => values[(j + dj) * nx + i + di];
+  const cell = gridCell(field, x, y);
+  if (!cell) return undefined;
+  const { u, v, at } = cell;
   const value = u >= v ? at(0, 0) + u * (at(1, 0) - at(0, 0)) + v * (at(1, 1) - at(1, 0)) : at(0, 0) + v * (at(0, 1) - at(0, 0)) + u * (at(1, 1) - at(0, 1));
   return Number.isFinite(value) ? value : undefined;
 }
